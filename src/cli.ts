@@ -1,0 +1,59 @@
+/**
+ * The CLI: registers one commander command per file in src/commands/, and owns the only
+ * top-level catch (one sentence on stderr, exit code by error class, stack with --verbose).
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import chalk from 'chalk';
+import { exitCodeOf } from './errors.js';
+import { registerInspect } from './commands/inspect.js';
+import { registerInit } from './commands/init.js';
+
+/** Each command file exports one of these; add new commands to COMMANDS. */
+export type Register = (program: Command) => void;
+
+const COMMANDS: Register[] = [registerInspect, registerInit];
+
+export function toolVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Colour only when stderr is a TTY and NO_COLOR is unset (chalk checks FORCE_COLOR too). */
+function configureColour(): void {
+  if (process.env['NO_COLOR'] !== undefined || !process.stderr.isTTY) chalk.level = 0;
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('idrecon')
+    .description('Reconcile identities and accounts across ESR, NHSmail, local AD, TIS and Tableau exports.')
+    .version(toolVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  configureColour();
+  const verbose = argv.includes('--verbose');
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; commander has already printed its message.
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const e = err instanceof Error ? err : new Error(String(err));
+    process.stderr.write(`${chalk.red('idrecon:')} ${e.message}\n`);
+    if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
+    else if (exitCodeOf(err) === 1 && !(e.name.endsWith('Error') && e.name !== 'Error')) {
+      process.stderr.write('(run with --verbose for details)\n');
+    }
+    process.exitCode = exitCodeOf(err);
+  }
+}

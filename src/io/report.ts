@@ -1,0 +1,45 @@
+/**
+ * The one interface every command writes through. A report is a list of sheets; each goes to
+ * a sheet of `<workbook>.xlsx` and, when CSV is asked for, to its own CSV file. Rows are
+ * produced lazily (a function returning an iterable) so writers stream and can iterate twice
+ * (once per format).
+ */
+
+export type Cell = string | number | boolean | Date | null | undefined;
+
+export type ColumnKind = 'text' | 'number' | 'date' | 'datetime' | 'boolean';
+
+export interface ColumnSpec {
+  header: string;
+  /** How XLSX stores the cell; CSV writes text. Default 'text'. */
+  kind?: ColumnKind;
+  /** XLSX column width in characters (a sensible default is computed if absent). */
+  width?: number;
+}
+
+export interface SheetData {
+  /** XLSX sheet name (≤ 31 chars; the writer adds " (2)", " (3)"… when it splits). */
+  name: string;
+  /** CSV file name, e.g. 'people.csv'. Omit to write this sheet to XLSX only. */
+  csvName?: string;
+  columns: ColumnSpec[];
+  rows: () => Iterable<Cell[]> | AsyncIterable<Cell[]>;
+  /** XLSX: rows for which this returns true are filled red (e.g. review flags). */
+  flagRow?: (row: Cell[]) => boolean;
+}
+
+export type OutputFormat = 'xlsx' | 'csv' | 'json';
+
+export interface ReportOptions {
+  outDir: string;
+  formats: ReadonlySet<OutputFormat>;
+  /** Workbook base name without extension, e.g. 'reconciliation'. */
+  workbook: string;
+  sheets: SheetData[];
+  /** Workbook created/modified dates come from the as-of clock, never wall time. */
+  asOf: Date;
+  /** Input file paths: refusing to overwrite any of them. */
+  inputs: readonly string[];
+  /** Write files with the umask's mode instead of 0600. */
+  shareMode?: boolean;
+}

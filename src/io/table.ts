@@ -1,0 +1,56 @@
+/**
+ * The one interface every loader reads through: a table of string cells with a header row.
+ * CSV and XLSX adapters implement it (see read-csv.ts, read-xlsx.ts); `openTable` picks one by
+ * file content, not by extension alone.
+ */
+
+export interface TableInfo {
+  /** Path as given by the user. */
+  file: string;
+  format: 'csv' | 'xlsx';
+  /** CSV only: 'utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be', 'windows-1252'. */
+  encoding?: string;
+  /** CSV only: ',', ';' or '\t'. */
+  delimiter?: string;
+  /** XLSX only: the sheet read. */
+  sheet?: string;
+  /** Header cells as found (trimmed), in file order. */
+  headers: string[];
+  /** 1-based line (CSV) or row number (XLSX) of the header row. */
+  headerLine: number;
+  /** Lines skipped before the header (e.g. PowerShell's `#TYPE …` line). */
+  skippedPreamble: number;
+}
+
+export interface RawRow {
+  /** 1-based physical line where the record starts (CSV) or sheet row number (XLSX). */
+  line: number;
+  /** Cells as strings (XLSX dates become ISO 8601 strings, numbers their shortest string). */
+  values: string[];
+}
+
+/**
+ * A row the reader could not accept (ragged, unreadable). Readers yield these instead of
+ * throwing so that nothing is lost: the loader turns them into rejected-rows entries.
+ */
+export interface RejectedRaw {
+  line: number;
+  reason: string;
+}
+
+export interface Table {
+  info: TableInfo;
+  /** Streams the data rows once. Rejected rows arrive interleaved, in file order. */
+  rows(): AsyncIterable<RawRow | RejectedRaw>;
+}
+
+export interface OpenTableOptions {
+  /** XLSX: sheet name to read (default the first). */
+  sheet?: string;
+  /** CSV: force an encoding instead of detecting it. */
+  encoding?: string;
+}
+
+export function isRejected(r: RawRow | RejectedRaw): r is RejectedRaw {
+  return (r as RejectedRaw).reason !== undefined;
+}
