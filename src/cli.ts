@@ -8,11 +8,16 @@ import chalk from 'chalk';
 import { exitCodeOf } from './errors.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerInit } from './commands/init.js';
+import { registerReconcile } from './commands/reconcile.js';
 
 /** Each command file exports one of these; add new commands to COMMANDS. */
 export type Register = (program: Command) => void;
 
-const COMMANDS: Register[] = [registerInspect, registerInit];
+const COMMANDS: Register[] = [
+  registerInspect,
+  registerInit,
+  (p) => registerReconcile(p, toolVersion),
+];
 
 export function toolVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -5,17 +5,9 @@
  * (once per format).
  */
 
-export type Cell = string | number | boolean | Date | null | undefined;
+import type { Cell, ColumnSpec } from '../core/table.js';
 
-export type ColumnKind = 'text' | 'number' | 'date' | 'datetime' | 'boolean';
-
-export interface ColumnSpec {
-  header: string;
-  /** How XLSX stores the cell; CSV writes text. Default 'text'. */
-  kind?: ColumnKind;
-  /** XLSX column width in characters (a sensible default is computed if absent). */
-  width?: number;
-}
+export type { Cell, ColumnKind, ColumnSpec } from '../core/table.js';
 
 export interface SheetData {
   /** XLSX sheet name (≤ 31 chars; the writer adds " (2)", " (3)"… when it splits). */

@@ -1,0 +1,96 @@
+/**
+ * ESR rows are assignments; a person is every row sharing an Employee Number. The person's
+ * anchor values come from their primary assignment (current first, then latest start, then
+ * assignment number), falling back to any assignment that has the value.
+ */
+import type { EsrAssignment } from './records.js';
+import type { Identity } from './score.js';
+
+export interface EsrPerson {
+  employeeNumber: string;
+  /** Assignments, primary first. */
+  assignments: EsrAssignment[];
+  primary: EsrAssignment;
+  current: EsrAssignment[];
+  /** Distinct organisations among current assignments (sorted). */
+  currentOrganisations: string[];
+  /** No current assignment at the as-of date (all ended, or person type EX_…). */
+  leaver: boolean;
+  /** Latest assignment end date when a leaver (epoch ms). */
+  leftOn?: number;
+  identity: Identity;
+}
+
+/** An assignment is current when it has started, not ended, and the person type is not EX_. */
+export function isCurrentAssignment(a: EsrAssignment, asOfMs: number): boolean {
+  if (a.personType !== undefined && /^ex[_\s-]/i.test(a.personType)) return false;
+  if (a.assignmentStatus !== undefined && /terminat|ended|inactive/i.test(a.assignmentStatus)) return false;
+  if (a.start !== undefined && a.start > asOfMs) return false;
+  if (a.end !== undefined && a.end < asOfMs) return false;
+  return true;
+}
+
+function comparePrimary(asOfMs: number) {
+  return (x: EsrAssignment, y: EsrAssignment): number => {
+    const cx = isCurrentAssignment(x, asOfMs) ? 0 : 1;
+    const cy = isCurrentAssignment(y, asOfMs) ? 0 : 1;
+    if (cx !== cy) return cx - cy;
+    const sx = x.start ?? -Infinity;
+    const sy = y.start ?? -Infinity;
+    if (sx !== sy) return sy > sx ? 1 : -1;
+    const ax = x.assignmentNumber ?? '';
+    const ay = y.assignmentNumber ?? '';
+    if (ax !== ay) return ax < ay ? -1 : 1;
+    return x.line - y.line;
+  };
+}
+
+function firstDefined<T>(list: readonly EsrAssignment[], pick: (a: EsrAssignment) => T | undefined): T | undefined {
+  for (const a of list) {
+    const v = pick(a);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+export function groupPeople(assignments: readonly EsrAssignment[], asOfMs: number): EsrPerson[] {
+  const byEmp = new Map<string, EsrAssignment[]>();
+  for (const a of assignments) {
+    const list = byEmp.get(a.employeeNumber);
+    if (list) list.push(a);
+    else byEmp.set(a.employeeNumber, [a]);
+  }
+  const people: EsrPerson[] = [];
+  const cmp = comparePrimary(asOfMs);
+  for (const [employeeNumber, list] of byEmp) {
+    list.sort(cmp);
+    const primary = list[0]!;
+    const current = list.filter((a) => isCurrentAssignment(a, asOfMs));
+    const orgs = [...new Set(current.map((a) => a.organisation).filter((o): o is string => o !== undefined))].sort();
+    const leaver = current.length === 0;
+    const ends = list.map((a) => a.end).filter((e): e is number => e !== undefined);
+    const firstKey = firstDefined(list, (a) => a.firstKey);
+    const knownAsKey = firstDefined(list, (a) => a.knownAsKey);
+    const firstNames = [firstKey, knownAsKey].filter((k, i, arr): k is string => k !== undefined && arr.indexOf(k) === i);
+    const email = firstDefined(list, (a) => (a.email?.valid ? a.email.value : undefined));
+    people.push({
+      employeeNumber,
+      assignments: list,
+      primary,
+      current,
+      currentOrganisations: orgs,
+      leaver,
+      leftOn: leaver && ends.length > 0 ? Math.max(...ends) : undefined,
+      identity: {
+        email,
+        employeeNumber,
+        mobile: firstDefined(list, (a) => a.mobile?.e164),
+        firstNames,
+        lastName: firstDefined(list, (a) => a.lastKey),
+        position: primary.positionKey ?? firstDefined(list, (a) => a.positionKey),
+      },
+    });
+  }
+  people.sort((a, b) => (a.employeeNumber < b.employeeNumber ? -1 : a.employeeNumber > b.employeeNumber ? 1 : 0));
+  return people;
+}

@@ -1,0 +1,217 @@
+/**
+ * The reconcile job's pure core: ESR people ↔ NHSmail accounts (ESR is authoritative), then
+ * NHSmail ↔ local AD (the AD NHSmail-ID attribute is an anchor worth the threshold on its own),
+ * then AD accounts left over ↔ ESR people left over. Produces one reconciled identity per
+ * person/account with its employee type (JML onboarding guide, section 2.3 tables).
+ */
+import type { Config } from './config.js';
+import { assignOneToOne, type Assignment } from './assign.js';
+import { findCandidates, type Candidate } from './candidates.js';
+import { groupPeople, type EsrPerson } from './people.js';
+import type { AdAccount, EsrAssignment, NhsmailAccount } from './records.js';
+import type { Identity } from './score.js';
+
+export type EmployeeType = 'JML' | 'JML (TANSync)' | 'JML (ESR)' | 'Manual' | 'Invalid: needs NHSmail';
+
+export const EMPLOYEE_TYPES: readonly EmployeeType[] = ['JML', 'JML (TANSync)', 'JML (ESR)', 'Manual', 'Invalid: needs NHSmail'];
+
+export type LinkName = 'ESR-NHSmail' | 'NHSmail-AD' | 'ESR-AD';
+
+export interface Stage {
+  link: LinkName;
+  /** Every scored candidate (total ≥ 1), grouped by left index, best first. */
+  candidates: Map<number, Candidate[]>;
+  assignment: Assignment;
+  /** right index → left index it is linked to. */
+  rightLinked: Map<number, number>;
+}
+
+export interface ReconciledIdentity {
+  esr?: number;
+  nhsmail?: number;
+  ad?: number;
+  esrNhsmail?: Candidate;
+  nhsmailAd?: Candidate;
+  esrAd?: Candidate;
+  employeeType: EmployeeType;
+}
+
+export interface ReviewItem {
+  link: LinkName;
+  kind: 'ambiguous' | 'near-miss';
+  candidate: Candidate;
+}
+
+export interface ReconcileResult {
+  people: EsrPerson[];
+  nhsmail: NhsmailAccount[];
+  ad: AdAccount[];
+  esrNhsmail: Stage;
+  nhsmailAd: Stage;
+  esrAd: Stage;
+  identities: ReconciledIdentity[];
+  review: ReviewItem[];
+}
+
+export function employeeTypeOf(esr: boolean, nhsmail: boolean, ad: boolean): EmployeeType {
+  if (esr && nhsmail && ad) return 'JML';
+  if (nhsmail && ad) return 'JML (TANSync)';
+  if (esr && nhsmail) return 'JML (ESR)';
+  if (esr && ad) return 'Invalid: needs NHSmail';
+  return 'Manual';
+}
+
+export function nhsmailIdentity(a: NhsmailAccount, employeeNumberFallback?: string): Identity {
+  return {
+    email: a.email.value,
+    aliases: a.aliases.map((x) => x.value),
+    employeeNumber: a.employeeNumber ?? employeeNumberFallback,
+    mobile: a.mobile?.e164,
+    firstNames: a.firstKey === undefined ? [] : [a.firstKey],
+    lastName: a.lastKey,
+    position: a.positionKey,
+  };
+}
+
+export function adIdentity(a: AdAccount): Identity {
+  return {
+    email: a.email?.valid ? a.email.value : undefined,
+    employeeNumber: a.employeeNumber,
+    mobile: a.mobile?.e164,
+    firstNames: a.firstKey === undefined ? [] : [a.firstKey],
+    lastName: a.lastKey,
+    position: a.positionKey,
+  };
+}
+
+function runStage(
+  link: LinkName,
+  left: readonly Identity[],
+  right: readonly Identity[],
+  config: Config,
+  extra?: { left: (i: number) => string | undefined; right: (j: number) => string | undefined; points: number },
+  filters?: { left?: (i: number) => boolean; right?: (j: number) => boolean },
+): Stage {
+  const scheme = config.scheme;
+  const all = findCandidates(left, right, {
+    scheme,
+    keepFrom: 1,
+    leftExtra: extra?.left,
+    rightExtra: extra?.right,
+    extraPoints: extra?.points,
+    leftFilter: filters?.left,
+    rightFilter: filters?.right,
+  });
+  const candidates = new Map<number, Candidate[]>();
+  for (const c of all) {
+    const list = candidates.get(c.left);
+    if (list) list.push(c);
+    else candidates.set(c.left, [c]);
+  }
+  const assignment = assignOneToOne(all, scheme.threshold);
+  const rightLinked = new Map<number, number>();
+  for (const [l, c] of assignment.links) rightLinked.set(c.right, l);
+  return { link, candidates, assignment, rightLinked };
+}
+
+/** Near misses: floor ≤ total < threshold where neither side was linked or held as ambiguous. */
+function nearMisses(stage: Stage, floor: number, threshold: number): ReviewItem[] {
+  const out: ReviewItem[] = [];
+  const { assignment, rightLinked } = stage;
+  for (const [l, list] of [...stage.candidates].sort((a, b) => a[0] - b[0])) {
+    if (assignment.links.has(l) || assignment.ambiguousLeft.has(l)) continue;
+    for (const c of list) {
+      if (c.total < floor || c.total >= threshold) continue;
+      if (rightLinked.has(c.right) || assignment.ambiguousRight.has(c.right)) continue;
+      out.push({ link: stage.link, kind: 'near-miss', candidate: c });
+    }
+  }
+  return out;
+}
+
+export interface ReconcileInput {
+  esr: readonly EsrAssignment[];
+  nhsmail: readonly NhsmailAccount[];
+  ad: readonly AdAccount[];
+  config: Config;
+  /** The run's date, epoch ms at UTC midnight. */
+  asOfMs: number;
+}
+
+export function reconcile(input: ReconcileInput): ReconcileResult {
+  const { config } = input;
+  const { threshold, reviewFloor } = config.scheme;
+  const people = groupPeople(input.esr, input.asOfMs);
+  const nhsmail = [...input.nhsmail];
+  const ad = [...input.ad];
+
+  // Stage 1: ESR people ↔ NHSmail accounts.
+  const peopleIds = people.map((p) => p.identity);
+  const nhsIds = nhsmail.map((a) => nhsmailIdentity(a));
+  const esrNhsmail = runStage('ESR-NHSmail', peopleIds, nhsIds, config);
+
+  // Stage 2: NHSmail ↔ AD. A linked account borrows its ESR person's employee number, since the
+  // reconciled identity carries it even when the NHSmail record lacks it.
+  const nhsForAd = nhsmail.map((a, j) => {
+    const person = esrNhsmail.rightLinked.get(j);
+    return nhsmailIdentity(a, person === undefined ? undefined : people[person]!.employeeNumber);
+  });
+  const adIds = ad.map(adIdentity);
+  const nhsmailAd = runStage('NHSmail-AD', nhsForAd, adIds, config, {
+    left: (j) => nhsmail[j]!.nhsmailId,
+    right: (k) => ad[k]!.nhsmailId,
+    points: config.scheme.nhsmailIdPoints,
+  });
+
+  // Stage 3: AD accounts with no NHSmail match ↔ ESR people with no NHSmail match.
+  const esrAd = runStage('ESR-AD', peopleIds, adIds, config, undefined, {
+    left: (i) => !esrNhsmail.assignment.links.has(i) && !esrNhsmail.assignment.ambiguousLeft.has(i),
+    right: (k) => !nhsmailAd.rightLinked.has(k) && !nhsmailAd.assignment.ambiguousRight.has(k),
+  });
+
+  // Reconciled identities: ESR people first (employee number order), then NHSmail accounts
+  // not linked to a person (file order), then AD accounts linked to neither (file order).
+  const identities: ReconciledIdentity[] = [];
+  const nhsUsed = new Set<number>();
+  const adUsed = new Set<number>();
+  for (let i = 0; i < people.length; i++) {
+    const en = esrNhsmail.assignment.links.get(i);
+    let na: Candidate | undefined;
+    let ea: Candidate | undefined;
+    if (en) {
+      nhsUsed.add(en.right);
+      na = nhsmailAd.assignment.links.get(en.right);
+      if (na) adUsed.add(na.right);
+    } else {
+      ea = esrAd.assignment.links.get(i);
+      if (ea) adUsed.add(ea.right);
+    }
+    identities.push({
+      esr: i,
+      nhsmail: en?.right,
+      ad: na?.right ?? ea?.right,
+      esrNhsmail: en,
+      nhsmailAd: na,
+      esrAd: ea,
+      employeeType: employeeTypeOf(true, en !== undefined, na !== undefined || ea !== undefined),
+    });
+  }
+  for (let j = 0; j < nhsmail.length; j++) {
+    if (nhsUsed.has(j)) continue;
+    const na = nhsmailAd.assignment.links.get(j);
+    if (na) adUsed.add(na.right);
+    identities.push({ nhsmail: j, ad: na?.right, nhsmailAd: na, employeeType: employeeTypeOf(false, true, na !== undefined) });
+  }
+  for (let k = 0; k < ad.length; k++) {
+    if (adUsed.has(k)) continue;
+    identities.push({ ad: k, employeeType: 'Manual' });
+  }
+
+  const review: ReviewItem[] = [];
+  for (const stage of [esrNhsmail, nhsmailAd, esrAd]) {
+    for (const c of stage.assignment.ambiguous) review.push({ link: stage.link, kind: 'ambiguous', candidate: c });
+    review.push(...nearMisses(stage, reviewFloor, threshold));
+  }
+
+  return { people, nhsmail, ad, esrNhsmail, nhsmailAd, esrAd, identities, review };
+}

@@ -1,0 +1,298 @@
+/**
+ * Typed, normalised records for the reconcile job, built from loaded rows (canonical field →
+ * raw cell). Pure: a row either becomes a record or a reject with a reason that names the
+ * column, never the value (rejected-rows.csv is shared more widely than the data itself).
+ */
+import { normaliseEmail, splitEmailList, type EmailInfo } from './normalise-email.js';
+import { normalisePhone, type PhoneInfo } from './normalise-phone.js';
+import { normaliseEmployeeNumber } from './normalise-employee-number.js';
+import { compactNameKey, splitDisplayName, tidyName } from './normalise-name.js';
+import { normaliseJobTitle } from './normalise-job-title.js';
+import { parseDate } from './normalise-date.js';
+
+export interface SourceRow {
+  line: number;
+  fields: Readonly<Record<string, string>>;
+}
+
+export interface Reject {
+  source: string;
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export type Built<T> = { ok: true; record: T } | { ok: false; reason: string };
+
+/** Names as shown in reports, plus the keys they are compared by. */
+export interface NameParts {
+  firstName?: string;
+  lastName?: string;
+  firstKey?: string;
+  lastKey?: string;
+}
+
+export interface EsrAssignment extends NameParts {
+  line: number;
+  employeeNumber: string;
+  assignmentNumber?: string;
+  title?: string;
+  knownAs?: string;
+  knownAsKey?: string;
+  emailRaw?: string;
+  email?: EmailInfo;
+  mobileRaw?: string;
+  mobile?: PhoneInfo;
+  position?: string;
+  positionKey?: string;
+  organisation?: string;
+  assignmentStatus?: string;
+  /** Epoch ms, UTC midnight. */
+  start?: number;
+  end?: number;
+  personType?: string;
+}
+
+export type NhsmailStatus =
+  | 'Active'
+  | 'Inactive'
+  | 'Active (Leaver)'
+  | 'Locked'
+  | 'Deleted'
+  | 'Deleted Permanent'
+  | 'Disabled'
+  | 'Disabled Leaver'
+  | 'Pending'
+  | 'Other'
+  | 'Unknown';
+
+export interface NhsmailAccount extends NameParts {
+  line: number;
+  email: EmailInfo;
+  nhsmailId?: string;
+  displayName?: string;
+  aliases: EmailInfo[];
+  mobileRaw?: string;
+  mobile?: PhoneInfo;
+  position?: string;
+  positionKey?: string;
+  department?: string;
+  organisation?: string;
+  statusRaw?: string;
+  status: NhsmailStatus;
+  lastLogon?: number;
+  employeeNumber?: string;
+  localId?: string;
+}
+
+export interface AdAccount extends NameParts {
+  line: number;
+  samAccountName: string;
+  upn?: string;
+  displayName?: string;
+  enabled?: boolean;
+  emailRaw?: string;
+  email?: EmailInfo;
+  employeeNumber?: string;
+  mobileRaw?: string;
+  mobile?: PhoneInfo;
+  position?: string;
+  positionKey?: string;
+  department?: string;
+  nhsmailId?: string;
+  lastLogon?: number;
+  /** lastLogonTimestamp was 0 / max: the account never logged on. */
+  neverLoggedOn?: boolean;
+}
+
+const get = (row: SourceRow, field: string): string | undefined => {
+  const v = row.fields[field];
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  return t === '' ? undefined : t;
+};
+
+/** Parses an optional date field; 'invalid' makes the row a reject naming the column. */
+function dateField(row: SourceRow, field: string, label: string): { ms?: number; never?: boolean; error?: string } {
+  const raw = get(row, field);
+  if (raw === undefined) return {};
+  const d = parseDate(raw);
+  if (d.status === 'ok') return { ms: d.ms };
+  if (d.status === 'never') return { never: true };
+  if (d.status === 'empty') return {};
+  return { error: `${label} is not a date (expected dd/mm/yyyy, ISO 8601, an Excel serial or a FILETIME)` };
+}
+
+function names(first: string | undefined, last: string | undefined): NameParts {
+  const firstName = tidyName(first);
+  const lastName = tidyName(last);
+  return { firstName, lastName, firstKey: compactNameKey(firstName), lastKey: compactNameKey(lastName) };
+}
+
+export function buildEsrAssignment(row: SourceRow, nhsDomains: readonly string[]): Built<EsrAssignment> {
+  const rawEmp = get(row, 'employeeNumber');
+  if (rawEmp === undefined) return { ok: false, reason: 'Employee Number is empty' };
+  const employeeNumber = normaliseEmployeeNumber(rawEmp);
+  if (employeeNumber === undefined) return { ok: false, reason: 'Employee Number is not a valid ESR employee number (up to 8 digits)' };
+  const start = dateField(row, 'assignmentStart', 'Assignment Start Date');
+  if (start.error) return { ok: false, reason: start.error };
+  const end = dateField(row, 'assignmentEnd', 'Assignment End Date');
+  if (end.error) return { ok: false, reason: end.error };
+  const emailRaw = get(row, 'email');
+  const mobileRaw = get(row, 'mobile');
+  const knownAs = tidyName(get(row, 'knownAs'));
+  const position = get(row, 'position');
+  return {
+    ok: true,
+    record: {
+      line: row.line,
+      employeeNumber,
+      assignmentNumber: get(row, 'assignmentNumber'),
+      title: get(row, 'title'),
+      ...names(get(row, 'firstName'), get(row, 'lastName')),
+      knownAs,
+      knownAsKey: compactNameKey(knownAs),
+      emailRaw,
+      email: normaliseEmail(emailRaw, nhsDomains),
+      mobileRaw,
+      mobile: normalisePhone(mobileRaw),
+      position,
+      positionKey: normaliseJobTitle(position),
+      organisation: get(row, 'organisation'),
+      assignmentStatus: get(row, 'assignmentStatus'),
+      start: start.ms,
+      end: end.ms,
+      personType: get(row, 'personType'),
+    },
+  };
+}
+
+/** Maps the Portal's many status spellings (formats.md) onto one vocabulary. */
+export function normaliseNhsmailStatus(raw: string | undefined): NhsmailStatus {
+  if (raw === undefined) return 'Unknown';
+  const k = raw.toLowerCase().replace(/[^a-z]/g, '');
+  switch (k) {
+    case 'active':
+      return 'Active';
+    case 'inactive':
+      return 'Inactive';
+    case 'activeleaver':
+    case 'leaver':
+      return 'Active (Leaver)';
+    case 'locked':
+      return 'Locked';
+    case 'deleted':
+    case 'deleting':
+      return 'Deleted';
+    case 'deletedpermanent':
+    case 'permdeleted':
+    case 'permanentlydeleted':
+      return 'Deleted Permanent';
+    case 'disabled':
+    case 'disabling':
+      return 'Disabled';
+    case 'disabledleaver':
+      return 'Disabled Leaver';
+    case 'pending':
+    case 'migrationpending':
+    case 'enabling':
+    case 'restoring':
+      return 'Pending';
+    default:
+      return 'Other';
+  }
+}
+
+export function buildNhsmailAccount(row: SourceRow, nhsDomains: readonly string[]): Built<NhsmailAccount> {
+  const rawEmail = get(row, 'email');
+  if (rawEmail === undefined) return { ok: false, reason: 'Email Address is empty' };
+  const email = normaliseEmail(rawEmail, nhsDomains);
+  if (email === undefined || !email.valid) return { ok: false, reason: 'Email Address is not a valid email address' };
+  const lastLogon = dateField(row, 'lastLogon', 'Last Logon');
+  if (lastLogon.error) return { ok: false, reason: lastLogon.error };
+  let first = get(row, 'firstName');
+  let last = get(row, 'lastName');
+  const displayName = get(row, 'displayName');
+  if ((first === undefined || last === undefined) && displayName !== undefined) {
+    const split = splitDisplayName(displayName);
+    first ??= split.first;
+    last ??= split.last;
+  }
+  const mobileRaw = get(row, 'mobile');
+  const position = get(row, 'position');
+  const statusRaw = get(row, 'status');
+  const rawEmp = get(row, 'employeeNumber');
+  return {
+    ok: true,
+    record: {
+      line: row.line,
+      email,
+      nhsmailId: get(row, 'nhsmailId')?.toLowerCase(),
+      displayName,
+      ...names(first, last),
+      aliases: splitEmailList(get(row, 'aliases'), nhsDomains).filter((a) => a.valid && a.value !== email.value),
+      mobileRaw,
+      mobile: normalisePhone(mobileRaw),
+      position,
+      positionKey: normaliseJobTitle(position),
+      department: get(row, 'department'),
+      organisation: get(row, 'organisation'),
+      statusRaw,
+      status: normaliseNhsmailStatus(statusRaw),
+      lastLogon: lastLogon.ms,
+      employeeNumber: rawEmp === undefined ? undefined : normaliseEmployeeNumber(rawEmp),
+      localId: get(row, 'localId'),
+    },
+  };
+}
+
+/** AD's Enabled column, else userAccountControl bit 0x2 (ACCOUNTDISABLE). */
+function adEnabled(row: SourceRow): boolean | undefined {
+  const enabled = get(row, 'enabled')?.toLowerCase();
+  if (enabled === 'true' || enabled === 'yes' || enabled === '1') return true;
+  if (enabled === 'false' || enabled === 'no' || enabled === '0') return false;
+  const uac = get(row, 'userAccountControl');
+  if (uac !== undefined && /^\d+$/.test(uac)) return (Number(uac) & 0x2) === 0;
+  return undefined;
+}
+
+export function buildAdAccount(row: SourceRow, nhsDomains: readonly string[]): Built<AdAccount> {
+  const sam = get(row, 'samAccountName');
+  if (sam === undefined) return { ok: false, reason: 'SamAccountName is empty' };
+  const lastLogon = dateField(row, 'lastLogon', 'lastLogonTimestamp');
+  if (lastLogon.error) return { ok: false, reason: lastLogon.error };
+  let first = get(row, 'firstName');
+  let last = get(row, 'lastName');
+  const displayName = get(row, 'name');
+  if ((first === undefined || last === undefined) && displayName !== undefined) {
+    const split = splitDisplayName(displayName);
+    first ??= split.first;
+    last ??= split.last;
+  }
+  const emailRaw = get(row, 'email');
+  const mobileRaw = get(row, 'mobile');
+  const position = get(row, 'position');
+  const rawEmp = get(row, 'employeeId') ?? get(row, 'employeeNumber');
+  return {
+    ok: true,
+    record: {
+      line: row.line,
+      samAccountName: sam,
+      upn: get(row, 'upn'),
+      displayName,
+      enabled: adEnabled(row),
+      ...names(first, last),
+      emailRaw,
+      email: normaliseEmail(emailRaw, nhsDomains),
+      employeeNumber: rawEmp === undefined ? undefined : normaliseEmployeeNumber(rawEmp),
+      mobileRaw,
+      mobile: normalisePhone(mobileRaw),
+      position,
+      positionKey: normaliseJobTitle(position),
+      department: get(row, 'department'),
+      nhsmailId: get(row, 'nhsmailId')?.toLowerCase(),
+      lastLogon: lastLogon.ms,
+      neverLoggedOn: lastLogon.never,
+    },
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * The weighted anchor scheme (NHSmail JML guide, section 6.5) as data: each anchor is a
+ * comparison with ordered levels — missing (not compared, 0 points), exact agreement, alias
+ * agreement (email only), fuzzy agreement (only when `scheme.fuzzy.enabled`), else differs.
+ * Every result carries the level and points of each anchor so any score can be explained.
+ *
+ * Identities hold values already normalised by src/core/normalise-*.ts: emails lowercased,
+ * mobiles E.164, employee numbers 8 digits, names as comparison keys, titles normalised.
+ */
+import { ANCHORS, type Anchor, type Scheme } from './config.js';
+import { dice, jaroWinkler } from './similarity.js';
+
+export interface Identity {
+  /** Primary email. */
+  email?: string;
+  /** Secondary addresses (NHSmail aliases); an agreement through one is reported as 'alias'. */
+  aliases?: readonly string[];
+  employeeNumber?: string;
+  /** E.164 mobile. */
+  mobile?: string;
+  /** First-name keys: the first name and, for ESR, the Known As name. */
+  firstNames?: readonly string[];
+  lastName?: string;
+  position?: string;
+}
+
+export type Level = 'exact' | 'alias' | 'fuzzy' | 'differs' | 'missing';
+
+export interface AnchorResult {
+  anchor: Anchor;
+  level: Level;
+  points: number;
+  /** 0..1 similarity for names and position when both present (explains near misses). */
+  similarity?: number;
+}
+
+export interface PairScore {
+  score: number;
+  /** One entry per anchor, in ANCHORS order. */
+  anchors: AnchorResult[];
+}
+
+const agrees = (l: Level): boolean => l === 'exact' || l === 'alias' || l === 'fuzzy';
+
+function emailLevel(a: Identity, b: Identity): Level {
+  const aAll = a.email !== undefined || (a.aliases?.length ?? 0) > 0;
+  const bAll = b.email !== undefined || (b.aliases?.length ?? 0) > 0;
+  if (!aAll || !bAll) return 'missing';
+  if (a.email !== undefined && a.email === b.email) return 'exact';
+  if (a.email !== undefined && b.aliases?.includes(a.email)) return 'alias';
+  if (b.email !== undefined && a.aliases?.includes(b.email)) return 'alias';
+  if (a.aliases && b.aliases && a.aliases.some((x) => b.aliases!.includes(x))) return 'alias';
+  return 'differs';
+}
+
+function exactLevel(x: string | undefined, y: string | undefined): Level {
+  if (x === undefined || y === undefined) return 'missing';
+  return x === y ? 'exact' : 'differs';
+}
+
+function bestFirstNameSimilarity(a: readonly string[], b: readonly string[]): number {
+  let best = 0;
+  for (const x of a) for (const y of b) best = Math.max(best, x === y ? 1 : jaroWinkler(x, y));
+  return best;
+}
+
+/**
+ * Scores one pair. Pure and allocation-light: it runs once per candidate pair.
+ * `explain` adds similarities for names and position even when fuzzy matching is off.
+ */
+export function scorePair(a: Identity, b: Identity, scheme: Scheme, explain = false): PairScore {
+  const w = scheme.weights;
+  const fuzzy = scheme.fuzzy.enabled;
+  const results: AnchorResult[] = [];
+
+  const email = emailLevel(a, b);
+  results.push({ anchor: 'email', level: email, points: agrees(email) ? w.email : 0 });
+
+  const emp = exactLevel(a.employeeNumber, b.employeeNumber);
+  results.push({ anchor: 'employeeNumber', level: emp, points: emp === 'exact' ? w.employeeNumber : 0 });
+
+  const mob = exactLevel(a.mobile, b.mobile);
+  results.push({ anchor: 'mobile', level: mob, points: mob === 'exact' ? w.mobile : 0 });
+
+  let last: Level = exactLevel(a.lastName, b.lastName);
+  let lastSim: number | undefined;
+  if (last === 'differs' && (fuzzy || explain)) {
+    lastSim = jaroWinkler(a.lastName!, b.lastName!);
+    if (fuzzy && lastSim >= scheme.fuzzy.nameJaroWinkler) last = 'fuzzy';
+  } else if (last === 'exact') lastSim = 1;
+  results.push({ anchor: 'lastName', level: last, points: agrees(last) ? w.lastName : 0, similarity: lastSim });
+
+  const af = a.firstNames ?? [];
+  const bf = b.firstNames ?? [];
+  let first: Level;
+  let firstSim: number | undefined;
+  if (af.length === 0 || bf.length === 0) first = 'missing';
+  else if (af.some((x) => bf.includes(x))) {
+    first = 'exact';
+    firstSim = 1;
+  } else {
+    first = 'differs';
+    if (fuzzy || explain) {
+      firstSim = bestFirstNameSimilarity(af, bf);
+      if (fuzzy && firstSim >= scheme.fuzzy.nameJaroWinkler) first = 'fuzzy';
+    }
+  }
+  results.push({ anchor: 'firstName', level: first, points: agrees(first) ? w.firstName : 0, similarity: firstSim });
+
+  // First & Last Name: both must agree; its points add to the two single-name points.
+  let full: Level;
+  if (first === 'missing' || last === 'missing') full = 'missing';
+  else if (agrees(first) && agrees(last)) full = first === 'fuzzy' || last === 'fuzzy' ? 'fuzzy' : 'exact';
+  else full = 'differs';
+  results.push({ anchor: 'fullName', level: full, points: agrees(full) ? w.fullName : 0 });
+
+  let pos: Level = exactLevel(a.position, b.position);
+  let posSim: number | undefined;
+  if (pos === 'differs' && (fuzzy || explain)) {
+    posSim = dice(a.position!, b.position!);
+    if (fuzzy && posSim >= scheme.fuzzy.positionDice) pos = 'fuzzy';
+  } else if (pos === 'exact') posSim = 1;
+  results.push({ anchor: 'position', level: pos, points: agrees(pos) ? w.position : 0, similarity: posSim });
+
+  let score = 0;
+  for (const r of results) score += r.points;
+  return { score, anchors: results };
+}
+
+/** Points an anchor would add if it agreed (first/last include the Full Name bonus they unlock). */
+function gainIfAgreed(s: PairScore, anchor: Anchor, scheme: Scheme): number {
+  const w = scheme.weights;
+  const byAnchor = new Map(s.anchors.map((r) => [r.anchor, r]));
+  const r = byAnchor.get(anchor);
+  if (!r || agrees(r.level)) return 0;
+  let gain = w[anchor];
+  if (anchor === 'firstName' && byAnchor.get('lastName') && agrees(byAnchor.get('lastName')!.level)) gain += w.fullName;
+  if (anchor === 'lastName' && byAnchor.get('firstName') && agrees(byAnchor.get('firstName')!.level)) gain += w.fullName;
+  return gain;
+}
+
+export interface Suggestion {
+  anchor: Anchor;
+  /** 'missing' = absent on one side (fill it in); 'differs' = present but different (correct it). */
+  kind: 'missing' | 'differs';
+  newScore: number;
+}
+
+/**
+ * The single change that would lift a near miss to the threshold: fill in a missing anchor
+ * first (cheapest for the teams), else correct a differing one; the smallest sufficient gain
+ * wins, ties broken by ANCHORS order. Undefined when no single change is enough.
+ */
+export function suggestChange(s: PairScore, scheme: Scheme): Suggestion | undefined {
+  if (s.score >= scheme.threshold) return undefined;
+  let best: Suggestion | undefined;
+  for (const kind of ['missing', 'differs'] as const) {
+    for (const anchor of ANCHORS) {
+      if (anchor === 'fullName') continue;
+      const r = s.anchors.find((x) => x.anchor === anchor);
+      if (!r || r.level !== kind) continue;
+      const newScore = s.score + gainIfAgreed(s, anchor, scheme);
+      if (newScore < scheme.threshold) continue;
+      if (!best || newScore < best.newScore) best = { anchor, kind, newScore };
+    }
+    if (best) return best;
+  }
+  return undefined;
+}
+
+export function agreedAnchors(s: PairScore): Anchor[] {
+  return s.anchors.filter((r) => agrees(r.level)).map((r) => r.anchor);
+}
+
+export function missingAnchors(s: PairScore): Anchor[] {
+  return s.anchors.filter((r) => r.level === 'missing').map((r) => r.anchor);
+}
+
+export function pointsOf(s: PairScore, anchor: Anchor): number {
+  return s.anchors.find((r) => r.anchor === anchor)?.points ?? 0;
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { assignOneToOne } from '../../src/core/assign.js';
+import type { Candidate } from '../../src/core/candidates.js';
+
+const c = (left: number, right: number, total: number): Candidate => ({
+  left,
+  right,
+  total,
+  extraPoints: 0,
+  score: { score: total, anchors: [] },
+});
+
+describe('assignOneToOne', () => {
+  it('links best score first, one to one', () => {
+    const a = assignOneToOne([c(0, 0, 12), c(0, 1, 6), c(1, 0, 10), c(1, 1, 7)], 6);
+    expect(a.links.get(0)!.right).toBe(0);
+    expect(a.links.get(1)!.right).toBe(1);
+    expect(a.ambiguous).toEqual([]);
+  });
+
+  it('does not link when a record ties at its top score; all tied pairs go to review', () => {
+    const a = assignOneToOne([c(0, 0, 10), c(0, 1, 10), c(1, 2, 8)], 6);
+    expect(a.links.has(0)).toBe(false);
+    expect(a.ambiguous.map((x) => x.right).sort()).toEqual([0, 1]);
+    expect(a.links.get(1)!.right).toBe(2);
+  });
+
+  it('a tie on the right side (two people for one account) is ambiguous too', () => {
+    const a = assignOneToOne([c(0, 0, 10), c(1, 0, 10)], 6);
+    expect(a.links.size).toBe(0);
+    expect(a.ambiguousLeft).toEqual(new Set([0, 1]));
+  });
+
+  it('a record held as ambiguous is not linked to a lower-scoring candidate either', () => {
+    const a = assignOneToOne([c(0, 0, 10), c(0, 1, 10), c(0, 2, 6)], 6);
+    expect(a.links.has(0)).toBe(false);
+  });
+
+  it('ignores pairs below the threshold', () => {
+    expect(assignOneToOne([c(0, 0, 5)], 6).links.size).toBe(0);
+  });
+
+  it('is always one-to-one, above threshold, and independent of input order (property)', () => {
+    const cand = fc.record({ left: fc.integer({ min: 0, max: 15 }), right: fc.integer({ min: 0, max: 15 }), total: fc.integer({ min: 0, max: 20 }) });
+    fc.assert(
+      fc.property(fc.uniqueArray(cand, { selector: (x) => `${x.left}:${x.right}`, maxLength: 80 }), (raw) => {
+        const cs = raw.map((x) => c(x.left, x.right, x.total));
+        const a = assignOneToOne(cs, 6);
+        const rights = [...a.links.values()].map((x) => x.right);
+        expect(new Set(rights).size).toBe(rights.length);
+        for (const [l, x] of a.links) {
+          expect(x.left).toBe(l);
+          expect(x.total).toBeGreaterThanOrEqual(6);
+          expect(a.ambiguousLeft.has(l)).toBe(false);
+        }
+        const b = assignOneToOne([...cs].reverse(), 6);
+        expect([...b.links.entries()].map(([l, x]) => `${l}:${x.right}`).sort()).toEqual(
+          [...a.links.entries()].map(([l, x]) => `${l}:${x.right}`).sort(),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

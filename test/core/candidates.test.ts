@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
+import { allPairs, blockingPlan, findCandidates, type Candidate } from '../../src/core/candidates.js';
+import type { Identity } from '../../src/core/score.js';
+
+/** A seeded PRNG so generated data is the same on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Small value pools so that many pairs collide on one or more anchors. */
+function generate(n: number, rnd: () => number): Identity[] {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const firsts = ['john', 'jane', 'ali', 'mary', 'tom', 'sara', 'lukasz', 'bob', 'robert'];
+  const lasts = ['smith', 'jones', 'patel', 'khan', 'obrien', 'taylor', 'brown'];
+  const positions = ['staff nurse', 'healthcare assistant', 'consultant', 'porter'];
+  const out: Identity[] = [];
+  for (let i = 0; i < n; i++) {
+    const maybe = <T>(v: T, p = 0.7): T | undefined => (rnd() < p ? v : undefined);
+    out.push({
+      email: maybe(`u${Math.floor(rnd() * n)}@nhs.net`, 0.6),
+      aliases: rnd() < 0.1 ? [`a${Math.floor(rnd() * n)}@nhs.net`] : undefined,
+      employeeNumber: maybe(String(Math.floor(rnd() * n)).padStart(8, '0'), 0.5),
+      mobile: maybe(`+4479${String(Math.floor(rnd() * n)).padStart(8, '0')}`, 0.4),
+      firstNames: rnd() < 0.9 ? (rnd() < 0.2 ? [pick(firsts), pick(firsts)] : [pick(firsts)]) : [],
+      lastName: maybe(pick(lasts), 0.9),
+      position: maybe(pick(positions), 0.6),
+    });
+  }
+  return out;
+}
+
+const key = (c: Candidate): string => `${c.left}:${c.right}:${c.total}`;
+const atLeast = (cs: Candidate[], floor: number): string[] => cs.filter((c) => c.total >= floor).map(key).sort();
+
+describe('candidate generation is complete', () => {
+  it('finds exactly the pairs brute force finds at or above the review floor (3,000 × 3,000)', () => {
+    const rnd = mulberry32(42);
+    const left = generate(3000, rnd);
+    const right = generate(3000, rnd);
+    const scheme = DEFAULT_CONFIG.scheme;
+    const fast = findCandidates(left, right, { scheme });
+    const brute = allPairs(left, right, { scheme });
+    const expected = atLeast(brute, scheme.reviewFloor);
+    expect(expected.length).toBeGreaterThan(1000);
+    expect(atLeast(fast, scheme.reviewFloor)).toEqual(expected);
+  });
+
+  it('stays complete for any weights and floor (property)', () => {
+    const w = fc.integer({ min: 0, max: 6 });
+    fc.assert(
+      fc.property(
+        fc.record({ email: w, employeeNumber: w, mobile: w, lastName: w, firstName: w, fullName: w, position: w }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        (weights, floor, seed) => {
+          const scheme: Scheme = { ...DEFAULT_CONFIG.scheme, weights, reviewFloor: floor, threshold: floor };
+          const rnd = mulberry32(seed);
+          const left = generate(120, rnd);
+          const right = generate(120, rnd);
+          expect(atLeast(findCandidates(left, right, { scheme }), floor)).toEqual(atLeast(allPairs(left, right, { scheme }), floor));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('with default weights blocks only on email, employee number, mobile and full name', () => {
+    expect(blockingPlan(DEFAULT_CONFIG.scheme, 4)).toEqual(['email', 'employeeNumber', 'mobile', 'fullName']);
+  });
+
+  it('adds a last-name block when last name alone can reach the floor', () => {
+    const scheme = { ...DEFAULT_CONFIG.scheme, weights: { ...DEFAULT_CONFIG.scheme.weights, lastName: 4 } };
+    expect(blockingPlan(scheme, 4)).toContain('lastName');
+  });
+
+  it('counts the extra anchor (AD NHSmail ID) on its own', () => {
+    const left: Identity[] = [{ lastName: 'a' }];
+    const right: Identity[] = [{ lastName: 'b' }];
+    const found = findCandidates(left, right, {
+      scheme: DEFAULT_CONFIG.scheme,
+      leftExtra: () => 'id-1',
+      rightExtra: () => 'id-1',
+      extraPoints: 6,
+    });
+    expect(found).toHaveLength(1);
+    expect(found[0]!.total).toBe(6);
+    expect(found[0]!.extraPoints).toBe(6);
+  });
+});

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, type Config } from '../../src/core/config.js';
+import { anchorUpdates, findIssues } from '../../src/core/actions.js';
+import { reconcile } from '../../src/core/reconcile.js';
+import type { AdAccount, EsrAssignment, NhsmailAccount } from '../../src/core/records.js';
+
+const AS_OF = Date.UTC(2026, 10, 1);
+const DAY = 86_400_000;
+const config: Config = structuredClone(DEFAULT_CONFIG);
+
+let line = 2;
+function esr(p: Partial<EsrAssignment> & { employeeNumber: string; first: string; last: string }): EsrAssignment {
+  const { first, last, ...rest } = p;
+  return {
+    line: line++,
+    firstName: first,
+    lastName: last,
+    firstKey: first.toLowerCase(),
+    lastKey: last.toLowerCase(),
+    organisation: 'Trust A',
+    ...rest,
+  };
+}
+function email(value: string) {
+  return { value, valid: true, nhsNet: value.endsWith('@nhs.net'), domain: value.split('@')[1]! };
+}
+function mailbox(p: Partial<NhsmailAccount> & { email: string; first: string; last: string }): NhsmailAccount {
+  const { first, last, email: e, ...rest } = p;
+  return {
+    line: line++,
+    email: email(e),
+    aliases: [],
+    firstName: first,
+    lastName: last,
+    firstKey: first.toLowerCase(),
+    lastKey: last.toLowerCase(),
+    status: 'Active',
+    ...rest,
+  };
+}
+function adUser(p: Partial<AdAccount> & { sam: string; first: string; last: string }): AdAccount {
+  const { first, last, sam, ...rest } = p;
+  return { line: line++, samAccountName: sam, firstName: first, lastName: last, firstKey: first.toLowerCase(), lastKey: last.toLowerCase(), enabled: true, ...rest };
+}
+
+describe('reconcile', () => {
+  it('groups ESR assignments into people and links ESR → NHSmail → AD as JML', () => {
+    const r = reconcile({
+      esr: [
+        esr({ employeeNumber: '00000001', first: 'Jane', last: 'Doe', email: email('jane.doe@nhs.net'), assignmentNumber: '00000001-1' }),
+        esr({ employeeNumber: '00000001', first: 'Jane', last: 'Doe', assignmentNumber: '00000001-2' }),
+      ],
+      nhsmail: [mailbox({ email: 'jane.doe@nhs.net', first: 'Jane', last: 'Doe', nhsmailId: 'jane.doe' })],
+      ad: [adUser({ sam: 'jdoe', first: 'Jane', last: 'Doe', nhsmailId: 'jane.doe' })],
+      config,
+      asOfMs: AS_OF,
+    });
+    expect(r.people).toHaveLength(1);
+    expect(r.people[0]!.assignments).toHaveLength(2);
+    expect(r.identities).toHaveLength(1);
+    const id = r.identities[0]!;
+    expect(id.employeeType).toBe('JML');
+    expect(id.esrNhsmail!.total).toBe(10);
+    // NHSmail ID alone is worth the threshold (6) plus names 5 = 11.
+    expect(id.nhsmailAd!.total).toBe(11);
+  });
+
+  it('assigns every employee type from the guide tables', () => {
+    const r = reconcile({
+      esr: [
+        esr({ employeeNumber: '00000001', first: 'Esr', last: 'Only' }),
+        esr({ employeeNumber: '00000002', first: 'Esr', last: 'Mail', email: email('esr.mail@nhs.net') }),
+        esr({ employeeNumber: '00000003', first: 'Esr', last: 'Ad', mobile: { e164: '+447911000003', mobile: true, valid: true } }),
+      ],
+      nhsmail: [
+        mailbox({ email: 'esr.mail@nhs.net', first: 'Esr', last: 'Mail' }),
+        mailbox({ email: 'student@nhs.net', first: 'Stu', last: 'Dent', nhsmailId: 'student' }),
+        mailbox({ email: 'mail.only@nhs.net', first: 'Mail', last: 'Only' }),
+      ],
+      ad: [
+        adUser({ sam: 'student', first: 'Stu', last: 'Dent', nhsmailId: 'student' }),
+        adUser({ sam: 'esrad', first: 'Esr', last: 'Ad', mobile: { e164: '+447911000003', mobile: true, valid: true }, employeeNumber: '00000003' }),
+        adUser({ sam: 'svc-backup', first: 'Service', last: 'Backup' }),
+      ],
+      config,
+      asOfMs: AS_OF,
+    });
+    const types = r.identities.map((i) => i.employeeType);
+    expect(types).toEqual(['Manual', 'JML (ESR)', 'Invalid: needs NHSmail', 'JML (TANSync)', 'Manual', 'Manual']);
+  });
+
+  it('does not link two John Smiths who tie on names and position; both go to review', () => {
+    const r = reconcile({
+      esr: [esr({ employeeNumber: '00000010', first: 'John', last: 'Smith', positionKey: 'porter' })],
+      nhsmail: [
+        mailbox({ email: 'john.smith1@nhs.net', first: 'John', last: 'Smith', positionKey: 'porter' }),
+        mailbox({ email: 'john.smith2@nhs.net', first: 'John', last: 'Smith', positionKey: 'porter' }),
+      ],
+      ad: [],
+      config,
+      asOfMs: AS_OF,
+    });
+    expect(r.esrNhsmail.assignment.links.size).toBe(0);
+    expect(r.review.filter((x) => x.kind === 'ambiguous')).toHaveLength(2);
+  });
+
+  it('lists a near miss (score 5) for review, not as a match', () => {
+    const r = reconcile({
+      esr: [esr({ employeeNumber: '00000011', first: 'Amy', last: 'Pond', positionKey: 'nurse' })],
+      nhsmail: [mailbox({ email: 'amy.pond@nhs.net', first: 'Amy', last: 'Pond', positionKey: 'midwife' })],
+      ad: [],
+      config,
+      asOfMs: AS_OF,
+    });
+    expect(r.identities[0]!.employeeType).toBe('Manual');
+    expect(r.review).toHaveLength(1);
+    expect(r.review[0]!.kind).toBe('near-miss');
+    expect(r.review[0]!.candidate.total).toBe(5);
+  });
+});
+
+describe('data validation actions', () => {
+  const run = () =>
+    reconcile({
+      esr: [
+        // Alias in ESR; mobile differs from NHSmail; leaver with active mailbox.
+        esr({ employeeNumber: '00000020', first: 'Rose', last: 'Tyler', email: email('rose.smith@nhs.net'), mobile: { e164: '+447911000020', mobile: true, valid: true }, end: AS_OF - 10 * DAY }),
+        // Two organisations.
+        esr({ employeeNumber: '00000021', first: 'Martha', last: 'Jones', email: email('martha.jones@nhs.net'), organisation: 'Trust A' }),
+        esr({ employeeNumber: '00000021', first: 'Martha', last: 'Jones', organisation: 'Trust B' }),
+        // Matched to a deleted account; no email in ESR.
+        esr({ employeeNumber: '00000022', first: 'Donna', last: 'Noble', mobile: { e164: '+447911000022', mobile: true, valid: true }, positionKey: 'temp' }),
+      ],
+      nhsmail: [
+        mailbox({ email: 'rose.tyler@nhs.net', aliases: [email('rose.smith@nhs.net')], first: 'Rose', last: 'Tyler', nhsmailId: 'rose.tyler', mobile: { e164: '+447911999999', mobile: true, valid: true } }),
+        mailbox({ email: 'martha.jones@nhs.net', first: 'Martha', last: 'Jones', employeeNumber: '00000021', lastLogon: AS_OF - 100 * DAY }),
+        mailbox({ email: 'donna.noble@nhs.net', first: 'Donna', last: 'Noble', status: 'Deleted', mobile: { e164: '+447911000022', mobile: true, valid: true } }),
+      ],
+      ad: [
+        adUser({ sam: 'rtyler', first: 'Rose', last: 'Tyler', nhsmailId: 'rose.tyler', employeeNumber: '00000020' }),
+        adUser({ sam: 'dnoble', first: 'Donna', last: 'Noble', email: email('donna.noble@nhs.net'), employeeNumber: '00000022' }),
+        adUser({ sam: 'dnoble2', first: 'D', last: 'Noble', employeeNumber: '00000022' }),
+      ],
+      config,
+      asOfMs: AS_OF,
+    });
+
+  it('proposes the primary address for an ESR alias and an empty ESR email', () => {
+    const u = anchorUpdates(run(), config).filter((x) => x.system === 'ESR');
+    expect(u.map((x) => [x.key, x.proposed, x.owner])).toEqual([
+      ['00000020', 'rose.tyler@nhs.net', 'Workforce'],
+      ['00000022', 'donna.noble@nhs.net', 'Workforce'],
+    ]);
+    expect(u[0]!.reason).toMatch(/alias/);
+  });
+
+  it('proposes AD mail and NHSmail-ID fixes, ESR mobile for NHSmail, and missing employee numbers', () => {
+    const u = anchorUpdates(run(), config);
+    expect(u).toContainEqual(expect.objectContaining({ system: 'AD', key: 'rtyler', field: 'Mail', adAttribute: 'mail', proposed: 'rose.tyler@nhs.net' }));
+    expect(u).toContainEqual(expect.objectContaining({ system: 'NHSmail', key: 'rose.tyler@nhs.net', field: 'Mobile', proposed: '+447911000020' }));
+    expect(u).toContainEqual(expect.objectContaining({ system: 'NHSmail', key: 'rose.tyler@nhs.net', field: 'Employee Number', proposed: '00000020' }));
+    // The deleted mailbox has no NHSmail ID, so nothing is proposed for that attribute.
+    expect(u.some((x) => x.key === 'dnoble' && x.field === 'NHSmail ID')).toBe(false);
+  });
+
+  it('raises each issue code where it applies', () => {
+    const codes = findIssues(run(), config, AS_OF).map((i) => `${i.code}:${i.employeeNumber ?? i.samAccountName ?? ''}`);
+    expect(codes).toContain('LEAVER_NHSMAIL_ACTIVE:00000020');
+    expect(codes).toContain('LEAVER_AD_ENABLED:00000020');
+    expect(codes).toContain('TWO_ORGANISATIONS:00000021');
+    expect(codes).toContain('NHSMAIL_INACTIVE:00000021');
+    expect(codes).toContain('NHSMAIL_DELETED:00000022');
+    expect(codes).toContain('AD_LINKED_TO_DELETED_NHSMAIL:00000022');
+    expect(codes).toContain('DUPLICATE_AD_EMPLOYEE_ID:dnoble; dnoble2');
+    expect(codes.some((c) => c.startsWith('ESR_AD_WITHOUT_NHSMAIL'))).toBe(false);
+  });
+});
