@@ -26,7 +26,6 @@ import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInput, type InputEvidence } from '../io/evidence.js';
 import { loadSource } from '../io/load.js';
 import type { SheetData } from '../io/report.js';
-import { isRejected } from '../io/table.js';
 import { writeJson, writeReport } from '../io/write-report.js';
 import { silentProgress, terminalProgress, type Progress } from '../progress.js';
 import { addSharedOptions, sharedOptions, type RawSharedFlags, type SharedOptions } from './shared.js';
@@ -107,7 +106,7 @@ async function loadRecords<T>(
   let rows = 0;
   for await (const row of loaded.rows()) {
     rows++;
-    if (isRejected(row)) {
+    if ('reason' in row) {
       rejects.push({ source, file, line: row.line, reason: row.reason });
       continue;
     }

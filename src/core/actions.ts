@@ -88,7 +88,8 @@ export function anchorUpdates(r: ReconcileResult, config: Config): AnchorUpdate[
     if (p && m) {
       // ESR email must be the account's primary nhs.net address (guide 6.4, 6.6).
       const esrEmail = p.identity.email;
-      const raw = p.assignments.find((x) => x.emailRaw !== undefined)?.emailRaw;
+      const withEmail = p.assignments.find((x) => x.emailRaw !== undefined || x.email !== undefined);
+      const raw = withEmail?.emailRaw ?? withEmail?.email?.value;
       let reason: string | undefined;
       if (raw === undefined) reason = 'ESR has no email address; JML matches on it';
       else if (esrEmail === undefined) reason = 'ESR email address is not a valid address';

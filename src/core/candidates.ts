@@ -7,7 +7,7 @@
  * against brute-force all-pairs scoring.
  */
 import { ANCHORS, type Anchor, type Scheme } from './config.js';
-import { scorePair, type Identity, type PairScore } from './score.js';
+import { quickScore, scorePair, type Identity, type PairScore } from './score.js';
 
 /** Anchors whose exact values are used as index keys. 'fullName' = first + last together. */
 export type BlockKey = 'email' | 'employeeNumber' | 'mobile' | 'fullName' | 'lastName' | 'firstName' | 'position' | 'extra';
@@ -91,6 +91,30 @@ export interface CandidateOptions {
   rightFilter?: (i: number) => boolean;
 }
 
+/**
+ * Scores one pair: the allocation-free total first (exact mode), the full explanation only for
+ * pairs that are kept. Near misses also get name/title similarities to explain them.
+ */
+function scoreCandidate(
+  left: readonly Identity[],
+  right: readonly Identity[],
+  i: number,
+  j: number,
+  leftExtra: string | undefined,
+  opts: CandidateOptions,
+  keepFrom: number,
+): Candidate | undefined {
+  const { scheme } = opts;
+  const extraPoints = leftExtra !== undefined && leftExtra === opts.rightExtra?.(j) ? (opts.extraPoints ?? 0) : 0;
+  if (!scheme.fuzzy.enabled && quickScore(left[i]!, right[j]!, scheme) + extraPoints < keepFrom) return undefined;
+  const first = scorePair(left[i]!, right[j]!, scheme);
+  const total = first.score + extraPoints;
+  if (total < keepFrom) return undefined;
+  const nearMiss = total >= scheme.reviewFloor && total < scheme.threshold;
+  const score = nearMiss ? scorePair(left[i]!, right[j]!, scheme, true) : first;
+  return { left: i, right: j, score, extraPoints, total };
+}
+
 /** Scores every pair sharing an index key; returns candidates sorted by left, then total desc. */
 export function findCandidates(left: readonly Identity[], right: readonly Identity[], opts: CandidateOptions): Candidate[] {
   const { scheme } = opts;
@@ -118,10 +142,8 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       for (const j of list) {
         if (seen.has(j)) continue;
         seen.add(j);
-        const score = scorePair(left[i]!, right[j]!, scheme);
-        const extraPoints = leftExtra !== undefined && leftExtra === opts.rightExtra?.(j) ? (opts.extraPoints ?? 0) : 0;
-        const total = score.score + extraPoints;
-        if (total >= keepFrom) mine.push({ left: i, right: j, score, extraPoints, total });
+        const c = scoreCandidate(left, right, i, j, leftExtra, opts, keepFrom);
+        if (c) mine.push(c);
       }
     }
     mine.sort((a, b) => b.total - a.total || a.right - b.right);
@@ -139,11 +161,8 @@ export function allPairs(left: readonly Identity[], right: readonly Identity[], 
     const mine: Candidate[] = [];
     for (let j = 0; j < right.length; j++) {
       if (opts.rightFilter && !opts.rightFilter(j)) continue;
-      const score = scorePair(left[i]!, right[j]!, opts.scheme);
-      const le = opts.leftExtra?.(i);
-      const extraPoints = le !== undefined && le === opts.rightExtra?.(j) ? (opts.extraPoints ?? 0) : 0;
-      const total = score.score + extraPoints;
-      if (total >= keepFrom) mine.push({ left: i, right: j, score, extraPoints, total });
+      const c = scoreCandidate(left, right, i, j, opts.leftExtra?.(i), opts, keepFrom);
+      if (c) mine.push(c);
     }
     mine.sort((a, b) => b.total - a.total || a.right - b.right);
     for (const c of mine) out.push(c);

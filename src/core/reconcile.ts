@@ -150,11 +150,21 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const nhsIds = nhsmail.map((a) => nhsmailIdentity(a));
   const esrNhsmail = runStage('ESR-NHSmail', peopleIds, nhsIds, config);
 
-  // Stage 2: NHSmail ↔ AD. A linked account borrows its ESR person's employee number, since the
-  // reconciled identity carries it even when the NHSmail record lacks it.
+  // Stage 2: NHSmail ↔ AD. A linked account stands for the reconciled identity: it borrows its
+  // ESR person's employee number, first names (incl. Known As), and mobile/position where the
+  // account lacks them, since local AD is often populated from HR rather than from NHSmail.
   const nhsForAd = nhsmail.map((a, j) => {
     const person = esrNhsmail.rightLinked.get(j);
-    return nhsmailIdentity(a, person === undefined ? undefined : people[person]!.employeeNumber);
+    const id = nhsmailIdentity(a, person === undefined ? undefined : people[person]!.employeeNumber);
+    if (person === undefined) return id;
+    const p = people[person]!.identity;
+    return {
+      ...id,
+      firstNames: [...new Set([...(id.firstNames ?? []), ...(p.firstNames ?? [])])],
+      lastName: id.lastName ?? p.lastName,
+      mobile: id.mobile ?? p.mobile,
+      position: id.position ?? p.position,
+    };
   });
   const adIds = ad.map(adIdentity);
   const nhsmailAd = runStage('NHSmail-AD', nhsForAd, adIds, config, {

@@ -127,6 +127,38 @@ export function scorePair(a: Identity, b: Identity, scheme: Scheme, explain = fa
   return { score, anchors: results };
 }
 
+function shareEmail(a: Identity, b: Identity): boolean {
+  const ae = a.email;
+  const be = b.email;
+  if (ae !== undefined && (ae === be || (b.aliases !== undefined && b.aliases.includes(ae)))) return true;
+  if (be !== undefined && a.aliases !== undefined && a.aliases.includes(be)) return true;
+  if (a.aliases !== undefined && b.aliases !== undefined) for (const x of a.aliases) if (b.aliases.includes(x)) return true;
+  return false;
+}
+
+/**
+ * The total `scorePair` would give, without building the explanation: no allocation, for the
+ * hot path (filtering candidates, brute-force checks). Exact comparisons only, so callers use
+ * it when fuzzy matching is off.
+ */
+export function quickScore(a: Identity, b: Identity, scheme: Scheme): number {
+  const w = scheme.weights;
+  let score = 0;
+  if (shareEmail(a, b)) score += w.email;
+  if (a.employeeNumber !== undefined && a.employeeNumber === b.employeeNumber) score += w.employeeNumber;
+  if (a.mobile !== undefined && a.mobile === b.mobile) score += w.mobile;
+  const last = a.lastName !== undefined && a.lastName === b.lastName;
+  let first = false;
+  if (a.firstNames !== undefined && b.firstNames !== undefined) {
+    for (const x of a.firstNames) if (b.firstNames.includes(x)) first = true;
+  }
+  if (last) score += w.lastName;
+  if (first) score += w.firstName;
+  if (first && last) score += w.fullName;
+  if (a.position !== undefined && a.position === b.position) score += w.position;
+  return score;
+}
+
 /** Points an anchor would add if it agreed (first/last include the Full Name bonus they unlock). */
 function gainIfAgreed(s: PairScore, anchor: Anchor, scheme: Scheme): number {
   const w = scheme.weights;
@@ -148,8 +180,9 @@ export interface Suggestion {
 
 /**
  * The single change that would lift a near miss to the threshold: fill in a missing anchor
- * first (cheapest for the teams), else correct a differing one; the smallest sufficient gain
- * wins, ties broken by ANCHORS order. Undefined when no single change is enough.
+ * first (cheapest for the teams), else correct a differing one; among those, the first in the
+ * guide's priority (Email, Employee Number, Mobile, names, Position) that is enough, since the
+ * email address is the anchor JML needs most (guide 6.4). Undefined when none is enough.
  */
 export function suggestChange(s: PairScore, scheme: Scheme): Suggestion | undefined {
   if (s.score >= scheme.threshold) return undefined;
@@ -161,7 +194,7 @@ export function suggestChange(s: PairScore, scheme: Scheme): Suggestion | undefi
       if (!r || r.level !== kind) continue;
       const newScore = s.score + gainIfAgreed(s, anchor, scheme);
       if (newScore < scheme.threshold) continue;
-      if (!best || newScore < best.newScore) best = { anchor, kind, newScore };
+      best ??= { anchor, kind, newScore };
     }
     if (best) return best;
   }

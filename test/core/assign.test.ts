@@ -63,3 +63,15 @@ describe('assignOneToOne', () => {
     );
   });
 });
+
+describe('assignOneToOne: ties spread through shared records', () => {
+  it('a chain of equal-score pairs is ambiguous as a whole, whatever the order', () => {
+    const cs = [c(0, 0, 10), c(0, 1, 10), c(2, 1, 10)];
+    for (const order of [cs, [...cs].reverse(), [cs[2]!, cs[0]!, cs[1]!]]) {
+      const a = assignOneToOne(order, 6);
+      expect(a.links.size).toBe(0);
+      expect([...a.ambiguousLeft].sort()).toEqual([0, 2]);
+      expect([...a.ambiguousRight].sort()).toEqual([0, 1]);
+    }
+  });
+});

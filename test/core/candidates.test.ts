@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
 import { allPairs, blockingPlan, findCandidates, type Candidate } from '../../src/core/candidates.js';
-import type { Identity } from '../../src/core/score.js';
+import { quickScore, scorePair, type Identity } from '../../src/core/score.js';
 
 /** A seeded PRNG so generated data is the same on every run. */
 function mulberry32(seed: number): () => number {
@@ -48,7 +48,7 @@ describe('candidate generation is complete', () => {
     const right = generate(3000, rnd);
     const scheme = DEFAULT_CONFIG.scheme;
     const fast = findCandidates(left, right, { scheme });
-    const brute = allPairs(left, right, { scheme });
+    const brute = allPairs(left, right, { scheme, keepFrom: scheme.reviewFloor });
     const expected = atLeast(brute, scheme.reviewFloor);
     expect(expected.length).toBeGreaterThan(1000);
     expect(atLeast(fast, scheme.reviewFloor)).toEqual(expected);
@@ -66,10 +66,21 @@ describe('candidate generation is complete', () => {
           const rnd = mulberry32(seed);
           const left = generate(120, rnd);
           const right = generate(120, rnd);
-          expect(atLeast(findCandidates(left, right, { scheme }), floor)).toEqual(atLeast(allPairs(left, right, { scheme }), floor));
+          expect(atLeast(findCandidates(left, right, { scheme }), floor)).toEqual(atLeast(allPairs(left, right, { scheme, keepFrom: floor }), floor));
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('quickScore equals the explained score for every pair (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+        const rnd = mulberry32(seed);
+        const [a, b] = [generate(30, rnd), generate(30, rnd)];
+        for (const x of a) for (const y of b) expect(quickScore(x, y, DEFAULT_CONFIG.scheme)).toBe(scorePair(x, y, DEFAULT_CONFIG.scheme).score);
+      }),
+      { numRuns: 50 },
     );
   });
 

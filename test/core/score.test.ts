@@ -22,7 +22,7 @@ describe('scorePair: each anchor earns its JML weight', () => {
     ['lastName', { lastName: 'doe' }, 1],
     ['firstName', { firstNames: ['jane'] }, 1],
     ['position', { position: 'staff nurse' }, 1],
-  ] as const)('%s alone scores %i', (anchor, other, points) => {
+  ] as const)('%s alone scores its weight', (anchor, other, points) => {
     const s = scorePair(base, other as Identity, scheme);
     expect(s.score).toBe(points);
     expect(pointsOf(s, anchor)).toBe(points);
@@ -80,8 +80,8 @@ describe('aliases and Known As', () => {
 });
 
 describe('fuzzy agreement', () => {
-  it('is off by default: a one-letter typo in a surname differs', () => {
-    const s = scorePair({ firstNames: ['jane'], lastName: 'thompson' }, { firstNames: ['jane'], lastName: 'thomson' }, scheme);
+  it('is off by default: a one-letter typo in a surname differs, and similarity still explains it', () => {
+    const s = scorePair({ firstNames: ['jane'], lastName: 'thompson' }, { firstNames: ['jane'], lastName: 'thomson' }, scheme, true);
     expect(s.score).toBe(1);
     expect(s.anchors.find((r) => r.anchor === 'lastName')!.similarity).toBeGreaterThan(0.9);
   });
@@ -101,9 +101,14 @@ describe('suggestChange', () => {
     const s = scorePair(base, { firstNames: ['jane'], lastName: 'doe' }, scheme);
     const sug = suggestChange(s, scheme)!;
     expect(sug.kind).toBe('missing');
-    expect(sug.newScore).toBe(6);
-    expect(sug.anchor).toBe('position');
+    expect(sug.newScore).toBe(10);
+    expect(sug.anchor).toBe('email');
   });
+  it('corrects a differing anchor only when no missing one is enough', () => {
+    const s = scorePair(base, { email: 'other@nhs.net', employeeNumber: '99999999', mobile: '+447911000000', firstNames: ['jane'], lastName: 'doe', position: 'porter' }, scheme);
+    expect(suggestChange(s, scheme)).toEqual({ anchor: 'email', kind: 'differs', newScore: 10 });
+  });
+
   it('returns undefined when already a match', () => {
     expect(suggestChange(scorePair(base, base, scheme), scheme)).toBeUndefined();
   });
