@@ -9,6 +9,8 @@ import { exitCodeOf } from './errors.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerInit } from './commands/init.js';
 import { registerReconcile } from './commands/reconcile.js';
+import { registerReval } from './commands/reval.js';
+import { registerOffboard } from './commands/offboard.js';
 
 /** Each command file exports one of these; add new commands to COMMANDS. */
 export type Register = (program: Command) => void;
@@ -17,6 +19,8 @@ const COMMANDS: Register[] = [
   registerInspect,
   registerInit,
   (p) => registerReconcile(p, toolVersion),
+  (p) => registerReval(p, toolVersion),
+  (p) => registerOffboard(p, toolVersion),
 ];
 
 export function toolVersion(): string {

@@ -28,7 +28,7 @@ import { loadSource } from '../io/load.js';
 import type { SheetData } from '../io/report.js';
 import { writeJson, writeReport } from '../io/write-report.js';
 import { silentProgress, terminalProgress, type Progress } from '../progress.js';
-import { addSharedOptions, sharedOptions, type RawSharedFlags, type SharedOptions } from './shared.js';
+import { addSharedOptions, redactCommandLine, sharedOptions, type RawSharedFlags, type SharedOptions } from './shared.js';
 
 export type FailOn = 'unmatched' | 'review' | 'rejected';
 
@@ -366,19 +366,6 @@ export function parseFailOn(value: string | undefined): Set<FailOn> {
   return out;
 }
 
-/** Removes secrets from the recorded command line. */
-export function redactCommandLine(argv: readonly string[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--redact-key') {
-      out.push(a, '***');
-      i++;
-    } else if (a.startsWith('--redact-key=')) out.push('--redact-key=***');
-    else out.push(a);
-  }
-  return out.join(' ');
-}
 
 export function registerReconcile(program: Command, version: () => string): void {
   const cmd = program
@@ -424,3 +411,6 @@ Examples:
     process.exitCode = run.exitCode;
   });
 }
+
+/** Kept for commands that imported it from here; the shared definition lives in shared.ts. */
+export { redactCommandLine } from './shared.js';

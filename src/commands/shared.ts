@@ -82,3 +82,17 @@ export function sharedOptions(flags: RawSharedFlags, now: Date, env: NodeJS.Proc
     redactKey,
   };
 }
+
+/** The command line as typed, for evidence in summaries, with any --redact-key value removed. */
+export function redactCommandLine(argv: readonly string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--redact-key') {
+      out.push(a, '***');
+      i++;
+    } else if (a.startsWith('--redact-key=')) out.push('--redact-key=***');
+    else out.push(a);
+  }
+  return out.join(' ');
+}
