@@ -34,4 +34,10 @@ export interface ReportOptions {
   inputs: readonly string[];
   /** Write files with the umask's mode instead of 0600. */
   shareMode?: boolean;
+  /**
+   * XLSX data rows per sheet before the writer continues on "Name (2)", "Name (3)"…
+   * Default (and maximum) XLSX_MAX_DATA_ROWS = 1,048,575 (Excel's 1,048,576 rows less the
+   * header); tests set it small.
+   */
+  maxRowsPerSheet?: number;
 }

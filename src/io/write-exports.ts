@@ -1,0 +1,194 @@
+/**
+ * Writes synthetic exports the way the real systems do: byte order marks, PowerShell's `#TYPE`
+ * line and always-quoted fields, CRLF from Windows tools, UTF-16 LE from `Export-Csv -Encoding
+ * Unicode`, and an XLSX mailbox report.
+ *
+ * CSV rows are joined by hand into one string per file and handed to the stream in ~1 MiB
+ * chunks (no csv-stringify per row: at 5M rows its per-record machinery costs more than the
+ * generator). `ready()` exposes the streams' backpressure so the caller waits instead of
+ * buffering a whole file in memory.
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+
+export type ExportEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le';
+
+export interface CsvFileSpec {
+  file: string;
+  header: readonly string[];
+  encoding: ExportEncoding;
+  /** Written before the header, without a line ending (e.g. `#TYPE …`). */
+  preamble?: string;
+  /** Quote every field, as Windows PowerShell's Export-Csv does. Otherwise only when needed. */
+  quoteAll?: boolean;
+  eol: '\r\n' | '\n';
+}
+
+/** Characters at which a chunk is handed to the stream (≈1 MiB of UTF-8, 2 MiB of UTF-16). */
+const CHUNK_CHARS = 1 << 20;
+const NEEDS_QUOTES = /[",\r\n]/;
+const QUOTE = /"/g;
+
+/** One CSV field: RFC 4180 quoting, always when `quoteAll`, else only when it holds , " CR or LF. */
+export function csvField(v: string, quoteAll: boolean): string {
+  if (quoteAll || NEEDS_QUOTES.test(v)) return `"${v.includes('"') ? v.replace(QUOTE, '""') : v}"`;
+  return v;
+}
+
+export function csvLine(cells: readonly string[], quoteAll: boolean): string {
+  let s = csvField(cells[0] ?? '', quoteAll);
+  for (let i = 1; i < cells.length; i++) s += ',' + csvField(cells[i]!, quoteAll);
+  return s;
+}
+
+function encode(text: string, encoding: ExportEncoding): Buffer {
+  return Buffer.from(text, encoding === 'utf-16le' ? 'utf16le' : 'utf8');
+}
+
+function bom(encoding: ExportEncoding): string {
+  return encoding === 'utf-8' ? '' : '\uFEFF';
+}
+
+/** A whole CSV file as bytes (small files: the samples). */
+export function csvBytes(spec: Omit<CsvFileSpec, 'file'>, rows: Iterable<readonly string[]>): Buffer {
+  let text = bom(spec.encoding);
+  if (spec.preamble !== undefined) text += spec.preamble + spec.eol;
+  text += csvLine(spec.header, spec.quoteAll ?? false) + spec.eol;
+  for (const r of rows) text += csvLine(r, spec.quoteAll ?? false) + spec.eol;
+  return encode(text, spec.encoding);
+}
+
+/** Streams one CSV file in large chunks; `row` is synchronous, `ready` reports backpressure. */
+export class CsvChunkWriter {
+  readonly path: string;
+  rows = 0;
+  private buf: string;
+  private readonly stream: WriteStream;
+  private readonly quoteAll: boolean;
+  private readonly eol: string;
+  private readonly encoding: ExportEncoding;
+  private draining: Promise<void> | undefined;
+
+  constructor(dir: string, spec: CsvFileSpec) {
+    this.path = join(dir, spec.file);
+    this.stream = createWriteStream(this.path);
+    this.quoteAll = spec.quoteAll ?? false;
+    this.eol = spec.eol;
+    this.encoding = spec.encoding;
+    this.buf = bom(spec.encoding) + (spec.preamble !== undefined ? spec.preamble + spec.eol : '') + csvLine(spec.header, this.quoteAll) + spec.eol;
+  }
+
+  row(cells: readonly string[]): void {
+    this.buf += csvLine(cells, this.quoteAll) + this.eol;
+    this.rows++;
+    if (this.buf.length >= CHUNK_CHARS) this.flush();
+  }
+
+  private flush(): void {
+    if (this.buf === '') return;
+    const ok = this.stream.write(encode(this.buf, this.encoding));
+    this.buf = '';
+    if (!ok && this.draining === undefined) {
+      this.draining = once(this.stream, 'drain').then(() => {
+        this.draining = undefined;
+      });
+    }
+  }
+
+  /** Undefined when the stream can take more now; else a promise for when it can. */
+  ready(): Promise<void> | undefined {
+    return this.draining;
+  }
+
+  async close(): Promise<void> {
+    this.flush();
+    this.stream.end();
+    await finished(this.stream);
+  }
+}
+
+/** Opens one writer per key; the directory is created if missing. */
+export function openCsvWriters<K extends string>(dir: string, specs: Readonly<Record<K, CsvFileSpec>>): Record<K, CsvChunkWriter> {
+  mkdirSync(dir, { recursive: true });
+  const out = {} as Record<K, CsvChunkWriter>;
+  for (const k of Object.keys(specs) as K[]) out[k] = new CsvChunkWriter(dir, specs[k]);
+  return out;
+}
+
+/** Waits until every writer can take more. */
+export async function allReady(writers: Iterable<CsvChunkWriter>): Promise<void> {
+  for (const w of writers) {
+    const p = w.ready();
+    if (p) await p;
+  }
+}
+
+// --- The export formats -------------------------------------------------------------------------
+
+/** What PowerShell writes first: `Get-ADUser | Export-Csv` without -NoTypeInformation. */
+export const AD_TYPE_LINE = '#TYPE Microsoft.ActiveDirectory.Management.ADUser';
+
+/** File name, encoding and quoting of each export, as the real systems write them. */
+export function exportFileSpecs(headers: {
+  esr: readonly string[];
+  nhsmail: readonly string[];
+  ad: readonly string[];
+  tis: readonly string[];
+  tisLogins: readonly string[];
+  tableau: readonly string[];
+  truth: readonly string[];
+}, adEncoding: ExportEncoding): Record<keyof typeof headers, CsvFileSpec> {
+  return {
+    // ESR reports saved from Excel on Windows: UTF-8 with BOM, CRLF, quoted only when needed.
+    esr: { file: 'esr-extract.csv', header: headers.esr, encoding: 'utf-8-bom', eol: '\r\n' },
+    nhsmail: { file: 'nhsmail-mailbox-report.csv', header: headers.nhsmail, encoding: 'utf-8-bom', eol: '\r\n' },
+    // Export-Csv: #TYPE line, every field quoted, CRLF; -Encoding Unicode is UTF-16 LE with BOM.
+    ad: { file: 'local-ad-users.csv', header: headers.ad, encoding: adEncoding, preamble: AD_TYPE_LINE, quoteAll: true, eol: '\r\n' },
+    // HEE systems' API dumps: plain UTF-8, LF.
+    tis: { file: 'tis-users.csv', header: headers.tis, encoding: 'utf-8', eol: '\n' },
+    tisLogins: { file: 'tis-last-logins.csv', header: headers.tisLogins, encoding: 'utf-8', eol: '\n' },
+    tableau: { file: 'tableau-users.csv', header: headers.tableau, encoding: 'utf-8', eol: '\n' },
+    truth: { file: 'truth.csv', header: headers.truth, encoding: 'utf-8', eol: '\n' },
+  };
+}
+
+// --- XLSX ---------------------------------------------------------------------------------------
+
+export type XlsxCell = string | number | Date;
+
+export interface XlsxSheetSpec {
+  sheet: string;
+  header: readonly string[];
+  rows: readonly (readonly XlsxCell[])[];
+  /** Workbook created/modified: the as-of date, never the clock, so reruns match. */
+  created: Date;
+  /** Number format per column index for Date cells, e.g. 'yyyy-mm-dd hh:mm:ss'. */
+  dateFormat?: string;
+}
+
+/**
+ * Writes a one-sheet workbook (exceljs, in memory: for small files such as the samples). Strings
+ * stay strings, even ones starting with "=" (exceljs writes them as text, never as formulas).
+ */
+export async function writeXlsx(path: string, spec: XlsxSheetSpec): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'NHSmail Portal';
+  wb.created = spec.created;
+  wb.modified = spec.created;
+  const ws = wb.addWorksheet(spec.sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.addRow([...spec.header]).font = { bold: true };
+  for (const r of spec.rows) ws.addRow([...r]);
+  spec.header.forEach((h, i) => {
+    const col = ws.getColumn(i + 1);
+    const longest = Math.max(h.length, ...spec.rows.map((r) => {
+      const v = r[i];
+      return v instanceof Date ? 19 : String(v ?? '').length;
+    }));
+    col.width = Math.min(60, longest + 2);
+    if (spec.dateFormat && spec.rows.some((r) => r[i] instanceof Date)) col.numFmt = spec.dateFormat;
+  });
+  await wb.xlsx.writeFile(path);
+}

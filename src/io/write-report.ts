@@ -1,0 +1,413 @@
+/**
+ * Writes reports (the ReportWriter side of src/io): one XLSX workbook through exceljs's
+ * streaming WorkbookWriter and/or one CSV per sheet through csv-stringify, plus small JSON and
+ * text files. Rows stream from each sheet's `rows()`; nothing holds a whole sheet in memory.
+ *
+ * Safety rules, the same for every file written here:
+ * - Each file is written to `.<name>.tmp-<pid>` in the output directory and renamed into
+ *   place only when complete; on error the temp file is removed. A killed run can leave a
+ *   dot-temp file, never a half report under the final name (`removeTempFilesSync` lets a
+ *   signal handler clean up).
+ * - Before anything is written, a path that resolves to one of the inputs is refused.
+ * - Files are created 0600 (owner only: reports hold personal data) unless `shareMode`, when
+ *   the umask decides (0666 & ~umask); a directory created for them is 0700 / umask likewise.
+ * - Text cells go through `neutraliseFormula`; numbers, dates and booleans are typed cells.
+ */
+import { once } from 'node:events';
+import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
+import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import ExcelJS from 'exceljs';
+import { stringify } from 'csv-stringify';
+import { InputError } from '../errors.js';
+import { neutraliseFormula } from '../core/safe-cell.js';
+import type { Cell, ColumnKind, ColumnSpec, ReportOptions, SheetData } from './report.js';
+
+/** Excel's 1,048,576 rows per sheet, less the header row. */
+export const XLSX_MAX_DATA_ROWS = 1_048_575;
+/** Excel's limit on sheet-name length. */
+export const SHEET_NAME_MAX = 31;
+
+const XLSX_DATE_FMT = 'yyyy-mm-dd';
+const XLSX_DATETIME_FMT = 'yyyy-mm-dd hh:mm';
+/** Light red, as Excel's "Light Red Fill" conditional format. */
+const FLAG_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } };
+const MAX_AUTO_WIDTH = 60;
+/** Rows between checks of the zip backlog (and turns of the event loop). */
+const YIELD_EVERY_ROWS = 1000;
+
+export interface WriteFileOptions {
+  /** Input files: writing over any of them is refused. */
+  inputs: readonly string[];
+  shareMode?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths, refusal, temp-and-rename
+
+/** Resolves a path for comparison: realpath where it exists, else its real parent + name. */
+async function canonicalPath(p: string): Promise<string> {
+  try {
+    return await realpath(p);
+  } catch {
+    try {
+      return join(await realpath(dirname(p)), basename(p));
+    } catch {
+      return resolve(p);
+    }
+  }
+}
+
+async function sameFile(a: string, b: string): Promise<boolean> {
+  if ((await canonicalPath(a)) === (await canonicalPath(b))) return true;
+  try {
+    const [sa, sb] = await Promise.all([stat(a), stat(b)]);
+    return sa.dev === sb.dev && sa.ino === sb.ino; // hard links, case-insensitive file systems
+  } catch {
+    return false;
+  }
+}
+
+/** Throws InputError when any output would overwrite an input. Writes nothing. */
+export async function refuseInputs(outputs: readonly string[], inputs: readonly string[]): Promise<void> {
+  for (const out of outputs) {
+    for (const input of inputs) {
+      if (await sameFile(out, input)) {
+        throw new InputError(`Refusing to write ${out}: it is the input file ${input}; choose another --out directory.`, input);
+      }
+    }
+  }
+}
+
+async function ensureDir(dir: string, shareMode: boolean | undefined): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: shareMode ? 0o777 : 0o700 });
+}
+
+const activeTemps = new Set<string>();
+
+/** Removes temp files of writes still in progress (for a SIGINT/SIGTERM handler). */
+export function removeTempFilesSync(): void {
+  for (const t of activeTemps) rmSync(t, { force: true });
+  activeTemps.clear();
+}
+
+export function tempPathFor(final: string): string {
+  return join(dirname(final), `.${basename(final)}.tmp-${process.pid}`);
+}
+
+/**
+ * Runs `write` on a stream to a temp file beside `final`, then renames it into place. `write`
+ * must resolve only once the stream has finished. Removes the temp file on any error.
+ */
+async function writeAtomically(final: string, shareMode: boolean | undefined, write: (out: WriteStream) => Promise<void>): Promise<void> {
+  const tmp = tempPathFor(final);
+  await rm(tmp, { force: true }); // a stale temp would keep its old mode
+  activeTemps.add(tmp);
+  const out = createWriteStream(tmp, { flags: 'wx', mode: shareMode ? 0o666 : 0o600 });
+  try {
+    await write(out);
+    if (!out.closed) await once(out, 'close'); // the descriptor is released before the rename
+    await rename(tmp, final);
+  } catch (err) {
+    out.on('error', () => undefined); // late writes from an abandoned zip must not crash the run
+    out.destroy();
+    await rm(tmp, { force: true });
+    throw err;
+  } finally {
+    activeTemps.delete(tmp);
+  }
+}
+
+/** Rejects when `out` emits 'error' (so a full disk does not leave a write waiting forever). */
+function failureOf(out: WriteStream): { promise: Promise<never>; check: () => void } {
+  let error: unknown;
+  const promise = new Promise<never>((_, reject) => {
+    out.once('error', (e) => {
+      error = e;
+      reject(e);
+    });
+  });
+  promise.catch(() => undefined);
+  return {
+    promise,
+    check: () => {
+      if (error !== undefined) throw error;
+    },
+  };
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Uncompressed sheet XML allowed to wait for the zip before rows pause (bytes). */
+const MAX_ZIP_BACKLOG = 8 * 1024 * 1024;
+
+/**
+ * Bytes of a sheet's XML waiting for the zip. exceljs's streaming writer ignores backpressure:
+ * each sheet writes into a PassThrough in front of the archiver that buffers without limit
+ * (about 400 MB per million rows otherwise). This reads that PassThrough's internal state;
+ * if a later exceljs changes it, this returns 0 and writing simply goes unthrottled.
+ */
+export function zipBacklog(ws: ExcelJS.Worksheet): number {
+  const pipe = (ws as unknown as { _stream?: { pipes?: unknown[] } })._stream?.pipes?.[0] as
+    | { _writableState?: { length?: unknown } }
+    | undefined;
+  const bytes = pipe?._writableState?.length;
+  return typeof bytes === 'number' ? bytes : 0;
+}
+
+/** Lets the zip and file streams catch up: at least one turn of the event loop. */
+async function drainZip(ws: ExcelJS.Worksheet): Promise<void> {
+  await tick();
+  // Polled rather than awaiting 'drain': the PassThrough is exceljs's, and listeners left on
+  // it by a race would pile up.
+  while (zipBacklog(ws) > MAX_ZIP_BACKLOG) await sleep(5);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cell conversion
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
+
+/** A Date from a Date, an epoch-ms number or an ISO 8601 string (dates as UTC midnight). */
+export function toDate(v: Cell): Date | undefined {
+  let d: Date | undefined;
+  if (v instanceof Date) d = v;
+  else if (typeof v === 'number') d = new Date(v);
+  else if (typeof v === 'string') {
+    const s = v.trim();
+    const m = ISO_DATE.exec(s);
+    if (m) d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    else if (ISO_DATETIME.test(s)) d = new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+  }
+  return d !== undefined && Number.isFinite(d.getTime()) ? d : undefined;
+}
+
+const isoDate = (d: Date): string => d.toISOString().slice(0, 10);
+const isoDateTime = (d: Date): string => `${d.toISOString().slice(0, 19)}Z`;
+const isMidnightUtc = (d: Date): boolean => d.getTime() % 86_400_000 === 0;
+
+/** Text for a cell in a text column, or for a value a typed column cannot take. */
+function asText(v: Exclude<Cell, null | undefined>): string {
+  if (typeof v === 'string') return neutraliseFormula(v);
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  return Number.isFinite(v.getTime()) ? (isMidnightUtc(v) ? isoDate(v) : isoDateTime(v)) : '';
+}
+
+const NUMERIC = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function parseBool(v: string): boolean | undefined {
+  const s = v.trim().toLowerCase();
+  if (s === 'true') return true;
+  if (s === 'false') return false;
+  return undefined;
+}
+
+/** The value exceljs stores for a cell of `kind`. */
+export function xlsxValue(v: Cell, kind: ColumnKind): string | number | boolean | Date | null {
+  if (v === null || v === undefined || v === '') return null;
+  switch (kind) {
+    case 'number':
+      if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+      if (typeof v === 'string' && NUMERIC.test(v.trim())) return Number(v.trim());
+      return asText(v);
+    case 'date':
+    case 'datetime': {
+      const d = toDate(v);
+      return d ?? (typeof v === 'number' ? null : asText(v));
+    }
+    case 'boolean':
+      if (typeof v === 'boolean') return v;
+      if (typeof v === 'string') return parseBool(v) ?? asText(v);
+      return asText(v);
+    default:
+      return asText(v);
+  }
+}
+
+/** The text csv-stringify writes for a cell of `kind`. */
+export function csvValue(v: Cell, kind: ColumnKind): string {
+  if (v === null || v === undefined) return '';
+  if (kind === 'date' || kind === 'datetime') {
+    const d = toDate(v);
+    if (d !== undefined) return kind === 'date' ? isoDate(d) : isoDateTime(d);
+    return typeof v === 'number' ? '' : asText(v);
+  }
+  if (kind === 'number' && typeof v === 'string' && NUMERIC.test(v.trim())) return v.trim();
+  if (kind === 'boolean' && typeof v === 'string') {
+    const b = parseBool(v);
+    if (b !== undefined) return b ? 'TRUE' : 'FALSE';
+  }
+  return asText(v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sheet names
+
+/** Excel sheet name: no []:*?/\, no leading/trailing apostrophe, 1..31 characters. */
+export function sanitiseSheetName(name: string): string {
+  let s = name.replace(/[[\]:*?/\\]/g, '').replace(/^'+|'+$/g, '').trim();
+  if (s === '') s = 'Sheet';
+  if (s.toLowerCase() === 'history') s = 'History_'; // reserved by Excel
+  return s.slice(0, SHEET_NAME_MAX);
+}
+
+/** Name of part `part` (1-based) of a sheet: "Name", then "Name (2)", base cut to fit 31. */
+export function sheetPartName(name: string, part: number): string {
+  const base = sanitiseSheetName(name);
+  if (part <= 1) return base;
+  const suffix = ` (${part})`;
+  return `${base.slice(0, SHEET_NAME_MAX - suffix.length).trimEnd()}${suffix}`;
+}
+
+function uniqueName(wanted: string, used: Set<string>): string {
+  let name = wanted;
+  for (let k = 2; used.has(name.toLowerCase()); k++) {
+    const suffix = `~${k}`;
+    name = `${wanted.slice(0, SHEET_NAME_MAX - suffix.length)}${suffix}`;
+  }
+  used.add(name.toLowerCase());
+  return name;
+}
+
+export function columnWidth(c: ColumnSpec): number {
+  if (c.width !== undefined) return c.width;
+  const min = c.kind === 'datetime' ? 17 : c.kind === 'date' ? 12 : c.kind === 'boolean' ? 8 : 10;
+  return Math.min(MAX_AUTO_WIDTH, Math.max(min, c.header.length + 2));
+}
+
+// ---------------------------------------------------------------------------------------------
+// XLSX
+
+async function writeXlsx(final: string, opts: ReportOptions, maxRows: number): Promise<void> {
+  await writeAtomically(final, opts.shareMode, async (out) => {
+    const failed = failureOf(out);
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    wb.creator = 'idrecon';
+    wb.lastModifiedBy = 'idrecon';
+    wb.created = opts.asOf;
+    wb.modified = opts.asOf;
+    const used = new Set<string>();
+    for (const sheet of opts.sheets) await writeXlsxSheet(wb, sheet, maxRows, used, failed.check);
+    await Promise.race([wb.commit(), failed.promise]);
+  });
+}
+
+function addPart(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetData, part: number, used: Set<string>): ExcelJS.Worksheet {
+  const ws = wb.addWorksheet(uniqueName(sheetPartName(sheet.name, part), used), {
+    views: [{ state: 'frozen', xSplit: 0, ySplit: 1, topLeftCell: 'A2', activeCell: 'A2' }],
+  });
+  const n = sheet.columns.length;
+  ws.columns = sheet.columns.map((c) => ({
+    width: columnWidth(c),
+    style: c.kind === 'date' ? { numFmt: XLSX_DATE_FMT } : c.kind === 'datetime' ? { numFmt: XLSX_DATETIME_FMT } : {},
+  }));
+  if (n > 0) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: n } };
+  const header = ws.addRow(sheet.columns.map((c) => neutraliseFormula(c.header)));
+  header.font = { bold: true };
+  header.commit();
+  return ws;
+}
+
+async function writeXlsxSheet(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  sheet: SheetData,
+  maxRows: number,
+  used: Set<string>,
+  check: () => void,
+): Promise<void> {
+  const kinds = sheet.columns.map((c) => c.kind ?? 'text');
+  let part = 1;
+  let ws = addPart(wb, sheet, part, used);
+  let inPart = 0;
+  let written = 0;
+  for await (const row of sheet.rows()) {
+    if (inPart === maxRows) {
+      ws.commit();
+      ws = addPart(wb, sheet, ++part, used);
+      inPart = 0;
+    }
+    const flagged = sheet.flagRow?.(row) === true;
+    const values = kinds.map((k, i) => {
+      const v = xlsxValue(row[i], k);
+      // Flagged rows need a cell in every column so the fill covers the whole row.
+      return v === null && !flagged ? undefined : v;
+    });
+    const r = ws.addRow(values);
+    if (flagged) r.fill = FLAG_FILL;
+    r.commit();
+    inPart++;
+    if (++written % YIELD_EVERY_ROWS === 0) {
+      check();
+      await drainZip(ws);
+    }
+  }
+  ws.commit();
+  check();
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+async function writeCsv(final: string, sheet: SheetData, shareMode: boolean | undefined): Promise<void> {
+  await writeAtomically(final, shareMode, async (out) => {
+    const kinds = sheet.columns.map((c) => c.kind ?? 'text');
+    const stringifier = stringify({ bom: true, record_delimiter: '\r\n', quote_record_delimiter: true });
+    const done = pipeline(stringifier, out);
+    done.catch(() => undefined);
+    const put = async (rec: string[]): Promise<void> => {
+      if (!stringifier.write(rec)) await Promise.race([once(stringifier, 'drain'), done]);
+    };
+    await put(sheet.columns.map((c) => neutraliseFormula(c.header)));
+    for await (const row of sheet.rows()) await put(kinds.map((k, i) => csvValue(row[i], k)));
+    stringifier.end();
+    await done;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points
+
+/** Writes the XLSX workbook and/or CSV files of a report; returns the paths written. */
+export async function writeReport(opts: ReportOptions): Promise<string[]> {
+  const maxRows = Math.min(XLSX_MAX_DATA_ROWS, Math.max(1, Math.floor(opts.maxRowsPerSheet ?? XLSX_MAX_DATA_ROWS)));
+  const xlsxPath = opts.formats.has('xlsx') ? join(opts.outDir, `${opts.workbook}.xlsx`) : undefined;
+  const csvJobs = opts.formats.has('csv')
+    ? opts.sheets.flatMap((s) => (s.csvName === undefined ? [] : [{ sheet: s, path: join(opts.outDir, s.csvName) }]))
+    : [];
+  const outputs = [...(xlsxPath ? [xlsxPath] : []), ...csvJobs.map((j) => j.path)];
+  if (outputs.length === 0) return [];
+  await refuseInputs(outputs, opts.inputs);
+  await ensureDir(opts.outDir, opts.shareMode);
+  const written: string[] = [];
+  if (xlsxPath) {
+    await writeXlsx(xlsxPath, opts, maxRows);
+    written.push(xlsxPath);
+  }
+  for (const job of csvJobs) {
+    await writeCsv(job.path, job.sheet, opts.shareMode);
+    written.push(job.path);
+  }
+  return written;
+}
+
+/** Writes a small text file with the same temp-and-rename, refusal and mode rules. */
+export async function writeTextFile(outDir: string, name: string, text: string, opts: WriteFileOptions): Promise<string> {
+  const final = join(outDir, name);
+  await refuseInputs([final], opts.inputs);
+  await ensureDir(outDir, opts.shareMode);
+  await writeAtomically(final, opts.shareMode, async (out) => {
+    const failed = failureOf(out);
+    out.end(text);
+    await Promise.race([once(out, 'finish'), failed.promise]);
+  });
+  return final;
+}
+
+/** Writes `value` as 2-space JSON plus a newline (same rules as writeTextFile). */
+export async function writeJson(outDir: string, name: string, value: unknown, opts: WriteFileOptions): Promise<string> {
+  return writeTextFile(outDir, name, `${JSON.stringify(value, null, 2)}\n`, opts);
+}
