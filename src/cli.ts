@@ -6,9 +6,11 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import chalk from 'chalk';
 import { exitCodeOf } from './errors.js';
+import { removeTempFilesSync } from './io/write-report.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerInit } from './commands/init.js';
 import { registerReconcile } from './commands/reconcile.js';
+import { registerGenerate } from './commands/generate.js';
 import { registerReval } from './commands/reval.js';
 import { registerOffboard } from './commands/offboard.js';
 
@@ -19,6 +21,7 @@ const COMMANDS: Register[] = [
   registerInspect,
   registerInit,
   (p) => registerReconcile(p, toolVersion),
+  registerGenerate,
   (p) => registerReval(p, toolVersion),
   (p) => registerOffboard(p, toolVersion),
 ];
@@ -45,8 +48,20 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** An interrupted run leaves no half-written report: temp files are removed before exiting. */
+function cleanUpOnSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      removeTempFilesSync();
+      process.stderr.write(`idrecon: interrupted; no partial report was left behind.\n`);
+      process.exit(130);
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
   configureColour();
+  cleanUpOnSignals();
   const verbose = argv.includes('--verbose');
   const program = buildProgram();
   try {

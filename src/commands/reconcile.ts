@@ -96,9 +96,11 @@ async function loadRecords<T>(
   sheet: string | undefined,
   build: (row: SourceRow) => Built<T>,
   rejects: Reject[],
+  configFile: string | undefined,
 ): Promise<{ records: T[]; rows: number }> {
   const loaded = await loadSource(file, source, {
     sheet,
+    configFile,
     mapping: config.columns[source],
     adNhsmailIdAttribute: source === 'ad' ? config.ad.nhsmailIdAttribute : undefined,
   });
@@ -179,7 +181,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
     ...(opts.config ? [{ flag: '--config', file: opts.config }] : []),
   ];
   assertDistinctInputs(inputsGiven);
-  const { config } = loadConfigFile(opts.config);
+  const { config, file: configFile } = loadConfigFile(opts.config);
   if (opts.fuzzy) config.scheme.fuzzy.enabled = true;
   const nhsDomains = config.nhsDomains;
   const asOfMs = opts.asOf.getTime();
@@ -187,12 +189,12 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   const t0 = performance.now();
   progress.phase('Reading ESR extract');
   const rejects: Reject[] = [];
-  const esr = await loadRecords<EsrAssignment>('esr', opts.esr, config, opts.sheet, (r) => buildEsrAssignment(r, nhsDomains), rejects);
+  const esr = await loadRecords<EsrAssignment>('esr', opts.esr, config, opts.sheet, (r) => buildEsrAssignment(r, nhsDomains), rejects, configFile);
   progress.phase('Reading NHSmail report');
-  const nhs = await loadRecords<NhsmailAccount>('nhsmail', opts.nhsmail, config, opts.sheet, (r) => buildNhsmailAccount(r, nhsDomains), rejects);
+  const nhs = await loadRecords<NhsmailAccount>('nhsmail', opts.nhsmail, config, opts.sheet, (r) => buildNhsmailAccount(r, nhsDomains), rejects, configFile);
   progress.phase('Reading AD export');
   const ad = opts.ad
-    ? await loadRecords<AdAccount>('ad', opts.ad, config, opts.sheet, (r) => buildAdAccount(r, nhsDomains), rejects)
+    ? await loadRecords<AdAccount>('ad', opts.ad, config, opts.sheet, (r) => buildAdAccount(r, nhsDomains), rejects, configFile)
     : { records: [] as AdAccount[], rows: 0 };
   const t1 = performance.now();
 
