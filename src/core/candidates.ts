@@ -82,6 +82,11 @@ export interface CandidateOptions {
   scheme: Scheme;
   /** Keep pairs scoring at least this (default: 1, so best candidates can be shown). */
   keepFrom?: number;
+  /**
+   * Per left record, retain only candidates scoring at least this, plus the single best one
+   * (shown as "best candidate" even when below it). Default: retain all kept.
+   */
+  retainFrom?: number;
   /** An extra exact anchor (AD NHSmail ID) worth `extraPoints`. */
   leftExtra?: (i: number) => string | undefined;
   rightExtra?: (i: number) => string | undefined;
@@ -92,8 +97,8 @@ export interface CandidateOptions {
 }
 
 /**
- * Scores one pair: the allocation-free total first (exact mode), the full explanation only for
- * pairs that are kept. Near misses also get name/title similarities to explain them.
+ * Scores one pair: the allocation-free total first (exact mode), the per-anchor breakdown only
+ * for pairs that are kept.
  */
 function scoreCandidate(
   left: readonly Identity[],
@@ -107,11 +112,9 @@ function scoreCandidate(
   const { scheme } = opts;
   const extraPoints = leftExtra !== undefined && leftExtra === opts.rightExtra?.(j) ? (opts.extraPoints ?? 0) : 0;
   if (!scheme.fuzzy.enabled && quickScore(left[i]!, right[j]!, scheme) + extraPoints < keepFrom) return undefined;
-  const first = scorePair(left[i]!, right[j]!, scheme);
-  const total = first.score + extraPoints;
+  const score = scorePair(left[i]!, right[j]!, scheme);
+  const total = score.score + extraPoints;
   if (total < keepFrom) return undefined;
-  const nearMiss = total >= scheme.reviewFloor && total < scheme.threshold;
-  const score = nearMiss ? scorePair(left[i]!, right[j]!, scheme, true) : first;
   return { left: i, right: j, score, extraPoints, total };
 }
 
@@ -147,7 +150,8 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       }
     }
     mine.sort((a, b) => b.total - a.total || a.right - b.right);
-    for (const c of mine) out.push(c);
+    const retainFrom = opts.retainFrom ?? keepFrom;
+    for (let k = 0; k < mine.length; k++) if (k === 0 || mine[k]!.total >= retainFrom) out.push(mine[k]!);
   }
   return out;
 }

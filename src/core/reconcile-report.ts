@@ -358,6 +358,11 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
     }),
   };
 
+  // Best NHSmail candidate score per AD account, in one pass over the candidates.
+  const bestAdScore = new Array<number>(ad.length).fill(0);
+  for (const list of r.nhsmailAd.candidates.values()) {
+    for (const c of list) if (c.total > bestAdScore[c.right]!) bestAdScore[c.right] = c.total;
+  }
   const esrOfAd = new Map<number, number>();
   for (const [i, c] of r.esrAd.assignment.links) esrOfAd.set(c.right, i);
   const unmatchedAd: TableData = {
@@ -380,8 +385,7 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
     rows: ad.flatMap((a: AdAccount, k) => {
       if (r.nhsmailAd.rightLinked.has(k)) return [];
       const e = esrOfAd.get(k);
-      let bestScore = 0;
-      for (const list of r.nhsmailAd.candidates.values()) for (const c of list) if (c.right === k) bestScore = Math.max(bestScore, c.total);
+      const bestScore = bestAdScore[k] ?? 0;
       return [
         [
           a.samAccountName,

@@ -9,7 +9,7 @@ import { assignOneToOne, type Assignment } from './assign.js';
 import { findCandidates, type Candidate } from './candidates.js';
 import { groupPeople, type EsrPerson } from './people.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount } from './records.js';
-import type { Identity } from './score.js';
+import { scorePair, type Identity } from './score.js';
 
 export type EmployeeType = 'JML' | 'JML (TANSync)' | 'JML (ESR)' | 'Manual' | 'Invalid: needs NHSmail';
 
@@ -96,6 +96,7 @@ function runStage(
   const all = findCandidates(left, right, {
     scheme,
     keepFrom: 1,
+    retainFrom: Math.min(scheme.reviewFloor, scheme.threshold),
     leftExtra: extra?.left,
     rightExtra: extra?.right,
     extraPoints: extra?.points,
@@ -217,10 +218,21 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     identities.push({ ad: k, employeeType: 'Manual' });
   }
 
+  // Review items carry name and title similarities even with fuzzy matching off, to explain
+  // them; computed here, for the few pairs that need it, rather than for every candidate.
+  const sides: Record<LinkName, [readonly Identity[], readonly Identity[]]> = {
+    'ESR-NHSmail': [peopleIds, nhsIds],
+    'NHSmail-AD': [nhsForAd, adIds],
+    'ESR-AD': [peopleIds, adIds],
+  };
+  const explained = (link: LinkName, c: Candidate): Candidate => {
+    const [l, rt] = sides[link];
+    return { ...c, score: scorePair(l[c.left]!, rt[c.right]!, config.scheme, true) };
+  };
   const review: ReviewItem[] = [];
   for (const stage of [esrNhsmail, nhsmailAd, esrAd]) {
-    for (const c of stage.assignment.ambiguous) review.push({ link: stage.link, kind: 'ambiguous', candidate: c });
-    review.push(...nearMisses(stage, reviewFloor, threshold));
+    for (const c of stage.assignment.ambiguous) review.push({ link: stage.link, kind: 'ambiguous', candidate: explained(stage.link, c) });
+    for (const item of nearMisses(stage, reviewFloor, threshold)) review.push({ ...item, candidate: explained(stage.link, item.candidate) });
   }
 
   return { people, nhsmail, ad, esrNhsmail, nhsmailAd, esrAd, identities, review };
