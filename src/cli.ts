@@ -10,6 +10,7 @@ import { removeTempFilesSync } from './io/write-report.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerInit } from './commands/init.js';
 import { registerReconcile } from './commands/reconcile.js';
+import { registerBench } from './commands/bench.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerReval } from './commands/reval.js';
 import { registerOffboard } from './commands/offboard.js';
@@ -21,6 +22,7 @@ const COMMANDS: Register[] = [
   registerInspect,
   registerInit,
   (p) => registerReconcile(p, toolVersion),
+  (p) => registerBench(p, toolVersion),
   registerGenerate,
   (p) => registerReval(p, toolVersion),
   (p) => registerOffboard(p, toolVersion),

@@ -94,6 +94,8 @@ export interface CandidateOptions {
   /** Restrict the left or right side (e.g. only unmatched records). */
   leftFilter?: (i: number) => boolean;
   rightFilter?: (i: number) => boolean;
+  /** Counts pairs scored, for the benchmark ("pairs scored per ESR person"). */
+  stats?: { pairsScored: number };
 }
 
 /**
@@ -145,6 +147,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       for (const j of list) {
         if (seen.has(j)) continue;
         seen.add(j);
+        if (opts.stats) opts.stats.pairsScored++;
         const c = scoreCandidate(left, right, i, j, leftExtra, opts, keepFrom);
         if (c) mine.push(c);
       }

@@ -19,6 +19,11 @@ export type LinkName = 'ESR-NHSmail' | 'NHSmail-AD' | 'ESR-AD';
 
 export interface Stage {
   link: LinkName;
+  /** Pairs sharing an index key that were scored. */
+  pairsScored: number;
+  /** Milliseconds (from the injected clock) spent finding and scoring candidates, and assigning. */
+  candidatesMs: number;
+  assignMs: number;
   /** Every scored candidate (total ≥ 1), grouped by left index, best first. */
   candidates: Map<number, Candidate[]>;
   assignment: Assignment;
@@ -85,6 +90,7 @@ export function adIdentity(a: AdAccount): Identity {
 }
 
 function runStage(
+  clock: () => number,
   link: LinkName,
   left: readonly Identity[],
   right: readonly Identity[],
@@ -93,7 +99,10 @@ function runStage(
   filters?: { left?: (i: number) => boolean; right?: (j: number) => boolean },
 ): Stage {
   const scheme = config.scheme;
+  const stats = { pairsScored: 0 };
+  const t0 = clock();
   const all = findCandidates(left, right, {
+    stats,
     scheme,
     keepFrom: 1,
     retainFrom: Math.min(scheme.reviewFloor, scheme.threshold),
@@ -109,10 +118,11 @@ function runStage(
     if (list) list.push(c);
     else candidates.set(c.left, [c]);
   }
+  const t1 = clock();
   const assignment = assignOneToOne(all, scheme.threshold);
   const rightLinked = new Map<number, number>();
   for (const [l, c] of assignment.links) rightLinked.set(c.right, l);
-  return { link, candidates, assignment, rightLinked };
+  return { link, pairsScored: stats.pairsScored, candidatesMs: t1 - t0, assignMs: clock() - t1, candidates, assignment, rightLinked };
 }
 
 /** Near misses: floor ≤ total < threshold where neither side was linked or held as ambiguous. */
@@ -137,10 +147,13 @@ export interface ReconcileInput {
   config: Config;
   /** The run's date, epoch ms at UTC midnight. */
   asOfMs: number;
+  /** A monotonic clock in ms for phase timings (the core never reads the time itself). */
+  clock?: () => number;
 }
 
 export function reconcile(input: ReconcileInput): ReconcileResult {
   const { config } = input;
+  const clock = input.clock ?? (() => 0);
   const { threshold, reviewFloor } = config.scheme;
   const people = groupPeople(input.esr, input.asOfMs);
   const nhsmail = [...input.nhsmail];
@@ -149,7 +162,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   // Stage 1: ESR people ↔ NHSmail accounts.
   const peopleIds = people.map((p) => p.identity);
   const nhsIds = nhsmail.map((a) => nhsmailIdentity(a));
-  const esrNhsmail = runStage('ESR-NHSmail', peopleIds, nhsIds, config);
+  const esrNhsmail = runStage(clock, 'ESR-NHSmail', peopleIds, nhsIds, config);
 
   // Stage 2: NHSmail ↔ AD. A linked account stands for the reconciled identity: it borrows its
   // ESR person's employee number, first names (incl. Known As), and mobile/position where the
@@ -168,14 +181,14 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     };
   });
   const adIds = ad.map(adIdentity);
-  const nhsmailAd = runStage('NHSmail-AD', nhsForAd, adIds, config, {
+  const nhsmailAd = runStage(clock, 'NHSmail-AD', nhsForAd, adIds, config, {
     left: (j) => nhsmail[j]!.nhsmailId,
     right: (k) => ad[k]!.nhsmailId,
     points: config.scheme.nhsmailIdPoints,
   });
 
   // Stage 3: AD accounts with no NHSmail match ↔ ESR people with no NHSmail match.
-  const esrAd = runStage('ESR-AD', peopleIds, adIds, config, undefined, {
+  const esrAd = runStage(clock, 'ESR-AD', peopleIds, adIds, config, undefined, {
     left: (i) => !esrNhsmail.assignment.links.has(i) && !esrNhsmail.assignment.ambiguousLeft.has(i),
     right: (k) => !nhsmailAd.rightLinked.has(k) && !nhsmailAd.assignment.ambiguousRight.has(k),
   });

@@ -1,0 +1,217 @@
+/**
+ * `idrecon bench` (also `npm run bench`): generates synthetic exports at one or more sizes, runs
+ * `reconcile` on them with CSV output, and prints speed, memory and link quality against the
+ * generator's truth.csv. Speed goals live here, printed as figures, never in timed tests.
+ * Cost: the reconcile runs hold every record in memory; the largest size sets the peak.
+ */
+import { createReadStream, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { Command } from 'commander';
+import { parse } from 'csv-parse';
+import { UsageError } from '../errors.js';
+import { runGenerate, generateOptions } from './generate.js';
+import { runReconcile, type ReconcileRunResult } from './reconcile.js';
+
+export interface BenchOptions {
+  sizes: number[];
+  seed: number;
+  dir: string;
+  keep: boolean;
+  fuzzy: boolean;
+  toolVersion: string;
+  out: NodeJS.WritableStream;
+}
+
+export interface QualityFigures {
+  links: number;
+  truePairs: number;
+  correct: number;
+  precision: number;
+  recall: number;
+}
+
+export interface BenchFigures {
+  people: number;
+  inputRows: number;
+  generateSeconds: number;
+  bareParseSeconds: number;
+  reconcileSeconds: number;
+  ratio: number;
+  rowsPerSecond: number;
+  phases: ReconcileRunResult['timings'];
+  peakRssMiB: number;
+  pairsPerEsrPerson: number;
+  quality: QualityFigures;
+  fuzzyQuality?: QualityFigures;
+  fuzzySeconds?: number;
+}
+
+/** A CSV stream decoded as reconcile would decode it (UTF-16 AD exports included). */
+function decoded(file: string): Readable {
+  let decoder: StringDecoder | undefined;
+  const transform = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      decoder ??= new StringDecoder(chunk[0] === 0xff && chunk[1] === 0xfe ? 'utf16le' : 'utf8');
+      done(null, decoder.write(chunk));
+    },
+    flush(done) {
+      done(null, decoder?.end() ?? '');
+    },
+  });
+  return createReadStream(file).pipe(transform);
+}
+
+/** The floor to beat: csv-parse alone over the same files, no decoding tricks or records. */
+async function bareParse(files: readonly string[]): Promise<number> {
+  let rows = 0;
+  for (const file of files) {
+    const parser = decoded(file).pipe(parse({ relax_column_count: true, bom: true, skip_empty_lines: true, comment: '#', comment_no_infix: true }));
+    for await (const _ of parser) rows++;
+  }
+  return rows;
+}
+
+async function readTruth(file: string): Promise<Map<string, string>> {
+  const truth = new Map<string, string>();
+  const parser = createReadStream(file).pipe(parse({ columns: true, bom: true }));
+  for await (const row of parser as AsyncIterable<Record<string, string>>) {
+    const emp = row['ESR Employee Number'];
+    const mail = row['NHSmail Email'];
+    if (emp && mail) truth.set(emp.padStart(8, '0'), mail.toLowerCase());
+  }
+  return truth;
+}
+
+function quality(run: ReconcileRunResult, truth: ReadonlyMap<string, string>): QualityFigures {
+  const r = run.result;
+  let correct = 0;
+  for (const [i, c] of r.esrNhsmail.assignment.links) {
+    if (truth.get(r.people[i]!.employeeNumber) === r.nhsmail[c.right]!.email.value) correct++;
+  }
+  const links = r.esrNhsmail.assignment.links.size;
+  return { links, truePairs: truth.size, correct, precision: links === 0 ? 1 : correct / links, recall: truth.size === 0 ? 1 : correct / truth.size };
+}
+
+const secs = (ms: number): number => Math.round(ms / 10) / 100;
+const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+
+export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
+  const results: BenchFigures[] = [];
+  for (const people of [...o.sizes].sort((a, b) => a - b)) {
+    const dir = join(o.dir, `people-${people}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    o.out.write(`\n== ${people.toLocaleString('en-GB')} people (seed ${o.seed})\n`);
+    let t = performance.now();
+    await runGenerate(
+      generateOptions({ people: String(people), seed: String(o.seed), out: dir, profile: 'realistic', asOf: '2026-11-01', adEncoding: 'utf-16le', nhsmailIdAttribute: 'extensionAttribute1', rate: [] }),
+    );
+    const generateSeconds = secs(performance.now() - t);
+    const files = ['esr-extract.csv', 'nhsmail-mailbox-report.csv', 'local-ad-users.csv'].map((f) => join(dir, f));
+
+    t = performance.now();
+    const inputRows = await bareParse(files);
+    const bareParseSeconds = secs(performance.now() - t);
+
+    const reconcileOnce = async (fuzzy: boolean): Promise<{ run: ReconcileRunResult; seconds: number }> => {
+      const start = performance.now();
+      const run = await runReconcile({
+        esr: files[0]!,
+        nhsmail: files[1]!,
+        ad: files[2]!,
+        asOf: new Date(Date.UTC(2026, 10, 1)),
+        outDir: join(dir, fuzzy ? 'reports-fuzzy' : 'reports'),
+        formats: new Set(['csv', 'json']),
+        shareMode: false,
+        verbose: false,
+        fuzzy,
+        failOn: new Set(),
+        commandLine: `idrecon bench --people ${people}`,
+        toolVersion: o.toolVersion,
+      });
+      return { run, seconds: secs(performance.now() - start) };
+    };
+    const { run, seconds } = await reconcileOnce(false);
+    const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+    const truth = await readTruth(join(dir, 'truth.csv'));
+    const figures: BenchFigures = {
+      people,
+      inputRows,
+      generateSeconds,
+      bareParseSeconds,
+      reconcileSeconds: seconds,
+      ratio: Math.round((seconds / bareParseSeconds) * 100) / 100,
+      rowsPerSecond: Math.round(inputRows / seconds),
+      phases: run.timings,
+      peakRssMiB,
+      pairsPerEsrPerson: Math.round((run.result.esrNhsmail.pairsScored / Math.max(1, run.result.people.length)) * 100) / 100,
+      quality: quality(run, truth),
+    };
+    if (o.fuzzy) {
+      const f = await reconcileOnce(true);
+      figures.fuzzyQuality = quality(f.run, truth);
+      figures.fuzzySeconds = f.seconds;
+    }
+    results.push(figures);
+    const p = figures.phases;
+    const lines: [string, string][] = [
+      ['input rows (ESR + NHSmail + AD)', figures.inputRows.toLocaleString('en-GB')],
+      ['generate', `${generateSeconds} s`],
+      ['bare csv-parse pass', `${bareParseSeconds} s`],
+      ['reconcile wall (CSV output)', `${seconds} s`],
+      ['ratio reconcile ÷ bare parse', String(figures.ratio)],
+      ['rows read per second', figures.rowsPerSecond.toLocaleString('en-GB')],
+      ['  load + normalise', `${secs(p.loadAndNormalise)} s`],
+      ['  candidates + score', `${secs(p.candidatesAndScore)} s`],
+      ['  assign', `${secs(p.assign)} s`],
+      ['  other matching (group, identities, review)', `${secs(p.otherMatch)} s`],
+      ['  write reports', `${secs(p.write)} s`],
+      ['peak RSS (process so far)', `${figures.peakRssMiB} MiB`],
+      ['pairs scored per ESR person', String(figures.pairsPerEsrPerson)],
+      ['default scheme precision / recall', `${pct(figures.quality.precision)} / ${pct(figures.quality.recall)} (${figures.quality.correct} of ${figures.quality.links} links correct; ${figures.quality.truePairs} true pairs)`],
+    ];
+    if (figures.fuzzyQuality) {
+      const q = figures.fuzzyQuality;
+      lines.push(['fuzzy mode precision / recall', `${pct(q.precision)} / ${pct(q.recall)} (${q.correct} of ${q.links}; ${figures.fuzzySeconds} s)`]);
+    }
+    for (const [k, v] of lines) o.out.write(`  ${k.padEnd(46)} ${v}\n`);
+    if (!o.keep) rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+export function parseSizes(value: string): number[] {
+  const sizes = value.split(',').map((s) => s.trim().replace(/_/g, ''));
+  if (sizes.some((s) => !/^\d+$/.test(s) || Number(s) < 10 || Number(s) > 20_000_000)) {
+    throw new UsageError('--people takes whole numbers from 10 to 20000000, comma-separated, e.g. 150000,1500000.');
+  }
+  return sizes.map(Number);
+}
+
+export function registerBench(program: Command, version: () => string): void {
+  program
+    .command('bench')
+    .description('Generate synthetic exports, reconcile them with CSV output, and print speed, memory and precision/recall against truth.')
+    .option('--people <list>', 'sizes to run, comma-separated (ESR people)', '1500000')
+    .option('--seed <n>', 'generator seed', '1')
+    .option('--dir <dir>', 'working directory for generated data and reports', 'bench-data')
+    .option('--keep', 'keep the generated data and reports', false)
+    .option('--no-fuzzy', 'skip the fuzzy-mode run')
+    .addHelpText(
+      'after',
+      `
+Cost: writes the generated exports to --dir (about 1 GB per million people) and holds one
+reconcile run in memory at a time.
+
+Examples:
+  $ npm run bench
+  $ idrecon bench --people 150000,1500000
+  $ idrecon bench --people 2000 --keep --dir /tmp/bench`,
+    )
+    .action(async (flags: { people: string; seed: string; dir: string; keep: boolean; fuzzy: boolean }) => {
+      if (!/^\d+$/.test(flags.seed)) throw new UsageError('--seed takes a whole number.');
+      await runBench({ sizes: parseSizes(flags.people), seed: Number(flags.seed), dir: flags.dir, keep: flags.keep, fuzzy: flags.fuzzy, toolVersion: version(), out: process.stdout });
+    });
+}
