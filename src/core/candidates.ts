@@ -136,24 +136,54 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   }
   const out: Candidate[] = [];
   const seen = new Set<number>();
+  const retainFrom = opts.retainFrom ?? keepFrom;
+  const exact = !scheme.fuzzy.enabled;
+  // Exact mode scores every pair with the allocation-free total and builds the per-anchor
+  // breakdown only for the pairs retained (most scored pairs are one-name coincidences).
+  const quickRight: number[] = [];
+  const quickTotal: number[] = [];
   for (let i = 0; i < left.length; i++) {
     if (opts.leftFilter && !opts.leftFilter(i)) continue;
     seen.clear();
+    quickRight.length = 0;
+    quickTotal.length = 0;
     const leftExtra = opts.leftExtra?.(i);
+    const a = left[i]!;
     const mine: Candidate[] = [];
-    for (const k of keysOf(left[i]!, plan, leftExtra)) {
+    for (const k of keysOf(a, plan, leftExtra)) {
       const list = index.get(k);
       if (list === undefined) continue;
       for (const j of list) {
         if (seen.has(j)) continue;
         seen.add(j);
         if (opts.stats) opts.stats.pairsScored++;
-        const c = scoreCandidate(left, right, i, j, leftExtra, opts, keepFrom);
-        if (c) mine.push(c);
+        if (exact) {
+          const extra = leftExtra !== undefined && leftExtra === opts.rightExtra?.(j) ? (opts.extraPoints ?? 0) : 0;
+          const total = quickScore(a, right[j]!, scheme) + extra;
+          if (total >= keepFrom) {
+            quickRight.push(j);
+            quickTotal.push(total);
+          }
+        } else {
+          const c = scoreCandidate(left, right, i, j, leftExtra, opts, keepFrom);
+          if (c) mine.push(c);
+        }
       }
     }
-    mine.sort((a, b) => b.total - a.total || a.right - b.right);
-    const retainFrom = opts.retainFrom ?? keepFrom;
+    if (exact) {
+      let best = -1;
+      for (let q = 0; q < quickRight.length; q++) {
+        const t = quickTotal[q]!;
+        if (best < 0 || t > quickTotal[best]! || (t === quickTotal[best]! && quickRight[q]! < quickRight[best]!)) best = q;
+      }
+      for (let q = 0; q < quickRight.length; q++) {
+        if (q !== best && quickTotal[q]! < retainFrom) continue;
+        const j = quickRight[q]!;
+        const score = scorePair(a, right[j]!, scheme);
+        mine.push({ left: i, right: j, score, extraPoints: quickTotal[q]! - score.score, total: quickTotal[q]! });
+      }
+    }
+    mine.sort((x, y) => y.total - x.total || x.right - y.right);
     for (let k = 0; k < mine.length; k++) if (k === 0 || mine[k]!.total >= retainFrom) out.push(mine[k]!);
   }
   return out;
