@@ -37,6 +37,12 @@ export class InputError extends Error {
   }
 }
 
+/** A report that cannot be written (--out is a file, no permission, disk full): exit 1. */
+export class OutputError extends Error {
+  override name = 'OutputError';
+  readonly exitCode = 1;
+}
+
 /** The run's own checks failed (e.g. input rows do not balance with output rows): exit 1. */
 export class DataError extends Error {
   override name = 'DataError';

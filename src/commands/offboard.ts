@@ -160,6 +160,7 @@ function toSheet(t: OffboardTable, redactKey: string | undefined, redactText: (s
 function runDetailsSheet(s: OffboardSummary): SheetData {
   const rows: [string, string][] = [
     ['Tool', `idrecon ${s.tool.version}`],
+    ['Command', s.command],
     ['As-of date', s.asOf],
     ['Window', `${s.windowDays} days: logins on or after ${s.windowStart} count as recent (whole UTC days)`],
   ];

@@ -123,6 +123,20 @@ function dateField(row: SourceRow, field: string, label: string): { ms?: number;
   return { error: `${label} is not a date (expected dd/mm/yyyy, ISO 8601, an Excel serial or a FILETIME)` };
 }
 
+/**
+ * Longest name idrecon compares, in characters (ESR allows 150 per name part, NHSmail and AD 64).
+ * Longer cells are not names but broken exports (cells run together, a stray quote); comparing
+ * them would also cost time quadratic in their length (Jaro-Winkler in Review), so such a row is
+ * rejected instead.
+ */
+export const MAX_NAME_CHARS = 256;
+
+/** The reject reason when any of the named cells is too long to be a name, else undefined. */
+function tooLongName(cells: ReadonlyArray<readonly [label: string, value: string | undefined]>): string | undefined {
+  const hit = cells.find(([, v]) => v !== undefined && v.length > MAX_NAME_CHARS);
+  return hit === undefined ? undefined : `${hit[0]} is longer than ${MAX_NAME_CHARS} characters, too long to be a name (often cells run together in a broken export)`;
+}
+
 function names(first: string | undefined, last: string | undefined): NameParts {
   const firstName = tidyName(first);
   const lastName = tidyName(last);
@@ -138,6 +152,12 @@ export function buildEsrAssignment(row: SourceRow, nhsDomains: readonly string[]
   if (start.error) return { ok: false, reason: start.error };
   const end = dateField(row, 'assignmentEnd', 'Assignment End Date');
   if (end.error) return { ok: false, reason: end.error };
+  const long = tooLongName([
+    ['First Name', get(row, 'firstName')],
+    ['Last Name', get(row, 'lastName')],
+    ['Known As', get(row, 'knownAs')],
+  ]);
+  if (long) return { ok: false, reason: long };
   const emailRaw = get(row, 'email');
   const mobileRaw = get(row, 'mobile');
   const knownAs = tidyName(get(row, 'knownAs'));
@@ -213,6 +233,12 @@ export function buildNhsmailAccount(row: SourceRow, nhsDomains: readonly string[
   let first = get(row, 'firstName');
   let last = get(row, 'lastName');
   const displayName = get(row, 'displayName');
+  const long = tooLongName([
+    ['First Name', first],
+    ['Last Name', last],
+    ['Display Name', displayName],
+  ]);
+  if (long) return { ok: false, reason: long };
   if ((first === undefined || last === undefined) && displayName !== undefined) {
     const split = splitDisplayName(displayName);
     first ??= split.first;
@@ -264,6 +290,12 @@ export function buildAdAccount(row: SourceRow, nhsDomains: readonly string[]): B
   let first = get(row, 'firstName');
   let last = get(row, 'lastName');
   const displayName = get(row, 'name');
+  const long = tooLongName([
+    ['GivenName', first],
+    ['Surname', last],
+    ['Name', displayName],
+  ]);
+  if (long) return { ok: false, reason: long };
   if ((first === undefined || last === undefined) && displayName !== undefined) {
     const split = splitDisplayName(displayName);
     first ??= split.first;

@@ -4,7 +4,7 @@
  * canonical field → trimmed value. Empty cells are left out of `fields`.
  */
 import { ConfigError, InputError } from '../errors.js';
-import { PROFILES, resolveHeaders, type HeaderResolution, type SourceKind } from '../core/profiles.js';
+import { PROFILES, headerKey, resolveHeaders, type HeaderResolution, type SourceKind } from '../core/profiles.js';
 import { DEFAULT_CONFIG_FILE } from './config-file.js';
 import { openTable } from './open-table.js';
 import { isRejected, type RejectedRaw, type TableInfo } from './table.js';
@@ -33,7 +33,16 @@ export interface LoadOptions {
   adNhsmailIdAttribute?: string;
   /** Config file named in "map it" advice; default idrecon.config.json. */
   configFile?: string;
+  /**
+   * Accept a header-only file as zero rows. Default: only for sources where an empty file is
+   * normal (EMPTY_OK); for the others a header with no rows is a failed or wrong export, and
+   * reading it as "nobody" would make every other record look unmatched or unused.
+   */
+  allowNoRows?: boolean;
 }
+
+/** Sources whose export may legitimately hold no rows: an ignore list can be empty. */
+const EMPTY_OK: ReadonlySet<SourceKind> = new Set(['hidden']);
 
 const MAX_HEADERS_LISTED = 40;
 
@@ -43,7 +52,18 @@ function listHeaders(headers: readonly string[]): string {
   return (shown.join(', ') || '(none)') + (more > 0 ? ` and ${more} more` : '');
 }
 
-/** The one-sentence error for required fields with no column. Names headers, never values. */
+/**
+ * A first row that holds values rather than headings (an export saved without its header row):
+ * an email address, a date, or a number or phone of four digits or more in any cell.
+ */
+export function looksLikeData(headers: readonly string[]): boolean {
+  return headers.some((h) => /@|^\+?[\d\s().-]{4,}$|^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b/.test(h.trim()));
+}
+
+/**
+ * The one-sentence error for required fields with no column. Names headers, never values: when
+ * the first row looks like data, it is not listed (it may be someone's name and email).
+ */
 export function missingFieldsMessage(
   file: string,
   source: SourceKind,
@@ -53,6 +73,9 @@ export function missingFieldsMessage(
 ): string {
   const label = PROFILES[source].label;
   const fields = missing.join(', ');
+  if (looksLikeData(headers)) {
+    return `${file} (${label}) has no column for ${fields}, and its first row looks like data rather than column headings (not shown, as it may be personal data); export it again with its header row.`;
+  }
   // Each missing entry is a field or a one-of group ("username or email").
   const paths = missing.map((m) => m.split(' or ').map((f) => `columns.${source}.${f}`).join(' or '));
   const where = paths.length === 1 ? paths[0] : `${paths.slice(0, -1).join(', ')} and ${paths[paths.length - 1]}`;
@@ -108,10 +131,40 @@ export async function openSource(file: string, source: SourceKind, opts: LoadOpt
  */
 export async function loadSource(file: string, source: SourceKind, opts: LoadOptions = {}): Promise<Loaded> {
   const loaded = await openSource(file, source, opts);
+  const label = PROFILES[source].label;
   if (loaded.resolution.missing.length > 0) {
     throw new InputError(missingFieldsMessage(file, source, loaded.resolution.missing, loaded.info.headers, opts.configFile), file);
   }
+  const ambiguous = ambiguousHeaders(loaded.info.headers, loaded.resolution);
+  if (ambiguous.length > 0) {
+    const [h, n] = ambiguous[0]!;
+    throw new InputError(
+      `${file} (${label}) has ${n} columns headed "${h}", so idrecon cannot tell which to read; remove or rename the extra ${n === 2 ? 'one' : 'ones'} and try again.`,
+      file,
+    );
+  }
+  if (loaded.info.hasData === false && !(opts.allowNoRows ?? EMPTY_OK.has(source))) {
+    throw new InputError(`${file} (${label}) has a header row but no data rows; check the export finished and is the right file.`, file);
+  }
   return loaded;
+}
+
+/**
+ * Headers that appear more than once (by comparison key) where one of them is a column a field
+ * reads: "first wins" would silently ignore the other. Duplicates of unused columns are harmless.
+ * Returns [header as first written, count] pairs in file order.
+ */
+function ambiguousHeaders(headers: readonly string[], resolution: HeaderResolution): [string, number][] {
+  const used = new Set(Object.values(resolution.index).map((i) => headerKey(headers[i] ?? '')));
+  const counts = new Map<string, { header: string; n: number }>();
+  for (const h of headers) {
+    const k = headerKey(h);
+    if (k === '' || !used.has(k)) continue;
+    const c = counts.get(k);
+    if (c) c.n++;
+    else counts.set(k, { header: h, n: 1 });
+  }
+  return [...counts.values()].filter((c) => c.n > 1).map((c) => [c.header, c.n]);
 }
 
 /** Reads every row into memory (small files, tests): accepted rows and rejects apart. */

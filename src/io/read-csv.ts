@@ -327,13 +327,24 @@ function hasNul(cells: readonly string[]): boolean {
 export async function openCsv(file: string, opts: OpenTableOptions = {}): Promise<Table> {
   const s = await sniff(file, opts.encoding);
   let header: Rec | undefined;
+  // Reads on to the first record after the header (usually in the same batch) to tell a
+  // header-only export from one with rows; a reader failure there is a (rejected) row too.
+  let hasData = false;
   search: for await (const batch of records(file, s)) {
     if ('fail' in batch) {
+      if (header !== undefined) {
+        hasData = true;
+        break;
+      }
       throw new InputError(`${file}: the header row could not be read (${batch.fail.split(':')[0]}); check it is a CSV export.`, file, batch.line);
     }
     for (const r of batch) {
       if (isBlank(r.cells)) continue;
-      header = r;
+      if (header === undefined) {
+        header = r;
+        continue;
+      }
+      hasData = true;
       break search;
     }
   }
@@ -351,6 +362,7 @@ export async function openCsv(file: string, opts: OpenTableOptions = {}): Promis
     headers,
     headerLine,
     skippedPreamble: headerLine - 1,
+    hasData,
   };
   const width = headers.length;
 

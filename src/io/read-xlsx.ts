@@ -14,7 +14,7 @@
  * workbook part precedes the sheet in the zip (as Excel writes it); formula results in date
  * cells are converted here with the same flag.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { CellValue, Row } from 'exceljs';
 import { InputError } from '../errors.js';
 import { readHead } from './read-csv.js';
@@ -30,6 +30,15 @@ interface StreamingWorkbookReader {
 interface StreamingWorksheetReader {
   name: string;
   [Symbol.asyncIterator](): AsyncIterator<Row>;
+}
+
+/**
+ * exceljs, loaded on first use: it takes about 0.4 s to load, which every run (errors and
+ * --help included) would otherwise pay whether or not it touches a workbook.
+ */
+let exceljs: Promise<typeof ExcelJS> | undefined;
+export function loadExcelJs(): Promise<typeof ExcelJS> {
+  return (exceljs ??= import('exceljs').then((m) => m.default));
 }
 
 export const ZIP_MAGIC = [0x50, 0x4b] as const;
@@ -114,7 +123,8 @@ function rowValues(row: Row, date1904: boolean): string[] {
  * of `onSheet` receives the sheet name; throws InputError for unknown sheets or bad files.
  */
 async function* sheetRows(file: string, sheet: string | undefined, onSheet: (name: string) => void): AsyncGenerator<SheetRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+  const { stream } = await loadExcelJs();
+  const reader = new stream.xlsx.WorkbookReader(file, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'cache',
@@ -132,7 +142,7 @@ async function* sheetRows(file: string, sheet: string | undefined, onSheet: (nam
         else {
           target = names.find((n) => n === sheet) ?? names.find((n) => n.toLowerCase() === sheet.toLowerCase());
           if (target === undefined) {
-            throw new InputError(`${file} has no sheet named "${sheet}"; sheets found: ${names.join(', ') || '(none)'}.`, file);
+            throw new InputError(`${file} has no sheet named "${sheet}"; check --sheet: sheets found: ${names.join(', ') || '(none)'}.`, file);
           }
         }
       }
@@ -171,12 +181,17 @@ export async function openXlsx(file: string, opts: OpenTableOptions = {}): Promi
 
   let sheetName = '';
   let header: SheetRow | undefined;
+  let hasData = false;
   for await (const r of sheetRows(file, opts.sheet, (n) => (sheetName = n))) {
-    header = r;
+    if (header === undefined) {
+      header = r;
+      continue;
+    }
+    hasData = true; // any row after the header: a header-only sheet is told apart
     break;
   }
   if (header === undefined) {
-    throw new InputError(`${file} sheet "${sheetName}" is empty: no header row found.`, file);
+    throw new InputError(`${file} sheet "${sheetName}" is empty: no header row found; check --sheet names the sheet that holds the data.`, file);
   }
   const headers = header.values.map((h) => h.trim());
   const headerLine = header.line;
@@ -187,6 +202,7 @@ export async function openXlsx(file: string, opts: OpenTableOptions = {}): Promi
     headers,
     headerLine,
     skippedPreamble: headerLine - 1,
+    hasData,
   };
   const width = headers.length;
   const sheet = sheetName;

@@ -32,6 +32,12 @@ export interface ReportOptions {
   asOf: Date;
   /** Input file paths: refusing to overwrite any of them. */
   inputs: readonly string[];
+  /**
+   * The file the caller writes itself for the 'json' format once the report is done (default
+   * summary.json): checked against the inputs with the others, before anything is written, so
+   * a clash refuses the whole run instead of leaving a report without its summary.
+   */
+  jsonName?: string;
   /** Write files with the umask's mode instead of 0600. */
   shareMode?: boolean;
   /**

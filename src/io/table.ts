@@ -20,6 +20,8 @@ export interface TableInfo {
   headerLine: number;
   /** Lines skipped before the header (e.g. PowerShell's `#TYPE …` line). */
   skippedPreamble: number;
+  /** False when nothing but blank lines follows the header (a header-only export). */
+  hasData?: boolean;
 }
 
 export interface RawRow {

@@ -12,22 +12,27 @@
  * - Files are created 0600 (owner only: reports hold personal data) unless `shareMode`, when
  *   the umask decides (0666 & ~umask); a directory created for them is 0700 / umask likewise.
  * - Text cells go through `neutraliseFormula`; numbers, dates and booleans are typed cells.
+ * - XLSX text longer than Excel's 32,767 characters a cell is cut, saying so in the cell (Excel
+ *   would otherwise call the workbook damaged); the CSV keeps the whole value.
  */
 import { once } from 'node:events';
 import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify';
-import { InputError } from '../errors.js';
+import { InputError, OutputError } from '../errors.js';
 import { neutraliseFormula } from '../core/safe-cell.js';
+import { loadExcelJs } from './read-xlsx.js';
 import type { Cell, ColumnKind, ColumnSpec, ReportOptions, SheetData } from './report.js';
 
 /** Excel's 1,048,576 rows per sheet, less the header row. */
 export const XLSX_MAX_DATA_ROWS = 1_048_575;
 /** Excel's limit on sheet-name length. */
 export const SHEET_NAME_MAX = 31;
+/** Excel's limit on the characters (UTF-16 code units) in one cell. */
+export const XLSX_MAX_CELL_CHARS = 32_767;
 
 const XLSX_DATE_FMT = 'yyyy-mm-dd';
 const XLSX_DATETIME_FMT = 'yyyy-mm-dd hh:mm';
@@ -80,8 +85,43 @@ export async function refuseInputs(outputs: readonly string[], inputs: readonly 
   }
 }
 
+/** A file-system error (it has an errno code such as ENOSPC), as opposed to a bug or a producer's error. */
+function errnoCode(err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
+}
+
+/**
+ * One sentence for a report (`what` 'file') or its --out directory (`what` 'dir') that could not
+ * be written; never the raw errno message alone.
+ */
+function outputError(path: string, code: string, what: 'file' | 'dir'): OutputError {
+  switch (code) {
+    case 'EEXIST':
+    case 'ENOTDIR':
+      if (what === 'dir') {
+        return new OutputError(`Cannot write reports to ${path}: a file is in the way of the --out directory; choose another --out directory.`);
+      }
+      return new OutputError(`Cannot write ${path} (${code}); check the --out directory and try again.`);
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new OutputError(`Cannot write ${path}: permission denied; choose an --out directory you can write to.`);
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new OutputError(`Cannot write ${path}: the disk is full; free some space or choose another --out directory.`);
+    default:
+      return new OutputError(`Cannot write ${path} (${code}); check the --out directory and try again.`);
+  }
+}
+
 async function ensureDir(dir: string, shareMode: boolean | undefined): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: shareMode ? 0o777 : 0o700 });
+  try {
+    await mkdir(dir, { recursive: true, mode: shareMode ? 0o777 : 0o700 });
+  } catch (err) {
+    const code = errnoCode(err);
+    throw code === undefined ? err : outputError(dir, code, 'dir');
+  }
 }
 
 const activeTemps = new Set<string>();
@@ -113,7 +153,8 @@ async function writeAtomically(final: string, shareMode: boolean | undefined, wr
     out.on('error', () => undefined); // late writes from an abandoned zip must not crash the run
     out.destroy();
     await rm(tmp, { force: true });
-    throw err;
+    const code = errnoCode(err);
+    throw code === undefined ? err : outputError(final, code, 'file');
   } finally {
     activeTemps.delete(tmp);
   }
@@ -206,8 +247,23 @@ function parseBool(v: string): boolean | undefined {
   return undefined;
 }
 
+/** Text cut to fit one Excel cell, ending with a note of how long it was. */
+export function fitXlsxCell(s: string): string {
+  if (s.length <= XLSX_MAX_CELL_CHARS) return s;
+  const note = ` … [cut to fit Excel: ${s.length} characters in all, see the CSV]`;
+  let end = XLSX_MAX_CELL_CHARS - note.length;
+  const last = s.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--; // never split a surrogate pair
+  return s.slice(0, end) + note;
+}
+
 /** The value exceljs stores for a cell of `kind`. */
 export function xlsxValue(v: Cell, kind: ColumnKind): string | number | boolean | Date | null {
+  const x = xlsxTypedValue(v, kind);
+  return typeof x === 'string' ? fitXlsxCell(x) : x;
+}
+
+function xlsxTypedValue(v: Cell, kind: ColumnKind): string | number | boolean | Date | null {
   if (v === null || v === undefined || v === '') return null;
   switch (kind) {
     case 'number':
@@ -283,9 +339,10 @@ export function columnWidth(c: ColumnSpec): number {
 // XLSX
 
 async function writeXlsx(final: string, opts: ReportOptions, maxRows: number): Promise<void> {
+  const { stream } = await loadExcelJs();
   await writeAtomically(final, opts.shareMode, async (out) => {
     const failed = failureOf(out);
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    const wb = new stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     wb.creator = 'idrecon';
     wb.lastModifiedBy = 'idrecon';
     wb.created = opts.asOf;
@@ -379,8 +436,9 @@ export async function writeReport(opts: ReportOptions): Promise<string[]> {
     ? opts.sheets.flatMap((s) => (s.csvName === undefined ? [] : [{ sheet: s, path: join(opts.outDir, s.csvName) }]))
     : [];
   const outputs = [...(xlsxPath ? [xlsxPath] : []), ...csvJobs.map((j) => j.path)];
+  const json = opts.formats.has('json') ? [join(opts.outDir, opts.jsonName ?? 'summary.json')] : [];
+  await refuseInputs([...outputs, ...json], opts.inputs);
   if (outputs.length === 0) return [];
-  await refuseInputs(outputs, opts.inputs);
   await ensureDir(opts.outDir, opts.shareMode);
   const written: string[] = [];
   if (xlsxPath) {

@@ -103,12 +103,12 @@ describe('idrecon inspect', () => {
   it('exit 1 for a missing, empty or unknown-sheet file', () => {
     const missing = runCli(['inspect', join(dir, 'nope.csv')]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('no such file.');
+    expect(missing.stderr).toContain('no such file; check the path and name.');
     const emptyFile = join(dir, 'empty.csv');
     writeFileSync(emptyFile, '');
     const empty = runCli(['inspect', emptyFile]);
     expect(empty.code).toBe(1);
-    expect(empty.stderr).toContain(`${emptyFile} is empty.`);
+    expect(empty.stderr).toContain(`${emptyFile} is empty (0 bytes)`);
     const sheet = runCli(['inspect', xlsx, '--sheet', 'Nope']);
     expect(sheet.code).toBe(1);
     expect(sheet.stderr).toContain('sheets found: Summary, Mailbox Report.');

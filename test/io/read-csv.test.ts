@@ -211,12 +211,12 @@ describe('openCsv', () => {
 describe('openTable', () => {
   it('refuses an empty file', async () => {
     const file = fixture('');
-    await expect(openTable(file)).rejects.toThrow(`${file} is empty.`);
+    await expect(openTable(file)).rejects.toThrow(`${file} is empty (0 bytes); export the data again`);
   });
 
   it('refuses a missing file', async () => {
     const file = join(dir, 'missing.csv');
-    await expect(openTable(file)).rejects.toThrow(`Cannot read ${file}: no such file.`);
+    await expect(openTable(file)).rejects.toThrow(`Cannot read ${file}: no such file; check the path and name.`);
   });
 
   it('refuses a file with blank lines only as having no header', async () => {

@@ -124,7 +124,7 @@ describe('openXlsx', () => {
     });
     const err = await openXlsx(file, { sheet: 'Three' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
-    expect((err as Error).message).toBe(`${file} has no sheet named "Three"; sheets found: One, Two.`);
+    expect((err as Error).message).toBe(`${file} has no sheet named "Three"; check --sheet: sheets found: One, Two.`);
   });
 
   it('refuses an empty sheet', async () => {
