@@ -1,6 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/build.js';
+
+beforeAll(() => ensureBuilt());
 import { parseConfig } from '../../src/core/config.js';
 import { runCli, tempDir } from '../helpers/run-cli.js';
 

@@ -1,6 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/build.js';
+
+beforeAll(() => ensureBuilt());
 import { runCli, tempDir } from '../helpers/run-cli.js';
 
 /** A tiny reconcile input: one matched person, one ESR-only person, one bad row. */

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli, tempDir } from '../helpers/run-cli.js';
+import { runCli, tempDir } from '../helpers/run-cli.js';
+import { ensureBuilt } from '../helpers/build.js';
 
 const dir = tempDir('idrecon-inspect-');
 const esr = join(dir, 'esr.csv');
@@ -13,12 +13,7 @@ const xlsx = join(dir, 'mailbox.xlsx');
 const config = join(dir, 'idrecon.config.json');
 
 beforeAll(async () => {
-  // Builds dist/ (tsc emits even when files elsewhere have type errors).
-  try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'pipe' });
-  } catch {
-    /* emitted anyway; the tests below fail clearly if not */
-  }
+  ensureBuilt();
   writeFileSync(
     esr,
     [

@@ -4,13 +4,13 @@
  * Regenerate with `UPDATE_GOLDEN=1 npx vitest run test/commands/offboard.test.ts`, then review
  * the diff by eye before accepting it.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir, type CliResult } from '../helpers/run-cli.js';
+import { ensureBuilt } from '../helpers/build.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'offboard');
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
@@ -54,8 +54,7 @@ let out: string;
 let run: CliResult;
 
 beforeAll(() => {
-  // Build like `npm test` does; tsc emits even when files other engineers own have errors.
-  spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
+  ensureBuilt();
   expect(existsSync(join(ROOT, 'dist', 'commands', 'offboard.js'))).toBe(true);
   out = join(tempDir('idrecon-offboard-'), 'out');
   run = runCli(['offboard', ...SAMPLE_ARGS, '--out', out]);

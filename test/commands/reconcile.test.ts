@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir, type CliResult } from '../helpers/run-cli.js';
+import { ensureBuilt } from '../helpers/build.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'reconcile');
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
@@ -43,6 +44,7 @@ let run: CliResult;
 const csv = (name: string): Row[] => rowsOf(join(out, name));
 
 beforeAll(() => {
+  ensureBuilt();
   out = join(tempDir('idrecon-reconcile-'), 'out');
   run = runCli([...ARGS, '--out', out]);
 });

@@ -24,7 +24,7 @@ function esr(p: Partial<EsrAssignment> & { employeeNumber: string; first: string
 function email(value: string) {
   return { value, valid: true, nhsNet: value.endsWith('@nhs.net'), domain: value.split('@')[1]! };
 }
-function mailbox(p: Partial<NhsmailAccount> & { email: string; first: string; last: string }): NhsmailAccount {
+function mailbox(p: Omit<Partial<NhsmailAccount>, 'email'> & { email: string; first: string; last: string }): NhsmailAccount {
   const { first, last, email: e, ...rest } = p;
   return {
     line: line++,
