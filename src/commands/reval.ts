@@ -32,9 +32,8 @@ import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInput, type InputEvidence } from '../io/evidence.js';
 import { collectRows, loadSource } from '../io/load.js';
 import type { SheetData } from '../io/report.js';
-import { writeJson, writeReport } from '../io/write-report.js';
 import { silentProgress, terminalProgress, type Progress } from '../progress.js';
-import { addSharedOptions, redactCommandLine, sharedOptions, type RawSharedFlags, type SharedOptions } from './shared.js';
+import { addSharedOptions, redactCommandLine, sharedOptions, writeReportAndSummary, type RawSharedFlags, type SharedOptions } from './shared.js';
 
 export interface RevalOptions extends SharedOptions {
   /** TIS programme memberships export. */
@@ -212,21 +211,18 @@ export async function runReval(opts: RevalOptions): Promise<RevalResult> {
   };
 
   const inputFiles = given.map((g) => g.file);
-  const written = await writeReport({
-    outDir: opts.outDir,
-    formats: opts.formats,
-    workbook: 'connections',
-    sheets: [summarySheet(summary, tables), ...tables.map((t) => toSheet(t, opts.redactKey))],
-    asOf: opts.asOf,
-    inputs: inputFiles,
-    shareMode: opts.shareMode,
-  });
-  summary.outputs = written.map((p) => p.split(/[\\/]/).pop() ?? p);
-  if (opts.formats.has('json')) summary.outputs.push('summary.json');
-  summary.outputs.sort();
-  if (opts.formats.has('json')) {
-    await writeJson(opts.outDir, 'summary.json', summary, { inputs: inputFiles, shareMode: opts.shareMode });
-  }
+  await writeReportAndSummary(
+    {
+      outDir: opts.outDir,
+      formats: opts.formats,
+      workbook: 'connections',
+      sheets: [summarySheet(summary, tables), ...tables.map((t) => toSheet(t, opts.redactKey))],
+      asOf: opts.asOf,
+      inputs: inputFiles,
+      shareMode: opts.shareMode,
+    },
+    summary,
+  );
   progress.done();
 
   // Written first so the files show where the rows went; then the run fails.

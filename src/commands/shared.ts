@@ -4,7 +4,9 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import type { OutputFormat } from '../io/report.js';
+import { basename } from 'node:path';
+import type { OutputFormat, ReportOptions } from '../io/report.js';
+import { writeJson, writeReport } from '../io/write-report.js';
 
 export interface SharedOptions {
   config?: string;
@@ -95,4 +97,18 @@ export function redactCommandLine(argv: readonly string[]): string {
     else out.push(a);
   }
   return out.join(' ');
+}
+
+/**
+ * Writes a command's report, then its summary.json (when JSON is asked for) listing every file
+ * written, sorted, so the summary describes exactly what is on disk.
+ */
+export async function writeReportAndSummary(report: ReportOptions, summary: { outputs: string[] }): Promise<void> {
+  const written = await writeReport(report);
+  summary.outputs = written.map((p) => basename(p));
+  if (report.formats.has('json')) summary.outputs.push('summary.json');
+  summary.outputs.sort();
+  if (report.formats.has('json')) {
+    await writeJson(report.outDir, 'summary.json', summary, { inputs: report.inputs, shareMode: report.shareMode });
+  }
 }
