@@ -24,7 +24,7 @@ import { daysBetween, parseDate, toIsoDate, type DateParse } from './normalise-d
 import { normaliseEmail } from './normalise-email.js';
 import { compactNameKey, splitDisplayName, tidyName } from './normalise-name.js';
 import { scorePair, type Identity, type PairScore } from './score.js';
-import type { Cell, ColumnSpec } from './table.js';
+import { dateColumn, numberColumn, textColumn, type Cell, type ColumnSpec } from './table.js';
 
 // --- vocabulary ----------------------------------------------------------------------------------
 
@@ -1161,9 +1161,9 @@ export interface OffboardTable {
   flagColumn?: number;
 }
 
-const text = (header: string, width?: number, pii?: ColumnSpec['pii']): ColumnSpec => ({ header, kind: 'text', width, pii });
-const num = (header: string, width?: number): ColumnSpec => ({ header, kind: 'number', width });
-const date = (header: string): ColumnSpec => ({ header, kind: 'date', width: 12 });
+const text = textColumn;
+const num = numberColumn;
+const date = (header: string): ColumnSpec => dateColumn(header, 12);
 
 export const ACCOUNT_COLUMNS: readonly ColumnSpec[] = [
   text('Local Office', 22),

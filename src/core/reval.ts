@@ -11,7 +11,7 @@
  * No fs, console, clock or process here: the as-of date comes in as a value (UTC ms).
  */
 import { parseDate } from './normalise-date.js';
-import type { Cell, ColumnSpec } from './table.js';
+import { textColumn, type Cell, type ColumnSpec } from './table.js';
 
 /** One UTC calendar day in ms. Dates are compared as whole UTC days (day numbers). */
 const DAY_MS = 86_400_000;
@@ -966,7 +966,7 @@ export interface RevalTable {
   flagRow?: (row: Cell[]) => boolean;
 }
 
-const text = (header: string, width?: number, pii?: ColumnSpec['pii']): ColumnSpec => ({ header, kind: 'text', width, pii });
+const text = textColumn;
 
 export const DECISION_COLUMNS: readonly ColumnSpec[] = [
   text('GMC Number', 11, 'key'),

@@ -17,3 +17,9 @@ export interface ColumnSpec {
    */
   pii?: 'name' | 'email' | 'phone' | 'value' | 'key';
 }
+
+/** Column builders shared by every report, so a kind or width is spelled one way. */
+export const textColumn = (header: string, width?: number, pii?: ColumnSpec['pii']): ColumnSpec => ({ header, kind: 'text', width, pii });
+export const numberColumn = (header: string, width?: number): ColumnSpec => ({ header, kind: 'number', width });
+export const booleanColumn = (header: string, width?: number): ColumnSpec => ({ header, kind: 'boolean', width });
+export const dateColumn = (header: string, width?: number): ColumnSpec => ({ header, kind: 'date', width });
