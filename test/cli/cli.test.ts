@@ -15,7 +15,7 @@ describe('idrecon CLI', () => {
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
-  it.each(['reconcile', 'inspect', 'init', 'offboard', 'reval', 'generate'])('%s --help has an Examples section', (cmd) => {
+  it.each(['reconcile', 'inspect', 'init', 'offboard', 'reval', 'generate', 'bench'])('%s --help has an Examples section', (cmd) => {
     const r = runCli([cmd, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Examples:/);
