@@ -13,6 +13,7 @@ import {
   buildNhsmailAccount,
   type AdAccount,
   type Built,
+  type NameParts,
   type EsrAssignment,
   type NhsmailAccount,
   type Reject,
@@ -20,12 +21,13 @@ import {
 } from '../core/records.js';
 import { EMPLOYEE_TYPES, reconcile, type ReconcileResult } from '../core/reconcile.js';
 import { buildActionTables, buildReconcileTables, type TableData } from '../core/reconcile-report.js';
-import { anchorUpdates, findIssues } from '../core/actions.js';
+import { eachAnchorUpdate, findIssues, type AnchorUpdate, type System } from '../core/actions.js';
 import { redactRow } from '../core/redact.js';
+import type { EmailInfo } from '../core/normalise-email.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInput, type InputEvidence } from '../io/evidence.js';
 import { loadSource } from '../io/load.js';
-import type { SheetData } from '../io/report.js';
+import type { Cell, SheetData } from '../io/report.js';
 import { writeJson, writeReport } from '../io/write-report.js';
 import { silentProgress, terminalProgress, type Progress } from '../progress.js';
 import { addSharedOptions, redactCommandLine, sharedOptions, type RawSharedFlags, type SharedOptions } from './shared.js';
@@ -86,10 +88,22 @@ export interface ReconcileRunResult {
   exitCode: number;
 }
 
-function countBy(keys: readonly string[]): Record<string, number> {
+/** Counts per key, keys in sorted order. */
+function countBy<T>(items: Iterable<T>, key: (t: T) => string): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of items) {
+    const k = key(t);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
   const out: Record<string, number> = {};
-  for (const k of [...keys].sort()) out[k] = (out[k] ?? 0) + 1;
+  for (const k of [...counts.keys()].sort()) out[k] = counts.get(k)!;
   return out;
+}
+
+interface Loaded<T> {
+  records: T[];
+  /** Data rows read, rejected ones included. */
+  rows: number;
 }
 
 async function loadRecords<T>(
@@ -100,7 +114,7 @@ async function loadRecords<T>(
   build: (row: SourceRow) => Built<T>,
   rejects: Reject[],
   configFile: string | undefined,
-): Promise<{ records: T[]; rows: number }> {
+): Promise<Loaded<T>> {
   const loaded = await loadSource(file, source, {
     sheet,
     configFile,
@@ -122,8 +136,79 @@ async function loadRecords<T>(
   return { records, rows };
 }
 
+/**
+ * One copy of each repeated value. csv-parse makes a new string per cell, and in a national run
+ * the copies of trust names, job titles, statuses, titles and common names were most of the
+ * records' memory (about 70% of their strings at 30k people). Only low-cardinality fields are
+ * pooled: pooling unique values (emails, numbers) would cost a map entry each and save nothing.
+ */
+class StringPool {
+  private readonly pool = new Map<string, string>();
+
+  get<S extends string>(s: S | undefined): S | undefined {
+    if (s === undefined) return undefined;
+    const hit = this.pool.get(s);
+    if (hit !== undefined) return hit as S;
+    this.pool.set(s, s);
+    return s;
+  }
+}
+
+function poolNames(r: NameParts, pool: StringPool): void {
+  r.firstName = pool.get(r.firstName);
+  r.lastName = pool.get(r.lastName);
+  r.firstKey = pool.get(r.firstKey);
+  r.lastKey = pool.get(r.lastKey);
+}
+
+function poolEmail(e: EmailInfo | undefined, pool: StringPool): void {
+  if (e !== undefined) e.domain = pool.get(e.domain)!;
+}
+
+function poolEsr(a: EsrAssignment, pool: StringPool): EsrAssignment {
+  poolNames(a, pool);
+  a.title = pool.get(a.title);
+  a.knownAs = pool.get(a.knownAs);
+  a.knownAsKey = pool.get(a.knownAsKey);
+  poolEmail(a.email, pool);
+  if (a.emailRaw !== undefined && a.emailRaw === a.email?.value) a.emailRaw = a.email.value;
+  a.position = pool.get(a.position);
+  a.positionKey = pool.get(a.positionKey);
+  a.organisation = pool.get(a.organisation);
+  a.assignmentStatus = pool.get(a.assignmentStatus);
+  a.personType = pool.get(a.personType);
+  return a;
+}
+
+function poolNhsmail(m: NhsmailAccount, pool: StringPool): NhsmailAccount {
+  poolNames(m, pool);
+  poolEmail(m.email, pool);
+  for (const x of m.aliases) poolEmail(x, pool);
+  m.position = pool.get(m.position);
+  m.positionKey = pool.get(m.positionKey);
+  m.department = pool.get(m.department);
+  m.organisation = pool.get(m.organisation);
+  m.statusRaw = pool.get(m.statusRaw);
+  return m;
+}
+
+function poolAd(a: AdAccount, pool: StringPool): AdAccount {
+  poolNames(a, pool);
+  poolEmail(a.email, pool);
+  if (a.emailRaw !== undefined && a.emailRaw === a.email?.value) a.emailRaw = a.email.value;
+  a.position = pool.get(a.position);
+  a.positionKey = pool.get(a.positionKey);
+  a.department = pool.get(a.department);
+  return a;
+}
+
 function toSheet(t: TableData, redactKey: string | undefined): SheetData {
-  const rows = redactKey === undefined ? () => t.rows : () => t.rows.map((r) => redactRow(t.columns, r, redactKey));
+  const rows =
+    redactKey === undefined
+      ? t.rows
+      : function* (): Iterable<Cell[]> {
+          for (const r of t.rows()) yield redactRow(t.columns, r, redactKey);
+        };
   return { name: t.name, csvName: t.csvName, columns: t.columns, rows };
 }
 
@@ -164,7 +249,7 @@ function summarySheet(summary: ReconcileSummary, tables: readonly TableData[]): 
   rows.push(['Review: ambiguous ties', summary.counts.review.ambiguous]);
   rows.push(['Review: near misses', summary.counts.review.nearMiss]);
   for (const [t, n] of Object.entries(summary.counts.employeeTypes)) rows.push([`Employee type: ${t}`, n]);
-  for (const t of tables) rows.push([`Sheet: ${t.name}`, `${t.rows.length} rows; reviewed by ${OWNERS[t.name] ?? 'IT and Workforce'}`]);
+  for (const t of tables) rows.push([`Sheet: ${t.name}`, `${t.count} rows; reviewed by ${OWNERS[t.name] ?? 'IT and Workforce'}`]);
   return {
     name: 'Summary',
     columns: [
@@ -173,6 +258,31 @@ function summarySheet(summary: ReconcileSummary, tables: readonly TableData[]): 
     ],
     rows: () => rows.map(([k, v]) => [k, String(v)]),
   };
+}
+
+/**
+ * Reads and normalises the three inputs. The string pool lives only here, so it is garbage once
+ * the records are built (the records keep the pooled strings).
+ */
+async function loadInputs(
+  opts: ReconcileOptions,
+  config: Config,
+  configFile: string | undefined,
+  rejects: Reject[],
+  progress: Progress,
+): Promise<{ esr: Loaded<EsrAssignment>; nhs: Loaded<NhsmailAccount>; ad: Loaded<AdAccount> }> {
+  const nhsDomains = config.nhsDomains;
+  const pool = new StringPool();
+  const pooled = <T>(built: Built<T>, f: (t: T, pool: StringPool) => T): Built<T> => (built.ok ? { ok: true, record: f(built.record, pool) } : built);
+  progress.phase('Reading ESR extract');
+  const esr = await loadRecords<EsrAssignment>('esr', opts.esr, config, opts.sheet, (r) => pooled(buildEsrAssignment(r, nhsDomains), poolEsr), rejects, configFile);
+  progress.phase('Reading NHSmail report');
+  const nhs = await loadRecords<NhsmailAccount>('nhsmail', opts.nhsmail, config, opts.sheet, (r) => pooled(buildNhsmailAccount(r, nhsDomains), poolNhsmail), rejects, configFile);
+  progress.phase('Reading AD export');
+  const ad = opts.ad
+    ? await loadRecords<AdAccount>('ad', opts.ad, config, opts.sheet, (r) => pooled(buildAdAccount(r, nhsDomains), poolAd), rejects, configFile)
+    : { records: [] as AdAccount[], rows: 0 };
+  return { esr, nhs, ad };
 }
 
 export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRunResult> {
@@ -186,19 +296,11 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   assertDistinctInputs(inputsGiven);
   const { config, file: configFile } = loadConfigFile(opts.config);
   if (opts.fuzzy) config.scheme.fuzzy.enabled = true;
-  const nhsDomains = config.nhsDomains;
   const asOfMs = opts.asOf.getTime();
 
   const t0 = performance.now();
-  progress.phase('Reading ESR extract');
   const rejects: Reject[] = [];
-  const esr = await loadRecords<EsrAssignment>('esr', opts.esr, config, opts.sheet, (r) => buildEsrAssignment(r, nhsDomains), rejects, configFile);
-  progress.phase('Reading NHSmail report');
-  const nhs = await loadRecords<NhsmailAccount>('nhsmail', opts.nhsmail, config, opts.sheet, (r) => buildNhsmailAccount(r, nhsDomains), rejects, configFile);
-  progress.phase('Reading AD export');
-  const ad = opts.ad
-    ? await loadRecords<AdAccount>('ad', opts.ad, config, opts.sheet, (r) => buildAdAccount(r, nhsDomains), rejects, configFile)
-    : { records: [] as AdAccount[], rows: 0 };
+  const { esr, nhs, ad } = await loadInputs(opts, config, configFile, rejects, progress);
   const t1 = performance.now();
 
   progress.phase('Matching');
@@ -237,7 +339,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
 
   progress.phase('Writing reports');
   const tables = buildReconcileTables(result, rejects, config);
-  const updates = anchorUpdates(result, config);
+  const updates = (only?: System): Iterable<AnchorUpdate> => eachAnchorUpdate(result, config, only);
   const issues = findIssues(result, config, asOfMs);
   const actions = buildActionTables(updates, issues);
   // Sheet order follows the guide's review sequence (6.2): Workforce reviews unmatched ESR,
@@ -287,17 +389,17 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
         'ESR-AD': result.esrAd.assignment.links.size,
       },
       unmatched: {
-        esr: tables.unmatchedEsr.rows.length,
-        nhsmail: tables.unmatchedNhsmail.rows.length,
-        ad: tables.unmatchedAd.rows.length,
+        esr: tables.unmatchedEsr.count,
+        nhsmail: tables.unmatchedNhsmail.count,
+        ad: tables.unmatchedAd.count,
       },
       review: {
         ambiguous: result.review.filter((r) => r.kind === 'ambiguous').length,
         nearMiss: result.review.filter((r) => r.kind === 'near-miss').length,
       },
       employeeTypes,
-      anchorUpdates: { ESR: 0, NHSmail: 0, AD: 0, ...countBy(updates.map((u) => u.system)) },
-      issues: countBy(issues.map((i) => i.code)),
+      anchorUpdates: { ...actions.updatesBySystem },
+      issues: countBy(issues, (i) => i.code),
     },
     balance,
     outputs: [],

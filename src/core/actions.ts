@@ -78,14 +78,27 @@ function dueForDeletion(m: NhsmailAccount, asOfMs: number, config: Config): bool
 }
 
 export function anchorUpdates(r: ReconcileResult, config: Config): AnchorUpdate[] {
-  const out: AnchorUpdate[] = [];
+  return [...eachAnchorUpdate(r, config)];
+}
+
+/**
+ * The anchor updates one at a time, in report order. At national size there are about two per
+ * person, so the report regenerates them for each table instead of holding them all. `only`
+ * skips building the other systems' updates (the per-system worklists).
+ */
+export function* eachAnchorUpdate(r: ReconcileResult, config: Config, only?: System): Generator<AnchorUpdate> {
+  const esr = only === undefined || only === 'ESR';
+  const nhs = only === undefined || only === 'NHSmail';
+  const adSys = only === undefined || only === 'AD';
+  // One identity's updates, yielded before the next identity is looked at.
+  const pending: AnchorUpdate[] = [];
   const attr = config.ad.nhsmailIdAttribute;
   for (const id of r.identities) {
     const p = id.esr === undefined ? undefined : r.people[id.esr]!;
     const m = id.nhsmail === undefined ? undefined : r.nhsmail[id.nhsmail]!;
     const a = id.ad === undefined ? undefined : r.ad[id.ad]!;
 
-    if (p && m) {
+    if (p && m && esr) {
       // ESR email must be the account's primary nhs.net address (guide 6.4, 6.6).
       const esrEmail = p.identity.email;
       const withEmail = p.assignments.find((x) => x.emailRaw !== undefined || x.email !== undefined);
@@ -97,52 +110,55 @@ export function anchorUpdates(r: ReconcileResult, config: Config): AnchorUpdate[
       else if (!p.assignments.some((x) => x.email?.nhsNet)) reason = 'ESR email is not an NHS.net address (guide 6.6)';
       else if (esrEmail !== m.email.value) reason = 'ESR email differs from the matched NHSmail account';
       if (reason) {
-        out.push({ system: 'ESR', key: p.employeeNumber, lines: lineList(p), field: 'Email Address', current: raw, proposed: m.email.value, reason, owner: 'Workforce' });
+        pending.push({ system: 'ESR', key: p.employeeNumber, lines: lineList(p), field: 'Email Address', current: raw, proposed: m.email.value, reason, owner: 'Workforce' });
       }
+    }
+    if (p && m && nhs) {
       // ESR is authoritative for names and mobile: NHSmail should carry ESR's values.
       const esrMobile = p.identity.mobile;
       if (esrMobile !== undefined && m.mobile?.e164 !== esrMobile) {
-        out.push({ system: 'NHSmail', key: m.email.value, lines: String(m.line), field: 'Mobile', current: m.mobileRaw, proposed: esrMobile, reason: m.mobileRaw === undefined ? 'NHSmail has no mobile; ESR is authoritative' : 'Mobile differs from ESR; ESR is authoritative', owner: 'IT' });
+        pending.push({ system: 'NHSmail', key: m.email.value, lines: String(m.line), field: 'Mobile', current: m.mobileRaw, proposed: esrMobile, reason: m.mobileRaw === undefined ? 'NHSmail has no mobile; ESR is authoritative' : 'Mobile differs from ESR; ESR is authoritative', owner: 'IT' });
       }
       const firstOk = m.firstKey !== undefined && p.identity.firstNames?.includes(m.firstKey);
       if (!firstOk && p.primary.firstName !== undefined) {
-        out.push({ system: 'NHSmail', key: m.email.value, lines: String(m.line), field: 'First Name', current: m.firstName, proposed: p.primary.firstName, reason: 'First name differs from ESR (neither First Name nor Known As); ESR is authoritative', owner: 'IT' });
+        pending.push({ system: 'NHSmail', key: m.email.value, lines: String(m.line), field: 'First Name', current: m.firstName, proposed: p.primary.firstName, reason: 'First name differs from ESR (neither First Name nor Known As); ESR is authoritative', owner: 'IT' });
       }
       if (p.identity.lastName !== undefined && m.lastKey !== p.identity.lastName && p.primary.lastName !== undefined) {
-        out.push({ system: 'NHSmail', key: m.email.value, lines: String(m.line), field: 'Last Name', current: m.lastName, proposed: p.primary.lastName, reason: 'Last name differs from ESR; ESR is authoritative (names do not sync after switch-on, guide 6.6)', owner: 'IT' });
+        pending.push({ system: 'NHSmail', key: m.email.value, lines: String(m.line), field: 'Last Name', current: m.lastName, proposed: p.primary.lastName, reason: 'Last name differs from ESR; ESR is authoritative (names do not sync after switch-on, guide 6.6)', owner: 'IT' });
       }
       if (m.employeeNumber !== p.employeeNumber) {
-        out.push({ system: 'NHSmail', key: m.email.value, lines: String(m.line), field: 'Employee Number', current: m.employeeNumber, proposed: p.employeeNumber, reason: m.employeeNumber === undefined ? 'Employee Number missing on the NHSmail account' : 'Employee Number differs from ESR', owner: 'IT' });
+        pending.push({ system: 'NHSmail', key: m.email.value, lines: String(m.line), field: 'Employee Number', current: m.employeeNumber, proposed: p.employeeNumber, reason: m.employeeNumber === undefined ? 'Employee Number missing on the NHSmail account' : 'Employee Number differs from ESR', owner: 'IT' });
       }
     }
 
-    if (a && m) {
+    if (a && m && adSys) {
       if (a.email?.value !== m.email.value) {
-        out.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'Mail', adAttribute: AD_ATTR.mail, current: a.emailRaw, proposed: m.email.value, reason: a.emailRaw === undefined ? 'AD mail is empty; set the NHS.net address (guide 6.4)' : m.aliases.some((x) => x.value === a.email?.value) ? 'AD mail holds an NHSmail alias, not the primary address' : 'AD mail differs from the matched NHSmail account', owner: 'IT' });
+        pending.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'Mail', adAttribute: AD_ATTR.mail, current: a.emailRaw, proposed: m.email.value, reason: a.emailRaw === undefined ? 'AD mail is empty; set the NHS.net address (guide 6.4)' : m.aliases.some((x) => x.value === a.email?.value) ? 'AD mail holds an NHSmail alias, not the primary address' : 'AD mail differs from the matched NHSmail account', owner: 'IT' });
       }
       if (m.nhsmailId !== undefined && a.nhsmailId !== m.nhsmailId) {
-        out.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'NHSmail ID', adAttribute: attr, current: a.nhsmailId, proposed: m.nhsmailId, reason: a.nhsmailId === undefined ? `AD ${attr} (NHSmail ID anchor) is empty` : `AD ${attr} (NHSmail ID anchor) differs from the NHSmail account`, owner: 'IT' });
+        pending.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'NHSmail ID', adAttribute: attr, current: a.nhsmailId, proposed: m.nhsmailId, reason: a.nhsmailId === undefined ? `AD ${attr} (NHSmail ID anchor) is empty` : `AD ${attr} (NHSmail ID anchor) differs from the NHSmail account`, owner: 'IT' });
       }
     }
 
-    if (a && (p || m)) {
+    if (a && (p || m) && adSys) {
       const empNo = p?.employeeNumber ?? m?.employeeNumber;
       if (empNo !== undefined && a.employeeNumber !== empNo) {
-        out.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'Employee ID', adAttribute: AD_ATTR.employeeID, current: a.employeeNumber, proposed: empNo, reason: a.employeeNumber === undefined ? 'Employee Number missing on the AD account' : 'AD employeeID differs from ESR', owner: 'IT' });
+        pending.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'Employee ID', adAttribute: AD_ATTR.employeeID, current: a.employeeNumber, proposed: empNo, reason: a.employeeNumber === undefined ? 'Employee Number missing on the AD account' : 'AD employeeID differs from ESR', owner: 'IT' });
       }
       // Names and mobile flow NHSmail → AD under JML; ESR's values where a person is linked.
       const mobile = p?.identity.mobile ?? m?.mobile?.e164;
       if (mobile !== undefined && a.mobile?.e164 !== mobile) {
-        out.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'Mobile', adAttribute: AD_ATTR.mobile, current: a.mobileRaw, proposed: mobile, reason: p ? 'AD mobile differs from ESR; ESR is authoritative' : 'AD mobile differs from NHSmail', owner: 'IT' });
+        pending.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'Mobile', adAttribute: AD_ATTR.mobile, current: a.mobileRaw, proposed: mobile, reason: p ? 'AD mobile differs from ESR; ESR is authoritative' : 'AD mobile differs from NHSmail', owner: 'IT' });
       }
       const last = p?.primary.lastName ?? m?.lastName;
       const lastKey = p?.identity.lastName ?? m?.lastKey;
       if (last !== undefined && lastKey !== undefined && a.lastKey !== lastKey) {
-        out.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'Last Name', adAttribute: AD_ATTR.sn, current: a.lastName, proposed: last, reason: p ? 'AD surname differs from ESR; ESR is authoritative' : 'AD surname differs from NHSmail', owner: 'IT' });
+        pending.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'Last Name', adAttribute: AD_ATTR.sn, current: a.lastName, proposed: last, reason: p ? 'AD surname differs from ESR; ESR is authoritative' : 'AD surname differs from NHSmail', owner: 'IT' });
       }
     }
+    yield* pending;
+    pending.length = 0;
   }
-  return out;
 }
 
 function duplicates<T>(items: readonly T[], key: (t: T) => string | undefined): T[][] {

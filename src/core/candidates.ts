@@ -7,7 +7,7 @@
  * against brute-force all-pairs scoring.
  */
 import { ANCHORS, type Anchor, type Scheme } from './config.js';
-import { quickScore, scorePair, type Identity, type PairScore } from './score.js';
+import { PackedScore, quickScore, scorePair, type Identity, type PairScore } from './score.js';
 
 /** Anchors whose exact values are used as index keys. 'fullName' = first + last together. */
 export type BlockKey = 'email' | 'employeeNumber' | 'mobile' | 'fullName' | 'lastName' | 'firstName' | 'position' | 'extra';
@@ -35,38 +35,79 @@ export function blockingPlan(scheme: Scheme, floor: number): BlockKey[] {
   return plan;
 }
 
-function keysOf(id: Identity, plan: readonly BlockKey[], extra?: string): string[] {
-  const keys: string[] = [];
+/** Record indices per exact value, one map per kind of key (no composite string keys). */
+type Postings = Map<string, number[]>;
+
+/**
+ * The blocking index over the right side. Values are looked up as they are, never joined into
+ * prefixed keys: building a key string per lookup cost more than the scoring at national size.
+ * First & Last Name is a map of last-name key → first-name key → records.
+ */
+interface BlockIndex {
+  email?: Postings;
+  employeeNumber?: Postings;
+  mobile?: Postings;
+  fullName?: Map<string, Postings>;
+  lastName?: Postings;
+  firstName?: Postings;
+  position?: Postings;
+  extra: Postings;
+}
+
+function post(map: Postings, key: string, j: number): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [j]);
+  else if (list[list.length - 1] !== j) list.push(j);
+}
+
+function newIndex(plan: readonly BlockKey[]): BlockIndex {
+  const index: BlockIndex = { extra: new Map() };
   for (const k of plan) {
-    switch (k) {
-      case 'email':
-        if (id.email !== undefined) keys.push(`e:${id.email}`);
-        for (const a of id.aliases ?? []) keys.push(`e:${a}`);
-        break;
-      case 'employeeNumber':
-        if (id.employeeNumber !== undefined) keys.push(`n:${id.employeeNumber}`);
-        break;
-      case 'mobile':
-        if (id.mobile !== undefined) keys.push(`m:${id.mobile}`);
-        break;
-      case 'fullName':
-        if (id.lastName !== undefined) for (const f of id.firstNames ?? []) keys.push(`f:${f}|${id.lastName}`);
-        break;
-      case 'lastName':
-        if (id.lastName !== undefined) keys.push(`l:${id.lastName}`);
-        break;
-      case 'firstName':
-        for (const f of id.firstNames ?? []) keys.push(`g:${f}`);
-        break;
-      case 'position':
-        if (id.position !== undefined) keys.push(`p:${id.position}`);
-        break;
-      case 'extra':
-        break;
-    }
+    if (k === 'fullName') index.fullName = new Map();
+    else if (k !== 'extra') index[k] = new Map();
   }
-  if (extra !== undefined) keys.push(`x:${extra}`);
-  return keys;
+  return index;
+}
+
+function addToIndex(index: BlockIndex, id: Identity, j: number, extra: string | undefined): void {
+  if (index.email) {
+    if (id.email !== undefined) post(index.email, id.email, j);
+    for (const a of id.aliases ?? []) post(index.email, a, j);
+  }
+  if (index.employeeNumber && id.employeeNumber !== undefined) post(index.employeeNumber, id.employeeNumber, j);
+  if (index.mobile && id.mobile !== undefined) post(index.mobile, id.mobile, j);
+  if (index.fullName && id.lastName !== undefined && id.firstNames !== undefined && id.firstNames.length > 0) {
+    let byFirst = index.fullName.get(id.lastName);
+    if (byFirst === undefined) index.fullName.set(id.lastName, (byFirst = new Map()));
+    for (const f of id.firstNames) post(byFirst, f, j);
+  }
+  if (index.lastName && id.lastName !== undefined) post(index.lastName, id.lastName, j);
+  if (index.firstName) for (const f of id.firstNames ?? []) post(index.firstName, f, j);
+  if (index.position && id.position !== undefined) post(index.position, id.position, j);
+  if (extra !== undefined) post(index.extra, extra, j);
+}
+
+/** Pushes onto `out` every posting list the identity's values hit (lists may overlap). */
+function lookUp(index: BlockIndex, id: Identity, extra: string | undefined, out: number[][]): void {
+  const hit = (map: Postings | undefined, key: string | undefined): void => {
+    if (map === undefined || key === undefined) return;
+    const list = map.get(key);
+    if (list !== undefined) out.push(list);
+  };
+  if (index.email) {
+    hit(index.email, id.email);
+    for (const a of id.aliases ?? []) hit(index.email, a);
+  }
+  hit(index.employeeNumber, id.employeeNumber);
+  hit(index.mobile, id.mobile);
+  if (index.fullName && id.lastName !== undefined && id.firstNames !== undefined && id.firstNames.length > 0) {
+    const byFirst = index.fullName.get(id.lastName);
+    if (byFirst !== undefined) for (const f of id.firstNames) hit(byFirst, f);
+  }
+  hit(index.lastName, id.lastName);
+  if (index.firstName) for (const f of id.firstNames ?? []) hit(index.firstName, f);
+  hit(index.position, id.position);
+  hit(index.extra, extra);
 }
 
 export interface Candidate {
@@ -117,7 +158,7 @@ function scoreCandidate(
   const score = scorePair(left[i]!, right[j]!, scheme);
   const total = score.score + extraPoints;
   if (total < keepFrom) return undefined;
-  return { left: i, right: j, score, extraPoints, total };
+  return { left: i, right: j, score: PackedScore.of(score, scheme.weights), extraPoints, total };
 }
 
 /** Scores every pair sharing an index key; returns candidates sorted by left, then total desc. */
@@ -125,17 +166,15 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   const { scheme } = opts;
   const keepFrom = opts.keepFrom ?? 1;
   const plan = blockingPlan(scheme, Math.min(scheme.reviewFloor, scheme.threshold));
-  const index = new Map<string, number[]>();
+  const index = newIndex(plan);
   for (let j = 0; j < right.length; j++) {
     if (opts.rightFilter && !opts.rightFilter(j)) continue;
-    for (const k of keysOf(right[j]!, plan, opts.rightExtra?.(j))) {
-      const list = index.get(k);
-      if (list === undefined) index.set(k, [j]);
-      else if (list[list.length - 1] !== j) list.push(j);
-    }
+    addToIndex(index, right[j]!, j, opts.rightExtra?.(j));
   }
   const out: Candidate[] = [];
-  const seen = new Set<number>();
+  // seen[j] === i + 1: right record j was already scored against left record i.
+  const seen = new Int32Array(right.length);
+  const lists: number[][] = [];
   const retainFrom = opts.retainFrom ?? keepFrom;
   const exact = !scheme.fuzzy.enabled;
   // Exact mode scores every pair with the allocation-free total and builds the per-anchor
@@ -144,18 +183,17 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   const quickTotal: number[] = [];
   for (let i = 0; i < left.length; i++) {
     if (opts.leftFilter && !opts.leftFilter(i)) continue;
-    seen.clear();
     quickRight.length = 0;
     quickTotal.length = 0;
     const leftExtra = opts.leftExtra?.(i);
     const a = left[i]!;
     const mine: Candidate[] = [];
-    for (const k of keysOf(a, plan, leftExtra)) {
-      const list = index.get(k);
-      if (list === undefined) continue;
+    lists.length = 0;
+    lookUp(index, a, leftExtra, lists);
+    for (const list of lists) {
       for (const j of list) {
-        if (seen.has(j)) continue;
-        seen.add(j);
+        if (seen[j] === i + 1) continue;
+        seen[j] = i + 1;
         if (opts.stats) opts.stats.pairsScored++;
         if (exact) {
           const extra = leftExtra !== undefined && leftExtra === opts.rightExtra?.(j) ? (opts.extraPoints ?? 0) : 0;
@@ -180,7 +218,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
         if (q !== best && quickTotal[q]! < retainFrom) continue;
         const j = quickRight[q]!;
         const score = scorePair(a, right[j]!, scheme);
-        mine.push({ left: i, right: j, score, extraPoints: quickTotal[q]! - score.score, total: quickTotal[q]! });
+        mine.push({ left: i, right: j, score: PackedScore.of(score, scheme.weights), extraPoints: quickTotal[q]! - score.score, total: quickTotal[q]! });
       }
     }
     mine.sort((x, y) => y.total - x.total || x.right - y.right);

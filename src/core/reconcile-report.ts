@@ -10,13 +10,38 @@ import type { AdAccount, NhsmailAccount, Reject } from './records.js';
 import type { ReconcileResult, ReviewItem, Stage } from './reconcile.js';
 import { agreedAnchors, missingAnchors, pointsOf, suggestChange, type PairScore } from './score.js';
 import type { Cell, ColumnSpec } from './table.js';
-import type { AnchorUpdate, Issue } from './actions.js';
+import type { AnchorUpdate, Issue, System } from './actions.js';
 
 export interface TableData {
   name: string;
   csvName: string;
   columns: ColumnSpec[];
-  rows: Cell[][];
+  /**
+   * Rows built on demand: each call returns a fresh iterable, so writers stream them (once per
+   * format) and a national run never holds a whole table in memory.
+   */
+  rows: () => Iterable<Cell[]>;
+  /** Number of rows `rows()` yields, counted without building them. */
+  count: number;
+}
+
+/** Lazily maps `items` to rows (a fresh generator per call). */
+function mapped<T>(items: readonly T[], row: (t: T, i: number) => Cell[]): () => Iterable<Cell[]> {
+  return function* () {
+    for (let i = 0; i < items.length; i++) yield row(items[i]!, i);
+  };
+}
+
+/** Lazily maps the indices 0..n-1 that pass `keep` to rows; `count` is how many pass. */
+function filtered(n: number, keep: (i: number) => boolean, row: (i: number) => Cell[]): { rows: () => Iterable<Cell[]>; count: number } {
+  let count = 0;
+  for (let i = 0; i < n; i++) if (keep(i)) count++;
+  return {
+    rows: function* () {
+      for (let i = 0; i < n; i++) if (keep(i)) yield row(i);
+    },
+    count,
+  };
 }
 
 const text = (header: string, width?: number, pii?: ColumnSpec['pii']): ColumnSpec => ({ header, kind: 'text', width, pii });
@@ -116,7 +141,8 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
       num('NHSmail Line'),
       num('AD Line'),
     ],
-    rows: r.identities.map((id, n) => {
+    count: r.identities.length,
+    rows: mapped(r.identities, (id, n) => {
       const p = id.esr === undefined ? undefined : people[id.esr]!;
       const m = id.nhsmail === undefined ? undefined : nhsmail[id.nhsmail]!;
       const a = id.ad === undefined ? undefined : ad[id.ad]!;
@@ -173,7 +199,8 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
       text('ESR Lines'),
       num('NHSmail Line'),
     ],
-    rows: people.map((p, i) => {
+    count: people.length,
+    rows: mapped(people, (p, i) => {
       const { status, best } = matchStatus(r.esrNhsmail, i, threshold, reviewFloor);
       const m = best ? nhsmail[best.right]! : undefined;
       return [
@@ -271,7 +298,8 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
       text('Left Lines'),
       text('Right Lines'),
     ],
-    rows: r.review.map(reviewRows),
+    count: r.review.length,
+    rows: mapped(r.review, reviewRows),
   };
 
   const unmatchedEsr: TableData = {
@@ -293,12 +321,11 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
       text('Match Status', 28),
       text('ESR Lines'),
     ],
-    rows: people.flatMap((p, i) => {
-      if (r.esrNhsmail.assignment.links.has(i)) return [];
+    ...filtered(people.length, (i) => !r.esrNhsmail.assignment.links.has(i), (i) => {
+      const p = people[i]!;
       const { status, best } = matchStatus(r.esrNhsmail, i, threshold, reviewFloor);
       const adLink = r.esrAd.assignment.links.get(i);
       return [
-        [
           p.employeeNumber,
           p.primary.firstName,
           p.primary.lastName,
@@ -313,7 +340,6 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
           best?.total ?? 0,
           status,
           esrLines(p),
-        ],
       ];
     }),
   };
@@ -337,11 +363,10 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
       bool('In ESR Tie'),
       num('Line'),
     ],
-    rows: nhsmail.flatMap((m: NhsmailAccount, j) => {
-      if (personOf.has(j)) return [];
+    ...filtered(nhsmail.length, (j) => !personOf.has(j), (j) => {
+      const m: NhsmailAccount = nhsmail[j]!;
       const adLink = r.nhsmailAd.assignment.links.get(j);
       return [
-        [
           m.email.value,
           m.nhsmailId,
           m.firstName,
@@ -353,7 +378,6 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
           adLink ? ad[adLink.right]!.samAccountName : undefined,
           nhsAmbiguous.has(j),
           m.line,
-        ],
       ];
     }),
   };
@@ -363,6 +387,7 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
   for (const list of r.nhsmailAd.candidates.values()) {
     for (const c of list) if (c.total > bestAdScore[c.right]!) bestAdScore[c.right] = c.total;
   }
+  for (const [k, total] of r.nhsmailAd.rightBest) if (total > bestAdScore[k]!) bestAdScore[k] = total;
   const esrOfAd = new Map<number, number>();
   for (const [i, c] of r.esrAd.assignment.links) esrOfAd.set(c.right, i);
   const unmatchedAd: TableData = {
@@ -382,12 +407,11 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
       num('Best NHSmail Score'),
       num('Line'),
     ],
-    rows: ad.flatMap((a: AdAccount, k) => {
-      if (r.nhsmailAd.rightLinked.has(k)) return [];
+    ...filtered(ad.length, (k) => !r.nhsmailAd.rightLinked.has(k), (k) => {
+      const a: AdAccount = ad[k]!;
       const e = esrOfAd.get(k);
       const bestScore = bestAdScore[k] ?? 0;
       return [
-        [
           a.samAccountName,
           a.upn,
           a.firstName,
@@ -400,7 +424,6 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
           e === undefined ? undefined : people[e]!.employeeNumber,
           bestScore,
           a.line,
-        ],
       ];
     }),
   };
@@ -409,7 +432,8 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
     name: 'Rejected Rows',
     csvName: 'rejected-rows.csv',
     columns: [text('Source'), text('File', 30), num('Line'), text('Reason', 60)],
-    rows: rejects.map((x) => [x.source, x.file, x.line, x.reason]),
+    count: rejects.length,
+    rows: mapped(rejects, (x) => [x.source, x.file, x.line, x.reason]),
   };
 
   return { people: peopleTable, esrNhsmail, review, unmatchedEsr, unmatchedNhsmail, unmatchedAd, rejected };
@@ -420,10 +444,30 @@ export interface ActionTables {
   esrEmailUpdates: TableData;
   adAnchorUpdates: TableData;
   issues: TableData;
+  /** Anchor updates per system, counted in the same pass as the table sizes. */
+  updatesBySystem: Record<System, number>;
 }
 
-/** The per-team worklists (issue "Data validation actions"). */
-export function buildActionTables(updates: readonly AnchorUpdate[], issues: readonly Issue[]): ActionTables {
+/**
+ * The per-team worklists (issue "Data validation actions"). `updates` is called once per table
+ * and per output format, so the updates are never all held at once; `only` asks for one
+ * system's updates (same order), for the per-system tables.
+ */
+export function buildActionTables(updates: (only?: System) => Iterable<AnchorUpdate>, issues: readonly Issue[]): ActionTables {
+  const isEsrEmail = (u: AnchorUpdate): boolean => u.system === 'ESR' && u.field === 'Email Address';
+  const isAdAnchor = (u: AnchorUpdate): boolean => u.system === 'AD' && u.adAttribute !== undefined;
+  const counts = { all: 0, esrEmail: 0, adAnchor: 0 };
+  const bySystem: Record<System, number> = { ESR: 0, NHSmail: 0, AD: 0 };
+  for (const u of updates()) {
+    counts.all++;
+    bySystem[u.system]++;
+    if (isEsrEmail(u)) counts.esrEmail++;
+    if (isAdAnchor(u)) counts.adAnchor++;
+  }
+  const rowsOf = (only: System | undefined, keep: (u: AnchorUpdate) => boolean, row: (u: AnchorUpdate) => Cell[]) =>
+    function* (): Iterable<Cell[]> {
+      for (const u of updates(only)) if (keep(u)) yield row(u);
+    };
   const anchorUpdates: TableData = {
     name: 'Anchor Updates',
     csvName: 'anchor-updates.csv',
@@ -437,19 +481,22 @@ export function buildActionTables(updates: readonly AnchorUpdate[], issues: read
       text('Reason', 60),
       text('Owner'),
     ],
-    rows: updates.map((u) => [u.system, u.key, u.lines, u.field, u.current, u.proposed, u.reason, u.owner]),
+    count: counts.all,
+    rows: rowsOf(undefined, () => true, (u) => [u.system, u.key, u.lines, u.field, u.current, u.proposed, u.reason, u.owner]),
   };
   const esrEmailUpdates: TableData = {
     name: 'ESR Email Updates',
     csvName: 'esr-email-updates.csv',
     columns: [text('Employee Number', 12), text('Email', 30, 'email')],
-    rows: updates.filter((u) => u.system === 'ESR' && u.field === 'Email Address').map((u) => [u.key, u.proposed]),
+    count: counts.esrEmail,
+    rows: rowsOf('ESR', isEsrEmail, (u) => [u.key, u.proposed]),
   };
   const adAnchorUpdates: TableData = {
     name: 'AD Anchor Updates',
     csvName: 'ad-anchor-updates.csv',
     columns: [text('sAMAccountName', undefined, 'key'), text('Attribute'), text('Value', 30, 'value')],
-    rows: updates.filter((u) => u.system === 'AD' && u.adAttribute !== undefined).map((u) => [u.key, u.adAttribute, u.proposed]),
+    count: counts.adAnchor,
+    rows: rowsOf('AD', isAdAnchor, (u) => [u.key, u.adAttribute, u.proposed]),
   };
   const issuesTable: TableData = {
     name: 'Issues',
@@ -463,7 +510,8 @@ export function buildActionTables(updates: readonly AnchorUpdate[], issues: read
       text('Explanation', 80),
       text('Source Lines', 24),
     ],
-    rows: issues.map((i) => [i.code, i.owner, i.employeeNumber, i.nhsmailEmail, i.samAccountName, i.explanation, i.lines]),
+    count: issues.length,
+    rows: mapped(issues, (i) => [i.code, i.owner, i.employeeNumber, i.nhsmailEmail, i.samAccountName, i.explanation, i.lines]),
   };
-  return { anchorUpdates, esrEmailUpdates, adAnchorUpdates, issues: issuesTable };
+  return { anchorUpdates, esrEmailUpdates, adAnchorUpdates, issues: issuesTable, updatesBySystem: bySystem };
 }

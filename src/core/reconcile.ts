@@ -24,11 +24,26 @@ export interface Stage {
   /** Milliseconds (from the injected clock) spent finding and scoring candidates, and assigning. */
   candidatesMs: number;
   assignMs: number;
-  /** Every scored candidate (total ≥ 1), grouped by left index, best first. */
+  /**
+   * Per left index, best first: its best candidate (even below the review floor) and every
+   * candidate at or above the threshold. Pairs between the floor and the threshold are not all
+   * kept: at national size common full names make them grow with the square of the block size,
+   * and only those below give near misses (`nearMisses`) and best scores (`rightBest`).
+   */
   candidates: Map<number, Candidate[]>;
   assignment: Assignment;
   /** right index → left index it is linked to. */
   rightLinked: Map<number, number>;
+  /**
+   * Pairs scoring from the review floor to below the threshold where neither record was linked
+   * or held as ambiguous, by left index, then best first.
+   */
+  nearMisses: Candidate[];
+  /**
+   * For each right record not linked: the best total among its pairs at or above the review
+   * floor (any left record). With `candidates` this gives every right record's best kept score.
+   */
+  rightBest: Map<number, number>;
 }
 
 export interface ReconciledIdentity {
@@ -66,13 +81,16 @@ export function employeeTypeOf(esr: boolean, nhsmail: boolean, ad: boolean): Emp
   return 'Manual';
 }
 
+/** Shared by every identity without such values (most have no aliases): one array, not one each. */
+const NONE: readonly string[] = Object.freeze([]);
+
 export function nhsmailIdentity(a: NhsmailAccount, employeeNumberFallback?: string): Identity {
   return {
     email: a.email.value,
-    aliases: a.aliases.map((x) => x.value),
+    aliases: a.aliases.length === 0 ? NONE : a.aliases.map((x) => x.value),
     employeeNumber: a.employeeNumber ?? employeeNumberFallback,
     mobile: a.mobile?.e164,
-    firstNames: a.firstKey === undefined ? [] : [a.firstKey],
+    firstNames: a.firstKey === undefined ? NONE : [a.firstKey],
     lastName: a.lastKey,
     position: a.positionKey,
   };
@@ -83,7 +101,7 @@ export function adIdentity(a: AdAccount): Identity {
     email: a.email?.valid ? a.email.value : undefined,
     employeeNumber: a.employeeNumber,
     mobile: a.mobile?.e164,
-    firstNames: a.firstKey === undefined ? [] : [a.firstKey],
+    firstNames: a.firstKey === undefined ? NONE : [a.firstKey],
     lastName: a.lastKey,
     position: a.positionKey,
   };
@@ -99,19 +117,18 @@ function runStage(
   filters?: { left?: (i: number) => boolean; right?: (j: number) => boolean },
 ): Stage {
   const scheme = config.scheme;
+  const floor = Math.min(scheme.reviewFloor, scheme.threshold);
   const stats = { pairsScored: 0 };
   const t0 = clock();
-  const all = findCandidates(left, right, {
-    stats,
+  const base = {
     scheme,
     keepFrom: 1,
-    retainFrom: Math.min(scheme.reviewFloor, scheme.threshold),
     leftExtra: extra?.left,
     rightExtra: extra?.right,
     extraPoints: extra?.points,
-    leftFilter: filters?.left,
-    rightFilter: filters?.right,
-  });
+  };
+  // Pass 1: links. Keep each left record's best candidate and everything at the threshold.
+  const all = findCandidates(left, right, { ...base, stats, retainFrom: scheme.threshold, leftFilter: filters?.left, rightFilter: filters?.right });
   const candidates = new Map<number, Candidate[]>();
   for (const c of all) {
     const list = candidates.get(c.left);
@@ -122,22 +139,35 @@ function runStage(
   const assignment = assignOneToOne(all, scheme.threshold);
   const rightLinked = new Map<number, number>();
   for (const [l, c] of assignment.links) rightLinked.set(c.right, l);
-  return { link, pairsScored: stats.pairsScored, candidatesMs: t1 - t0, assignMs: clock() - t1, candidates, assignment, rightLinked };
-}
-
-/** Near misses: floor ≤ total < threshold where neither side was linked or held as ambiguous. */
-function nearMisses(stage: Stage, floor: number, threshold: number): ReviewItem[] {
-  const out: ReviewItem[] = [];
-  const { assignment, rightLinked } = stage;
-  for (const [l, list] of [...stage.candidates].sort((a, b) => a[0] - b[0])) {
-    if (assignment.links.has(l) || assignment.ambiguousLeft.has(l)) continue;
-    for (const c of list) {
-      if (c.total < floor || c.total >= threshold) continue;
-      if (rightLinked.has(c.right) || assignment.ambiguousRight.has(c.right)) continue;
-      out.push({ link: stage.link, kind: 'near-miss', candidate: c });
-    }
+  const t2 = clock();
+  // Pass 2: pairs at or above the floor into right records left unlinked (few, so the index is
+  // small and most lookups miss): the near misses and those records' best scores.
+  const rightFilter = filters?.right;
+  const open = findCandidates(left, right, {
+    ...base,
+    keepFrom: floor,
+    retainFrom: floor,
+    leftFilter: filters?.left,
+    rightFilter: (j) => !rightLinked.has(j) && (rightFilter === undefined || rightFilter(j)),
+  });
+  const rightBest = new Map<number, number>();
+  const nearMisses: Candidate[] = [];
+  for (const c of open) {
+    if (c.total > (rightBest.get(c.right) ?? -Infinity)) rightBest.set(c.right, c.total);
+    if (c.total >= scheme.threshold || assignment.links.has(c.left) || assignment.ambiguousLeft.has(c.left) || assignment.ambiguousRight.has(c.right)) continue;
+    nearMisses.push(c);
   }
-  return out;
+  return {
+    link,
+    pairsScored: stats.pairsScored,
+    candidatesMs: t1 - t0 + (clock() - t2),
+    assignMs: t2 - t1,
+    candidates,
+    assignment,
+    rightLinked,
+    nearMisses,
+    rightBest,
+  };
 }
 
 export interface ReconcileInput {
@@ -154,7 +184,7 @@ export interface ReconcileInput {
 export function reconcile(input: ReconcileInput): ReconcileResult {
   const { config } = input;
   const clock = input.clock ?? (() => 0);
-  const { threshold, reviewFloor } = config.scheme;
+  const { reviewFloor } = config.scheme;
   const people = groupPeople(input.esr, input.asOfMs);
   const nhsmail = [...input.nhsmail];
   const ad = [...input.ad];
@@ -167,10 +197,10 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   // Stage 2: NHSmail ↔ AD. A linked account stands for the reconciled identity: it borrows its
   // ESR person's employee number, first names (incl. Known As), and mobile/position where the
   // account lacks them, since local AD is often populated from HR rather than from NHSmail.
-  const nhsForAd = nhsmail.map((a, j) => {
+  const nhsForAd = nhsmail.map((a, j): Identity => {
     const person = esrNhsmail.rightLinked.get(j);
-    const id = nhsmailIdentity(a, person === undefined ? undefined : people[person]!.employeeNumber);
-    if (person === undefined) return id;
+    if (person === undefined) return nhsIds[j]!;
+    const id = nhsmailIdentity(a, people[person]!.employeeNumber);
     const p = people[person]!.identity;
     return {
       ...id,
@@ -245,7 +275,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const review: ReviewItem[] = [];
   for (const stage of [esrNhsmail, nhsmailAd, esrAd]) {
     for (const c of stage.assignment.ambiguous) review.push({ link: stage.link, kind: 'ambiguous', candidate: explained(stage.link, c) });
-    for (const item of nearMisses(stage, reviewFloor, threshold)) review.push({ ...item, candidate: explained(stage.link, item.candidate) });
+    for (const c of stage.nearMisses) if (c.total >= reviewFloor) review.push({ link: stage.link, kind: 'near-miss', candidate: explained(stage.link, c) });
   }
 
   return { people, nhsmail, ad, esrNhsmail, nhsmailAd, esrAd, identities, review };

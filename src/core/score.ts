@@ -127,6 +127,48 @@ export function scorePair(a: Identity, b: Identity, scheme: Scheme, explain = fa
   return { score, anchors: results };
 }
 
+/** Level codes for `PackedScore`: 3 bits per anchor, in ANCHORS order. */
+const LEVEL_CODES: readonly Level[] = ['missing', 'exact', 'alias', 'fuzzy', 'differs'];
+const LEVEL_BITS = 3;
+
+/**
+ * A PairScore held in three fields instead of seven AnchorResult objects: the total, each
+ * anchor's level packed into one small integer, and the scheme's weights (points follow from
+ * level and weight). Candidates are kept for every ESR person, so at national size this is
+ * the difference between tens of bytes and hundreds per candidate. `anchors` is rebuilt on
+ * demand; similarities are not kept (only review items show them, and those are re-scored
+ * with `explain`).
+ */
+export class PackedScore implements PairScore {
+  constructor(
+    readonly score: number,
+    /** Level code (index into LEVEL_CODES) of anchor k at bits 3k..3k+2. */
+    private readonly levels: number,
+    private readonly weights: Readonly<Record<Anchor, number>>,
+  ) {}
+
+  static of(s: PairScore, weights: Readonly<Record<Anchor, number>>): PackedScore {
+    let levels = 0;
+    for (let k = 0; k < s.anchors.length; k++) levels |= LEVEL_CODES.indexOf(s.anchors[k]!.level) << (LEVEL_BITS * k);
+    return new PackedScore(s.score, levels, weights);
+  }
+
+  levelOf(anchor: Anchor): Level {
+    return LEVEL_CODES[(this.levels >>> (LEVEL_BITS * ANCHORS.indexOf(anchor))) & 7]!;
+  }
+
+  pointsOf(anchor: Anchor): number {
+    return agrees(this.levelOf(anchor)) ? this.weights[anchor] : 0;
+  }
+
+  get anchors(): AnchorResult[] {
+    return ANCHORS.map((anchor) => {
+      const level = this.levelOf(anchor);
+      return { anchor, level, points: agrees(level) ? this.weights[anchor] : 0 };
+    });
+  }
+}
+
 function shareEmail(a: Identity, b: Identity): boolean {
   const ae = a.email;
   const be = b.email;
@@ -210,5 +252,6 @@ export function missingAnchors(s: PairScore): Anchor[] {
 }
 
 export function pointsOf(s: PairScore, anchor: Anchor): number {
+  if (s instanceof PackedScore) return s.pointsOf(anchor);
   return s.anchors.find((r) => r.anchor === anchor)?.points ?? 0;
 }
