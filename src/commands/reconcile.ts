@@ -28,9 +28,8 @@ import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInput, type InputEvidence } from '../io/evidence.js';
 import { loadSource } from '../io/load.js';
 import type { Cell, SheetData } from '../io/report.js';
-import { writeJson, writeReport } from '../io/write-report.js';
 import { silentProgress, terminalProgress, type Progress } from '../progress.js';
-import { addSharedOptions, redactCommandLine, sharedOptions, type RawSharedFlags, type SharedOptions } from './shared.js';
+import { addSharedOptions, redactCommandLine, sharedOptions, writeReportAndSummary, type RawSharedFlags, type SharedOptions } from './shared.js';
 
 export type FailOn = 'unmatched' | 'review' | 'rejected';
 
@@ -406,21 +405,18 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   };
 
   const inputFiles = inputsGiven.map((i) => i.file);
-  const outputs = await writeReport({
-    outDir: opts.outDir,
-    formats: opts.formats,
-    workbook: 'reconciliation',
-    sheets: [summarySheet(summary, ordered), ...ordered.map((t) => toSheet(t, opts.redactKey))],
-    asOf: opts.asOf,
-    inputs: inputFiles,
-    shareMode: opts.shareMode,
-  });
-  summary.outputs = outputs.map((p) => p.split(/[\\/]/).pop()!);
-  if (opts.formats.has('json')) {
-    summary.outputs.push('summary.json');
-    summary.outputs.sort();
-    await writeJson(opts.outDir, 'summary.json', summary, { inputs: inputFiles, shareMode: opts.shareMode });
-  } else summary.outputs.sort();
+  await writeReportAndSummary(
+    {
+      outDir: opts.outDir,
+      formats: opts.formats,
+      workbook: 'reconciliation',
+      sheets: [summarySheet(summary, ordered), ...ordered.map((t) => toSheet(t, opts.redactKey))],
+      asOf: opts.asOf,
+      inputs: inputFiles,
+      shareMode: opts.shareMode,
+    },
+    summary,
+  );
   const t3 = performance.now();
   progress.done();
 
