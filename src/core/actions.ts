@@ -41,6 +41,7 @@ export type IssueCode =
   | 'DUPLICATE_ESR_EMAIL'
   | 'DUPLICATE_NHSMAIL_EMPLOYEE_NUMBER'
   | 'DUPLICATE_NHSMAIL_ID'
+  | 'DUPLICATE_NHSMAIL_EMAIL'
   | 'DUPLICATE_AD_EMPLOYEE_ID'
   | 'DUPLICATE_AD_NHSMAIL_ID'
   | 'DUPLICATE_AD_MAIL'
@@ -238,6 +239,8 @@ export function findIssues(r: ReconcileResult, config: Config, asOfMs: number): 
   };
   dupM('DUPLICATE_NHSMAIL_EMPLOYEE_NUMBER', 'Employee Number', (m) => m.employeeNumber);
   dupM('DUPLICATE_NHSMAIL_ID', 'NHSmail ID', (m) => m.nhsmailId);
+  // Primary addresses are unique in the Portal; a repeat means a report stitched from two exports.
+  dupM('DUPLICATE_NHSMAIL_EMAIL', 'primary email address', (m) => m.email.value);
   const dupA = (code: IssueCode, what: string, key: (a: AdAccount) => string | undefined): void => {
     for (const g of duplicates(r.ad, key)) {
       out.push({ code, owner: 'IT', samAccountName: g.map((a) => a.samAccountName).join('; '), explanation: `${g.length} AD accounts share one ${what}.`, lines: g.map((a) => `AD ${a.line}`).join('; ') });

@@ -175,3 +175,23 @@ describe('data validation actions', () => {
     expect(codes.some((c) => c.startsWith('ESR_AD_WITHOUT_NHSMAIL'))).toBe(false);
   });
 });
+
+describe('duplicated anchors within one source', () => {
+  it('flags the same NHSmail primary address, NHSmail ID or employee number on two accounts, and the same ESR email on two people', () => {
+    const r = reconcile({
+      esr: [
+        esr({ employeeNumber: '00000031', first: 'Ann', last: 'One', email: email('shared@nhs.net') }),
+        esr({ employeeNumber: '00000032', first: 'Bea', last: 'Two', email: email('shared@nhs.net') }),
+      ],
+      nhsmail: [
+        mailbox({ email: 'x@nhs.net', first: 'Xan', last: 'Ex', nhsmailId: 'id-x', employeeNumber: '00000099' }),
+        mailbox({ email: 'x@nhs.net', first: 'Xan', last: 'Ex', nhsmailId: 'id-x', employeeNumber: '00000099' }),
+      ],
+      ad: [],
+      config,
+      asOfMs: AS_OF,
+    });
+    const codes = findIssues(r, config, AS_OF).map((i) => i.code);
+    expect(codes).toEqual(expect.arrayContaining(['DUPLICATE_ESR_EMAIL', 'DUPLICATE_NHSMAIL_EMAIL', 'DUPLICATE_NHSMAIL_ID', 'DUPLICATE_NHSMAIL_EMPLOYEE_NUMBER']));
+  });
+});
