@@ -4,16 +4,16 @@
  * samples/README.md. Regenerate the golden files with
  * `UPDATE_GOLDEN=1 npx vitest run test/commands/reconcile.test.ts` and review the diff.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir, type CliResult } from '../helpers/run-cli.js';
 import { ensureBuilt } from '../helpers/build.js';
+import { expectMatchesGoldenFile } from '../helpers/golden.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'reconcile');
-const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 const ARGS = [
   'reconcile',
   '--esr', 'samples/esr-extract.csv',
@@ -61,13 +61,7 @@ describe('idrecon reconcile on samples/', () => {
   });
 
   it.each(CSVS)('%s matches its golden file', (name) => {
-    const golden = join(GOLDEN, name);
-    if (UPDATE) {
-      mkdirSync(GOLDEN, { recursive: true });
-      writeFileSync(golden, readFileSync(join(out, name)));
-    }
-    expect(existsSync(golden)).toBe(true);
-    expect(csv(name)).toEqual(rowsOf(golden));
+    expectMatchesGoldenFile(GOLDEN, join(out, name), name, rowsOf);
   });
 
   it('summary.json balances every source and counts what the CSVs hold', () => {

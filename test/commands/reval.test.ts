@@ -3,16 +3,16 @@
  * test/golden/reval/. Regenerate with `UPDATE_GOLDEN=1 npx vitest run test/commands/reval.test.ts`,
  * then review the diff by eye before committing it.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir, type CliResult } from '../helpers/run-cli.js';
 import { ensureBuilt } from '../helpers/build.js';
+import { expectMatchesGoldenFile, expectMatchesGoldenJson } from '../helpers/golden.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'reval');
-const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 
 const SAMPLE_ARGS = [
   '--doctors',
@@ -73,23 +73,11 @@ describe('idrecon reval on the samples', () => {
   });
 
   it.each(CSVS)('%s matches its golden file', (name) => {
-    const actual = readCsv(join(out, name));
-    const golden = join(GOLDEN, name);
-    if (UPDATE) {
-      mkdirSync(GOLDEN, { recursive: true });
-      writeFileSync(golden, readFileSync(join(out, name)));
-    }
-    expect(actual).toEqual(readCsv(golden));
+    expectMatchesGoldenFile(GOLDEN, join(out, name), name, readCsv);
   });
 
   it('summary.json matches its golden file', () => {
-    const actual = normalisedSummary(join(out, 'summary.json'), out);
-    const golden = join(GOLDEN, 'summary.json');
-    if (UPDATE) {
-      mkdirSync(GOLDEN, { recursive: true });
-      writeFileSync(golden, `${JSON.stringify(actual, null, 2)}\n`);
-    }
-    expect(actual).toEqual(JSON.parse(readFileSync(golden, 'utf8')));
+    expectMatchesGoldenJson(GOLDEN, 'summary.json', normalisedSummary(join(out, 'summary.json'), out));
   });
 
   it('the lists carry the required columns', () => {

@@ -3,18 +3,8 @@ import fc from 'fast-check';
 import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
 import { allPairs, blockingPlan, findCandidates, type Candidate } from '../../src/core/candidates.js';
 import { quickScore, scorePair, type Identity } from '../../src/core/score.js';
+import { rng } from '../helpers/rng.js';
 
-/** A seeded PRNG so generated data is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Small value pools so that many pairs collide on one or more anchors. */
 function generate(n: number, rnd: () => number): Identity[] {
@@ -43,7 +33,7 @@ const atLeast = (cs: Candidate[], floor: number): string[] => cs.filter((c) => c
 
 describe('candidate generation is complete', () => {
   it('finds exactly the pairs brute force finds at or above the review floor (3,000 × 3,000)', () => {
-    const rnd = mulberry32(42);
+    const rnd = rng(42);
     const left = generate(3000, rnd);
     const right = generate(3000, rnd);
     const scheme = DEFAULT_CONFIG.scheme;
@@ -63,7 +53,7 @@ describe('candidate generation is complete', () => {
         fc.integer({ min: 1, max: 1_000_000 }),
         (weights, floor, seed) => {
           const scheme: Scheme = { ...DEFAULT_CONFIG.scheme, weights, reviewFloor: floor, threshold: floor };
-          const rnd = mulberry32(seed);
+          const rnd = rng(seed);
           const left = generate(120, rnd);
           const right = generate(120, rnd);
           expect(atLeast(findCandidates(left, right, { scheme }), floor)).toEqual(atLeast(allPairs(left, right, { scheme, keepFrom: floor }), floor));
@@ -76,7 +66,7 @@ describe('candidate generation is complete', () => {
   it('quickScore equals the explained score for every pair (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
-        const rnd = mulberry32(seed);
+        const rnd = rng(seed);
         const [a, b] = [generate(30, rnd), generate(30, rnd)];
         for (const x of a) for (const y of b) expect(quickScore(x, y, DEFAULT_CONFIG.scheme)).toBe(scorePair(x, y, DEFAULT_CONFIG.scheme).score);
       }),

@@ -10,6 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { expect } from 'vitest';
 import type { CliResult } from '../helpers/run-cli.js';
 export { ensureBuilt } from '../helpers/build.js';
+import { rng } from '../helpers/rng.js';
 
 export const AS_OF = '2026-11-01';
 
@@ -60,17 +61,7 @@ const FIRST = ['Zephyrine', 'Quillon', 'Brisewen', 'Talvorin', 'Ysmerelda', 'Cor
 const LAST = ['Quillbottom', 'Farthingale', 'Mottrasham', 'Ekwuazi', 'Brindlecombe', 'Osterhaven', 'Thistlewood', 'Galvraith', 'Pennycuick', 'Ravensmoor', 'Wolstenholme', 'Yarborough'];
 const POSITIONS = ['Staff Nurse', 'Porter', 'Consultant Physician', 'Ward Clerk', 'Healthcare Assistant', 'Pharmacist'];
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 /** `n` distinct people; person 0 has employee number 00123456. */
 export function makePeople(n: number, seed = 1): Person[] {
