@@ -87,8 +87,11 @@ function addToIndex(index: BlockIndex, id: Identity, j: number, extra: string | 
   if (extra !== undefined) post(index.extra, extra, j);
 }
 
-/** Pushes onto `out` every posting list the identity's values hit (lists may overlap). */
-function lookUp(index: BlockIndex, id: Identity, extra: string | undefined, out: number[][]): void {
+/**
+ * Pushes onto `out` every posting list the identity's values hit (lists may overlap). With
+ * `names`, First & Last Name lists go there instead, for the large-block shortcut.
+ */
+function lookUp(index: BlockIndex, id: Identity, extra: string | undefined, out: number[][], names?: number[][]): void {
   const hit = (map: Postings | undefined, key: string | undefined): void => {
     if (map === undefined || key === undefined) return;
     const list = map.get(key);
@@ -102,7 +105,12 @@ function lookUp(index: BlockIndex, id: Identity, extra: string | undefined, out:
   hit(index.mobile, id.mobile);
   if (index.fullName && id.lastName !== undefined && id.firstNames !== undefined && id.firstNames.length > 0) {
     const byFirst = index.fullName.get(id.lastName);
-    if (byFirst !== undefined) for (const f of id.firstNames) hit(byFirst, f);
+    if (byFirst !== undefined) {
+      for (const f of id.firstNames) {
+        const list = byFirst.get(f);
+        if (list !== undefined) (names ?? out).push(list);
+      }
+    }
   }
   hit(index.lastName, id.lastName);
   if (index.firstName) for (const f of id.firstNames ?? []) hit(index.firstName, f);
@@ -161,6 +169,49 @@ function scoreCandidate(
   return { left: i, right: j, score: PackedScore.of(score, scheme.weights), extraPoints, total };
 }
 
+/**
+ * First & Last Name blocks at least this long get a by-position sub-index (see
+ * `implicitNamePoints`). Below it, scoring the block is cheaper than the bookkeeping.
+ */
+export const LARGE_NAME_BLOCK = 32;
+
+/**
+ * Common full names ("John Smith") make blocks whose pairs grow with the square of the block.
+ * In exact mode, with only the four default keys in the plan, a pair reached through a name
+ * block and no other key can only agree on the names and, if the titles are equal, the
+ * position: every other anchor that could agree (email, employee number, mobile, extra) is a
+ * key, so the pair would have been reached through it too. So within a large block only the
+ * records with the left record's position (a sub-index) and those reached by other keys need
+ * scoring; every other record scores exactly first + last + full-name points. When that is
+ * below `retainFrom`, they matter only as the left record's best candidate, which is the
+ * lowest-numbered of them (ties go to the lower right index). Returns those points, or
+ * undefined when the shortcut does not apply and every pair must be scored.
+ */
+function implicitNamePoints(plan: readonly BlockKey[], scheme: Scheme, keepFrom: number, retainFrom: number): number | undefined {
+  if (scheme.fuzzy.enabled) return undefined;
+  if (plan.some((k) => k === 'lastName' || k === 'firstName' || k === 'position')) return undefined;
+  const w = scheme.weights;
+  const points = w.firstName + w.lastName + w.fullName;
+  return points < retainFrom && points >= keepFrom ? points : undefined;
+}
+
+/** By-position sub-indexes of the large First & Last Name blocks, keyed by the block's list. */
+function positionSubIndexes(index: BlockIndex, right: readonly Identity[]): Map<number[], Map<string, number[]>> {
+  const out = new Map<number[], Map<string, number[]>>();
+  for (const byFirst of index.fullName?.values() ?? []) {
+    for (const list of byFirst.values()) {
+      if (list.length < LARGE_NAME_BLOCK) continue;
+      const byPosition: Postings = new Map();
+      for (const j of list) {
+        const p = right[j]!.position;
+        if (p !== undefined) post(byPosition, p, j);
+      }
+      out.set(list, byPosition);
+    }
+  }
+  return out;
+}
+
 /** Scores every pair sharing an index key; returns candidates sorted by left, then total desc. */
 export function findCandidates(left: readonly Identity[], right: readonly Identity[], opts: CandidateOptions): Candidate[] {
   const { scheme } = opts;
@@ -181,6 +232,10 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   // breakdown only for the pairs retained (most scored pairs are one-name coincidences).
   const quickRight: number[] = [];
   const quickTotal: number[] = [];
+  const namePoints = implicitNamePoints(plan, scheme, keepFrom, retainFrom);
+  const subIndexes = namePoints === undefined ? undefined : positionSubIndexes(index, right);
+  const names: number[][] = [];
+  const implicit: number[][] = [];
   for (let i = 0; i < left.length; i++) {
     if (opts.leftFilter && !opts.leftFilter(i)) continue;
     quickRight.length = 0;
@@ -189,7 +244,20 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
     const a = left[i]!;
     const mine: Candidate[] = [];
     lists.length = 0;
-    lookUp(index, a, leftExtra, lists);
+    names.length = 0;
+    implicit.length = 0;
+    lookUp(index, a, leftExtra, lists, subIndexes === undefined ? undefined : names);
+    // Name lists go last, so records reached by other keys are scored (and seen) first.
+    for (const list of names) {
+      const byPosition = subIndexes!.get(list);
+      if (byPosition === undefined) {
+        lists.push(list);
+        continue;
+      }
+      const same = a.position === undefined ? undefined : byPosition.get(a.position);
+      if (same !== undefined) lists.push(same);
+      implicit.push(list);
+    }
     for (const list of lists) {
       for (const j of list) {
         if (seen[j] === i + 1) continue;
@@ -213,6 +281,23 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       for (let q = 0; q < quickRight.length; q++) {
         const t = quickTotal[q]!;
         if (best < 0 || t > quickTotal[best]! || (t === quickTotal[best]! && quickRight[q]! < quickRight[best]!)) best = q;
+      }
+      if (implicit.length > 0) {
+        // The lowest-numbered block record not scored above: it scores exactly namePoints.
+        let low = -1;
+        for (const list of implicit) {
+          for (const j of list) {
+            if (seen[j] === i + 1) continue;
+            if (low < 0 || j < low) low = j;
+            break;
+          }
+        }
+        const t = namePoints!;
+        if (low >= 0 && (best < 0 || t > quickTotal[best]! || (t === quickTotal[best]! && low < quickRight[best]!))) {
+          quickRight.push(low);
+          quickTotal.push(t);
+          best = quickRight.length - 1;
+        }
       }
       for (let q = 0; q < quickRight.length; q++) {
         if (q !== best && quickTotal[q]! < retainFrom) continue;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
-import { allPairs, blockingPlan, findCandidates, type Candidate } from '../../src/core/candidates.js';
+import { allPairs, blockingPlan, findCandidates, LARGE_NAME_BLOCK, type Candidate } from '../../src/core/candidates.js';
 import { quickScore, scorePair, type Identity } from '../../src/core/score.js';
 import { rng } from '../helpers/rng.js';
 
@@ -61,6 +61,32 @@ describe('candidate generation is complete', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('with retainFrom, keeps each left record\'s best candidate and every pair at or above it, as brute force does, through large name blocks', () => {
+    const rnd = rng(7);
+    const left = generate(3000, rnd);
+    const right = generate(3000, rnd);
+    const scheme = DEFAULT_CONFIG.scheme;
+    // The shortcut only applies to blocks of LARGE_NAME_BLOCK or more: make sure some are.
+    const blocks = new Map<string, number>();
+    for (const r of right) for (const f of r.firstNames ?? []) if (r.lastName) blocks.set(`${r.lastName} ${f}`, (blocks.get(`${r.lastName} ${f}`) ?? 0) + 1);
+    expect(Math.max(...blocks.values())).toBeGreaterThanOrEqual(LARGE_NAME_BLOCK);
+    const stats = { pairsScored: 0 };
+    const fast = findCandidates(left, right, { scheme, retainFrom: scheme.threshold, stats });
+    // Blocking finds every pair from the review floor up, so compare from there: the best
+    // candidate (highest total, then lowest right index) and everything at the threshold.
+    const floor = scheme.reviewFloor;
+    const expected: string[] = [];
+    const byLeft = new Map<number, Candidate[]>();
+    for (const c of allPairs(left, right, { scheme, keepFrom: floor })) byLeft.set(c.left, [...(byLeft.get(c.left) ?? []), c]);
+    for (const cs of byLeft.values()) cs.forEach((c, k) => (k === 0 || c.total >= scheme.threshold ? expected.push(key(c)) : undefined));
+    expect(expected.length).toBeGreaterThan(3000);
+    expect(fast.filter((c) => c.total >= floor).map(key)).toEqual(expected);
+    // …and scores far fewer pairs than the blocks hold.
+    const plain = { pairsScored: 0 };
+    findCandidates(left, right, { scheme, stats: plain });
+    expect(stats.pairsScored).toBeLessThan(plain.pairsScored / 2);
   });
 
   it('quickScore equals the explained score for every pair (property)', () => {
