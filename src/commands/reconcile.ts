@@ -6,19 +6,7 @@ import type { Command } from 'commander';
 import chalk from 'chalk';
 import { DataError, UsageError } from '../errors.js';
 import type { Config } from '../core/config.js';
-import type { SourceKind } from '../core/profiles.js';
-import {
-  buildAdAccount,
-  buildEsrAssignment,
-  buildNhsmailAccount,
-  type AdAccount,
-  type Built,
-  type NameParts,
-  type EsrAssignment,
-  type NhsmailAccount,
-  type Reject,
-  type SourceRow,
-} from '../core/records.js';
+import type { AdAccount, NameParts, EsrAssignment, NhsmailAccount, Reject } from '../core/records.js';
 import { EMPLOYEE_TYPES, reconcile, type ReconcileResult } from '../core/reconcile.js';
 import { buildActionTables, buildReconcileTables, type TableData } from '../core/reconcile-report.js';
 import { eachAnchorUpdate, findIssues, type AnchorUpdate, type System } from '../core/actions.js';
@@ -26,7 +14,7 @@ import { redactRow } from '../core/redact.js';
 import type { EmailInfo } from '../core/normalise-email.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInput, type InputEvidence } from '../io/evidence.js';
-import { loadSource } from '../io/load.js';
+import { autoThreads, loadAll, type LoadJob, type RecordSource } from '../io/load-records.js';
 import type { Cell, SheetData } from '../io/report.js';
 import { silentProgress, terminalProgress, type Progress } from '../progress.js';
 import { addSharedOptions, redactCommandLine, sharedOptions, writeReportAndSummary, type RawSharedFlags, type SharedOptions } from './shared.js';
@@ -40,6 +28,8 @@ export interface ReconcileOptions extends SharedOptions {
   sheet?: string;
   /** Turn on fuzzy name/title agreement regardless of config. */
   fuzzy?: boolean;
+  /** Worker threads reading the inputs (1: read in this thread); default from the input size. */
+  threads?: number;
   failOn: ReadonlySet<FailOn>;
   /** The command line as typed, for the evidence in summary.json (keys removed). */
   commandLine: string;
@@ -97,42 +87,6 @@ function countBy<T>(items: Iterable<T>, key: (t: T) => string): Record<string, n
   const out: Record<string, number> = {};
   for (const k of [...counts.keys()].sort()) out[k] = counts.get(k)!;
   return out;
-}
-
-interface Loaded<T> {
-  records: T[];
-  /** Data rows read, rejected ones included. */
-  rows: number;
-}
-
-async function loadRecords<T>(
-  source: SourceKind,
-  file: string,
-  config: Config,
-  sheet: string | undefined,
-  build: (row: SourceRow) => Built<T>,
-  rejects: Reject[],
-  configFile: string | undefined,
-): Promise<Loaded<T>> {
-  const loaded = await loadSource(file, source, {
-    sheet,
-    configFile,
-    mapping: config.columns[source],
-    adNhsmailIdAttribute: source === 'ad' ? config.ad.nhsmailIdAttribute : undefined,
-  });
-  const records: T[] = [];
-  let rows = 0;
-  for await (const row of loaded.rows()) {
-    rows++;
-    if ('reason' in row) {
-      rejects.push({ source, file, line: row.line, reason: row.reason });
-      continue;
-    }
-    const built = build(row);
-    if (built.ok) records.push(built.record);
-    else rejects.push({ source, file, line: row.line, reason: built.reason });
-  }
-  return { records, rows };
 }
 
 /**
@@ -259,9 +213,18 @@ function summarySheet(summary: ReconcileSummary, tables: readonly TableData[]): 
   };
 }
 
+interface Loaded<T> {
+  records: T[];
+  /** Data rows read, rejected ones included. */
+  rows: number;
+}
+
 /**
- * Reads and normalises the three inputs. The string pool lives only here, so it is garbage once
- * the records are built (the records keep the pooled strings).
+ * Reads and normalises the three inputs, in worker threads when `threads` > 1 (see
+ * io/load-records.ts). The string pool lives only here, so it is garbage once the records are
+ * built (the records keep the pooled strings); records arrive in file order, so pooling keeps
+ * the first copy of each value whichever thread read it. Rejects are in input order: ESR,
+ * NHSmail, then AD.
  */
 async function loadInputs(
   opts: ReconcileOptions,
@@ -272,16 +235,27 @@ async function loadInputs(
 ): Promise<{ esr: Loaded<EsrAssignment>; nhs: Loaded<NhsmailAccount>; ad: Loaded<AdAccount> }> {
   const nhsDomains = config.nhsDomains;
   const pool = new StringPool();
-  const pooled = <T>(built: Built<T>, f: (t: T, pool: StringPool) => T): Built<T> => (built.ok ? { ok: true, record: f(built.record, pool) } : built);
-  progress.phase('Reading ESR extract');
-  const esr = await loadRecords<EsrAssignment>('esr', opts.esr, config, opts.sheet, (r) => pooled(buildEsrAssignment(r, nhsDomains), poolEsr), rejects, configFile);
-  progress.phase('Reading NHSmail report');
-  const nhs = await loadRecords<NhsmailAccount>('nhsmail', opts.nhsmail, config, opts.sheet, (r) => pooled(buildNhsmailAccount(r, nhsDomains), poolNhsmail), rejects, configFile);
-  progress.phase('Reading AD export');
-  const ad = opts.ad
-    ? await loadRecords<AdAccount>('ad', opts.ad, config, opts.sheet, (r) => pooled(buildAdAccount(r, nhsDomains), poolAd), rejects, configFile)
-    : { records: [] as AdAccount[], rows: 0 };
-  return { esr, nhs, ad };
+  const job = (source: RecordSource, file: string): LoadJob => ({
+    source,
+    file,
+    sheet: opts.sheet,
+    configFile,
+    mapping: config.columns[source],
+    adNhsmailIdAttribute: source === 'ad' ? config.ad.nhsmailIdAttribute : undefined,
+    nhsDomains,
+  });
+  const jobs = [job('esr', opts.esr), job('nhsmail', opts.nhsmail), ...(opts.ad ? [job('ad', opts.ad)] : [])];
+  const threads = opts.threads ?? autoThreads(jobs.map((j) => j.file));
+  progress.phase(threads > 1 ? `Reading ${jobs.length} inputs in ${Math.min(threads, jobs.length)} threads` : 'Reading inputs');
+  const accept = (source: RecordSource, r: unknown): unknown =>
+    source === 'esr' ? poolEsr(r as EsrAssignment, pool) : source === 'nhsmail' ? poolNhsmail(r as NhsmailAccount, pool) : poolAd(r as AdAccount, pool);
+  const [esr, nhs, ad] = await loadAll(jobs, threads, accept);
+  for (const loaded of [esr, nhs, ad]) if (loaded) rejects.push(...loaded.rejects);
+  return {
+    esr: esr as Loaded<EsrAssignment>,
+    nhs: nhs as Loaded<NhsmailAccount>,
+    ad: (ad as Loaded<AdAccount> | undefined) ?? { records: [], rows: 0 },
+  };
 }
 
 export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRunResult> {
@@ -473,6 +447,12 @@ export function parseFailOn(value: string | undefined): Set<FailOn> {
   return out;
 }
 
+export function parseThreads(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.trim());
+  if (!Number.isInteger(n) || n < 1 || n > 3) throw new UsageError(`--threads takes a whole number from 1 to 3, not "${value}".`);
+  return n;
+}
 
 export function registerReconcile(program: Command, version: () => string): void {
   const cmd = program
@@ -483,7 +463,8 @@ export function registerReconcile(program: Command, version: () => string): void
     .option('--ad <file>', 'local AD export (Get-ADUser | Export-Csv, csvde, or .xlsx)')
     .option('--sheet <name>', 'XLSX inputs: sheet to read (default the first)')
     .option('--fuzzy', 'also count names by Jaro-Winkler and job titles by Dice similarity (config scheme.fuzzy)', false)
-    .option('--fail-on <list>', 'exit 3 when any of: unmatched, review, rejected (comma-separated), for CI');
+    .option('--fail-on <list>', 'exit 3 when any of: unmatched, review, rejected (comma-separated), for CI')
+    .option('--threads <n>', 'worker threads reading the inputs at the same time, 1 to 3 (1: one after another); default 3 when the inputs total 8 MiB or more, else 1');
   addSharedOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -500,7 +481,7 @@ Examples:
   $ idrecon reconcile --esr esr.csv --nhsmail mb.csv --as-of 2026-11-01 --format csv,json --fail-on rejected
   $ idrecon reconcile --esr esr.csv --nhsmail mb.csv --ad ad.csv --config idrecon.config.json --out reports/trust`,
   );
-  cmd.action(async (flags: RawSharedFlags & { esr: string; nhsmail: string; ad?: string; sheet?: string; fuzzy?: boolean; failOn?: string }) => {
+  cmd.action(async (flags: RawSharedFlags & { esr: string; nhsmail: string; ad?: string; sheet?: string; fuzzy?: boolean; failOn?: string; threads?: string }) => {
     const shared = sharedOptions(flags, new Date(), process.env);
     const run = await runReconcile({
       ...shared,
@@ -510,6 +491,7 @@ Examples:
       sheet: flags.sheet,
       fuzzy: flags.fuzzy,
       failOn: parseFailOn(flags.failOn),
+      threads: parseThreads(flags.threads),
       commandLine: redactCommandLine(['idrecon', ...process.argv.slice(2)]),
       toolVersion: version(),
       progress: terminalProgress(),

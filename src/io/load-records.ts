@@ -1,0 +1,248 @@
+/**
+ * Reads the reconcile inputs into typed records: each export is opened (loadSource), its rows
+ * normalised into records (core/records.ts), and bad rows turned into rejects. With `threads`
+ * above 1, each export is read in its own worker thread and records come back in batches, so
+ * the three exports are parsed and normalised at the same time on two or more cores; the
+ * caller gets the same records and rejects, in the same order, either way.
+ *
+ * Cost: structured cloning each batch to the main thread is about a tenth of the work of
+ * parsing it; for small inputs starting workers costs more than it saves (see `autoThreads`).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ConfigError, DataError, InputError, OutputError, UsageError } from '../errors.js';
+import {
+  buildAdAccount,
+  buildEsrAssignment,
+  buildNhsmailAccount,
+  type AdAccount,
+  type Built,
+  type EsrAssignment,
+  type NhsmailAccount,
+  type Reject,
+  type SourceRow,
+} from '../core/records.js';
+import { loadSource } from './load.js';
+
+export type RecordSource = 'esr' | 'nhsmail' | 'ad';
+
+export interface RecordOf {
+  esr: EsrAssignment;
+  nhsmail: NhsmailAccount;
+  ad: AdAccount;
+}
+
+/** Everything needed to read one export; plain data, so it can be sent to a worker. */
+export interface LoadJob {
+  source: RecordSource;
+  file: string;
+  sheet?: string;
+  configFile?: string;
+  mapping?: Record<string, string>;
+  adNhsmailIdAttribute?: string;
+  nhsDomains: readonly string[];
+}
+
+export interface Batch<T> {
+  records: T[];
+  rejects: Reject[];
+}
+
+/** Records and rejects sent per message: large enough to amortise, small enough to overlap. */
+export const BATCH_ROWS = 8192;
+
+const BUILDERS: { [S in RecordSource]: (row: SourceRow, nhsDomains: readonly string[]) => Built<RecordOf[S]> } = {
+  esr: buildEsrAssignment,
+  nhsmail: buildNhsmailAccount,
+  ad: buildAdAccount,
+};
+
+/**
+ * Reads one export in this thread, handing records and rejects to `onBatch` in file order.
+ * Returns the number of data rows read (rejected ones included).
+ */
+export async function loadJob<S extends RecordSource>(job: LoadJob & { source: S }, onBatch: (batch: Batch<RecordOf[S]>) => void): Promise<number> {
+  const loaded = await loadSource(job.file, job.source, {
+    sheet: job.sheet,
+    configFile: job.configFile,
+    mapping: job.mapping,
+    adNhsmailIdAttribute: job.adNhsmailIdAttribute,
+  });
+  const build = BUILDERS[job.source] as (row: SourceRow, nhsDomains: readonly string[]) => Built<RecordOf[S]>;
+  let batch: Batch<RecordOf[S]> = { records: [], rejects: [] };
+  let rows = 0;
+  for await (const row of loaded.rows()) {
+    rows++;
+    if ('reason' in row) {
+      batch.rejects.push({ source: job.source, file: job.file, line: row.line, reason: row.reason });
+    } else {
+      const built = build(row, job.nhsDomains);
+      if (built.ok) batch.records.push(built.record);
+      else batch.rejects.push({ source: job.source, file: job.file, line: row.line, reason: built.reason });
+    }
+    if (batch.records.length + batch.rejects.length >= BATCH_ROWS) {
+      onBatch(batch);
+      batch = { records: [], rejects: [] };
+    }
+  }
+  if (batch.records.length + batch.rejects.length > 0) onBatch(batch);
+  return rows;
+}
+
+/** Messages from load-worker.js. */
+export type WorkerMessage =
+  | { type: 'batch'; batch: Batch<unknown> }
+  | { type: 'done'; rows: number }
+  | { type: 'error'; error: SerialisedError };
+
+export interface SerialisedError {
+  name: string;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: string;
+  problems?: readonly string[];
+  stack?: string;
+}
+
+export function serialiseError(err: unknown): SerialisedError {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
+  const e = err as Error & Partial<InputError> & Partial<ConfigError>;
+  return { name: e.name, message: e.message, file: e.file, line: e.line, column: e.column, problems: e.problems, stack: e.stack };
+}
+
+/** The error a worker reported, as the class the main thread would have thrown itself. */
+export function reviveError(s: SerialisedError): Error {
+  let err: Error;
+  switch (s.name) {
+    case 'InputError':
+      err = new InputError(s.message, s.file, s.line, s.column);
+      break;
+    case 'ConfigError':
+      err = new ConfigError(s.message, s.problems ?? []);
+      break;
+    case 'UsageError':
+      err = new UsageError(s.message);
+      break;
+    case 'OutputError':
+      err = new OutputError(s.message);
+      break;
+    case 'DataError':
+      err = new DataError(s.message);
+      break;
+    default:
+      err = new Error(s.message);
+  }
+  if (s.stack !== undefined) err.stack = s.stack;
+  return err;
+}
+
+/** The compiled worker script; absent when running from TypeScript sources (tests). */
+const WORKER_URL = new URL('./load-worker.js', import.meta.url);
+
+export function workersAvailable(): boolean {
+  return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
+}
+
+/** Inputs smaller than this in total are read in the main thread: workers cost more to start. */
+export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Threads to use when the user did not say: one per export when the exports total at least
+ * PARALLEL_MIN_BYTES and the compiled worker is there, else 1 (read in this thread).
+ */
+export function autoThreads(files: readonly string[]): number {
+  if (!workersAvailable()) return 1;
+  let bytes = 0;
+  for (const f of files) {
+    try {
+      bytes += statSync(f).size;
+    } catch {
+      // loadSource reports a missing or unreadable file in its own words.
+    }
+  }
+  return bytes >= PARALLEL_MIN_BYTES ? files.length : 1;
+}
+
+function runInWorker(job: LoadJob, onBatch: (batch: Batch<unknown>) => void): { done: Promise<number>; stop: () => void } {
+  const worker = new Worker(WORKER_URL, { workerData: job });
+  let settled = false;
+  const done = new Promise<number>((resolve, reject) => {
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'batch') onBatch(m.batch);
+      else if (m.type === 'done') {
+        settled = true;
+        resolve(m.rows);
+      } else {
+        settled = true;
+        reject(reviveError(m.error));
+      }
+    });
+    worker.on('error', (err) => {
+      settled = true;
+      reject(err);
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`the worker reading ${job.file} stopped unexpectedly (exit code ${code})`));
+    });
+  });
+  return { done, stop: () => void worker.terminate() };
+}
+
+export interface LoadedRecords<T> {
+  records: T[];
+  rejects: Reject[];
+  /** Data rows read, rejected ones included. */
+  rows: number;
+}
+
+/**
+ * Reads every job, `threads` at a time in worker threads (1: one after another in this
+ * thread). `accept` sees each record once, in file order, in this thread (to pool strings).
+ * Results and errors come in job order: if two inputs are bad, the error thrown is the first
+ * job's, as when reading one after another.
+ */
+export async function loadAll(
+  jobs: readonly LoadJob[],
+  threads: number,
+  accept: (source: RecordSource, record: unknown) => unknown,
+): Promise<LoadedRecords<unknown>[]> {
+  const results: LoadedRecords<unknown>[] = jobs.map(() => ({ records: [], rejects: [], rows: 0 }));
+  const take = (k: number) => (batch: Batch<unknown>) => {
+    const r = results[k]!;
+    for (const rec of batch.records) r.records.push(accept(jobs[k]!.source, rec));
+    for (const rej of batch.rejects) r.rejects.push(rej);
+  };
+  if (threads <= 1 || !workersAvailable()) {
+    for (let k = 0; k < jobs.length; k++) results[k]!.rows = await loadJob(jobs[k]!, take(k));
+    return results;
+  }
+  // A pool of `threads` workers, jobs started in order.
+  const outcomes: Promise<number>[] = [];
+  const stops: (() => void)[] = [];
+  let next = 0;
+  let failed = false;
+  const slots: Promise<void>[] = [];
+  const startNext = async (): Promise<void> => {
+    while (next < jobs.length && !failed) {
+      const k = next++;
+      const run = runInWorker(jobs[k]!, take(k));
+      stops[k] = run.stop;
+      outcomes[k] = run.done;
+      try {
+        results[k]!.rows = await run.done;
+      } catch {
+        failed = true;
+        // Jobs after this one will not be reported: stop them.
+        for (let later = k + 1; later < jobs.length; later++) stops[later]?.();
+        return;
+      }
+    }
+  };
+  for (let s = 0; s < Math.min(threads, jobs.length); s++) slots.push(startNext());
+  await Promise.all(slots);
+  // The first failure in job order wins (jobs stopped after it fail too, and are not reported).
+  for (const outcome of outcomes) if (outcome !== undefined) await outcome;
+  return results;
+}

@@ -1,0 +1,17 @@
+/**
+ * Worker thread entry for load-records.ts: reads one export (workerData: LoadJob) and posts its
+ * records and rejects in batches, then the row count, or the error that stopped it.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadJob, serialiseError, type LoadJob, type WorkerMessage } from './load-records.js';
+
+const port = parentPort;
+if (port === null) throw new Error('load-worker.js runs only as a worker thread');
+const post = (m: WorkerMessage): void => port.postMessage(m);
+
+try {
+  const rows = await loadJob(workerData as LoadJob, (batch) => post({ type: 'batch', batch }));
+  post({ type: 'done', rows });
+} catch (err) {
+  post({ type: 'error', error: serialiseError(err) });
+}

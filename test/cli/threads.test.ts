@@ -1,0 +1,85 @@
+/**
+ * Reading the reconcile inputs in worker threads (--threads) gives the same reports, byte for
+ * byte, as reading them one after another; errors are the same sentence and exit code; and a
+ * bad --threads value is a usage error. Runs the built CLI, which has the compiled worker.
+ */
+import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/build.js';
+import { ROOT, runCli, tempDir } from '../helpers/run-cli.js';
+
+const S = (f: string): string => join(ROOT, 'samples', f);
+const base = ['reconcile', '--esr', S('esr-extract.csv'), '--nhsmail', S('nhsmail-mailbox-report.xlsx'), '--ad', S('local-ad-users.csv'), '--config', S('idrecon.config.json'), '--as-of', '2026-11-01', '--format', 'csv,json'];
+
+beforeAll(() => ensureBuilt());
+
+describe('reconcile --threads', () => {
+  it('writes the same CSV reports with 3 threads, 2 threads and in one thread', () => {
+    const dir = tempDir();
+    const outs = ['1', '2', '3'].map((t) => {
+      const out = join(dir, `t${t}`);
+      const r = runCli([...base, '--threads', t, '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      return out;
+    });
+    const csvs = readdirSync(outs[0]!).filter((f) => f.endsWith('.csv')).sort();
+    expect(csvs.length).toBeGreaterThan(8);
+    for (const out of outs.slice(1)) {
+      expect(readdirSync(out).filter((f) => f.endsWith('.csv')).sort()).toEqual(csvs);
+      for (const f of csvs) expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(outs[0]!, f), 'utf8'));
+    }
+    // summary.json differs only in the command line it records.
+    const counts = outs.map((o) => JSON.parse(readFileSync(join(o, 'summary.json'), 'utf8')).counts);
+    expect(counts[1]).toEqual(counts[0]);
+    expect(counts[2]).toEqual(counts[0]);
+  });
+
+  it('keeps rejected rows in input order (ESR, NHSmail, AD) with their lines', () => {
+    const dir = tempDir();
+    const esr = join(dir, 'esr.csv');
+    const ad = join(dir, 'ad.csv');
+    const esrText = readFileSync(S('esr-extract.csv'), 'utf8').trimEnd().split('\n');
+    // A row with too many cells in ESR (line 3) and in a UTF-8 copy of AD (last line).
+    esrText.splice(2, 0, `${esrText[1]},extra,cells`);
+    writeFileSync(esr, esrText.join('\n') + '\n');
+    const adText = readFileSync(S('local-ad-users.csv')).toString('utf16le').replace(/^\uFEFF/, '').trimEnd();
+    const adLines = adText.split(/\r?\n/);
+    writeFileSync(ad, [...adLines, `${adLines[adLines.length - 1]},"x","y","z"`].join('\n') + '\n');
+    const rejected = (t: string): string => {
+      const out = join(dir, `out${t}`);
+      const r = runCli(['reconcile', '--esr', esr, '--nhsmail', S('nhsmail-mailbox-report.xlsx'), '--ad', ad, '--config', S('idrecon.config.json'), '--as-of', '2026-11-01', '--format', 'csv', '--threads', t, '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(join(out, 'rejected-rows.csv'), 'utf8');
+    };
+    const one = rejected('1');
+    expect(one.trim().split('\n')).toHaveLength(3);
+    expect(one.indexOf('esr.csv')).toBeLessThan(one.indexOf('ad.csv'));
+    expect(rejected('3')).toBe(one);
+  });
+
+  it('reports the first bad input in order, with the same sentence and exit code as one thread', () => {
+    const dir = tempDir();
+    const nhs = join(dir, 'nhs.csv');
+    const ad = join(dir, 'ad.csv');
+    writeFileSync(nhs, 'Something,Else\na,b\n');
+    writeFileSync(ad, 'Other,Columns\nc,d\n');
+    copyFileSync(S('esr-extract.csv'), join(dir, 'esr.csv'));
+    const args = ['reconcile', '--esr', join(dir, 'esr.csv'), '--nhsmail', nhs, '--ad', ad, '--as-of', '2026-11-01', '--out', join(dir, 'out')];
+    const one = runCli([...args, '--threads', '1']);
+    const three = runCli([...args, '--threads', '3']);
+    expect(one.code).toBe(1);
+    expect(three.code).toBe(1);
+    expect(one.stderr).toContain('nhs.csv');
+    expect(one.stderr).not.toContain('ad.csv');
+    expect(three.stderr).toBe(one.stderr);
+  });
+
+  it('refuses a --threads value outside 1 to 3 with a usage error', () => {
+    for (const bad of ['0', '4', 'two', '1.5']) {
+      const r = runCli([...base, '--threads', bad, '--out', join(tempDir(), 'out')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--threads takes a whole number from 1 to 3');
+    }
+  });
+});
