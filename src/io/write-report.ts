@@ -19,9 +19,8 @@ import { once } from 'node:events';
 import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type ExcelJS from 'exceljs';
-import { stringify } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
 import { InputError, OutputError } from '../errors.js';
 import { neutraliseFormula } from '../core/safe-cell.js';
 import { loadExcelJs } from './read-xlsx.js';
@@ -409,19 +408,44 @@ async function writeXlsxSheet(
 // ---------------------------------------------------------------------------------------------
 // CSV
 
+/** CSV rows turned into text per write: one csv-stringify call and one write per batch. */
+const CSV_BATCH_ROWS = 4096;
+const CSV_OPTIONS = { record_delimiter: '\r\n', quote_record_delimiter: true } as const;
+
+/**
+ * One CSV file, stringified in batches with csv-stringify's synchronous API (the BOM on the
+ * first batch only), so the same bytes as its stream API without a stream step and a promise
+ * per row: at national size the per-row stream was the larger part of writing.
+ */
 async function writeCsv(final: string, sheet: SheetData, shareMode: boolean | undefined): Promise<void> {
   await writeAtomically(final, shareMode, async (out) => {
+    const failed = failureOf(out);
     const kinds = sheet.columns.map((c) => c.kind ?? 'text');
-    const stringifier = stringify({ bom: true, record_delimiter: '\r\n', quote_record_delimiter: true });
-    const done = pipeline(stringifier, out);
-    done.catch(() => undefined);
-    const put = async (rec: string[]): Promise<void> => {
-      if (!stringifier.write(rec)) await Promise.race([once(stringifier, 'drain'), done]);
+    let batch: string[][] = [sheet.columns.map((c) => neutraliseFormula(c.header))];
+    let first = true;
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const text = stringifySync(batch, { ...CSV_OPTIONS, bom: first });
+      first = false;
+      batch = [];
+      failed.check();
+      if (!out.write(text)) await Promise.race([once(out, 'drain'), failed.promise]);
     };
-    await put(sheet.columns.map((c) => neutraliseFormula(c.header)));
-    for await (const row of sheet.rows()) await put(kinds.map((k, i) => csvValue(row[i], k)));
-    stringifier.end();
-    await done;
+    const rows = sheet.rows();
+    if (Symbol.iterator in rows) {
+      for (const row of rows) {
+        batch.push(kinds.map((k, i) => csvValue(row[i], k)));
+        if (batch.length >= CSV_BATCH_ROWS) await flush();
+      }
+    } else {
+      for await (const row of rows) {
+        batch.push(kinds.map((k, i) => csvValue(row[i], k)));
+        if (batch.length >= CSV_BATCH_ROWS) await flush();
+      }
+    }
+    await flush();
+    out.end();
+    await Promise.race([once(out, 'finish'), failed.promise]);
   });
 }
 
