@@ -163,15 +163,23 @@ export function* eachAnchorUpdate(r: ReconcileResult, config: Config, only?: Sys
 }
 
 function duplicates<T>(items: readonly T[], key: (t: T) => string | undefined): T[][] {
+  // First holder of each key, and a group only for keys held twice or more: almost every key
+  // is unique, and an array per key was most of this function's cost at national size.
+  const first = new Map<string, T>();
   const groups = new Map<string, T[]>();
   for (const t of items) {
     const k = key(t);
     if (k === undefined) continue;
+    const f = first.get(k);
+    if (f === undefined) {
+      first.set(k, t);
+      continue;
+    }
     const g = groups.get(k);
     if (g) g.push(t);
-    else groups.set(k, [t]);
+    else groups.set(k, [f, t]);
   }
-  return [...groups.entries()].filter(([, g]) => g.length > 1).sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, g]) => g);
+  return [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, g]) => g);
 }
 
 export function findIssues(r: ReconcileResult, config: Config, asOfMs: number): Issue[] {

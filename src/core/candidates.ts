@@ -35,8 +35,13 @@ export function blockingPlan(scheme: Scheme, floor: number): BlockKey[] {
   return plan;
 }
 
-/** Record indices per exact value, one map per kind of key (no composite string keys). */
-type Postings = Map<string, number[]>;
+/**
+ * Record indices per exact value, one map per kind of key (no composite string keys). A value
+ * held by one record maps to its index, not to a one-element array: most emails, employee
+ * numbers and mobiles are unique, and an array each was millions of objects at national size.
+ */
+type Posting = number | number[];
+type Postings = Map<string, Posting>;
 
 /**
  * The blocking index over the right side. Values are looked up as they are, never joined into
@@ -56,8 +61,10 @@ interface BlockIndex {
 
 function post(map: Postings, key: string, j: number): void {
   const list = map.get(key);
-  if (list === undefined) map.set(key, [j]);
-  else if (list[list.length - 1] !== j) list.push(j);
+  if (list === undefined) map.set(key, j);
+  else if (typeof list === 'number') {
+    if (list !== j) map.set(key, [list, j]);
+  } else if (list[list.length - 1] !== j) list.push(j);
 }
 
 function newIndex(plan: readonly BlockKey[]): BlockIndex {
@@ -91,7 +98,7 @@ function addToIndex(index: BlockIndex, id: Identity, j: number, extra: string | 
  * Pushes onto `out` every posting list the identity's values hit (lists may overlap). With
  * `names`, First & Last Name lists go there instead, for the large-block shortcut.
  */
-function lookUp(index: BlockIndex, id: Identity, extra: string | undefined, out: number[][], names?: number[][]): void {
+function lookUp(index: BlockIndex, id: Identity, extra: string | undefined, out: Posting[], names?: Posting[]): void {
   const hit = (map: Postings | undefined, key: string | undefined): void => {
     if (map === undefined || key === undefined) return;
     const list = map.get(key);
@@ -145,6 +152,13 @@ export interface CandidateOptions {
   rightFilter?: (i: number) => boolean;
   /** Counts pairs scored, for the benchmark ("pairs scored per ESR person"). */
   stats?: { pairsScored: number };
+  /**
+   * When given, `bestRight[j]` is raised to the best total of any pair kept into right record
+   * j (entries start at -Infinity or lower), whether or not the pair is retained.
+   */
+  bestRight?: Float64Array;
+  /** Retain candidates only for left records this accepts (the rest still feed `bestRight`). */
+  retainLeft?: (i: number) => boolean;
 }
 
 /**
@@ -173,7 +187,7 @@ function scoreCandidate(
  * First & Last Name blocks at least this long get a by-position sub-index (see
  * `implicitNamePoints`). Below it, scoring the block is cheaper than the bookkeeping.
  */
-export const LARGE_NAME_BLOCK = 32;
+export const LARGE_NAME_BLOCK = 8;
 
 /**
  * Common full names ("John Smith") make blocks whose pairs grow with the square of the block.
@@ -196,11 +210,11 @@ function implicitNamePoints(plan: readonly BlockKey[], scheme: Scheme, keepFrom:
 }
 
 /** By-position sub-indexes of the large First & Last Name blocks, keyed by the block's list. */
-function positionSubIndexes(index: BlockIndex, right: readonly Identity[]): Map<number[], Map<string, number[]>> {
-  const out = new Map<number[], Map<string, number[]>>();
+function positionSubIndexes(index: BlockIndex, right: readonly Identity[]): Map<Posting, Postings> {
+  const out = new Map<Posting, Postings>();
   for (const byFirst of index.fullName?.values() ?? []) {
     for (const list of byFirst.values()) {
-      if (list.length < LARGE_NAME_BLOCK) continue;
+      if (typeof list === 'number' || list.length < LARGE_NAME_BLOCK) continue;
       const byPosition: Postings = new Map();
       for (const j of list) {
         const p = right[j]!.position;
@@ -225,16 +239,18 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   const out: Candidate[] = [];
   // seen[j] === i + 1: right record j was already scored against left record i.
   const seen = new Int32Array(right.length);
-  const lists: number[][] = [];
+  const lists: Posting[] = [];
   const retainFrom = opts.retainFrom ?? keepFrom;
   const exact = !scheme.fuzzy.enabled;
   // Exact mode scores every pair with the allocation-free total and builds the per-anchor
   // breakdown only for the pairs retained (most scored pairs are one-name coincidences).
   const quickRight: number[] = [];
   const quickTotal: number[] = [];
-  const namePoints = implicitNamePoints(plan, scheme, keepFrom, retainFrom);
+  // The shortcut leaves block pairs unscored, so it cannot feed bestRight.
+  const namePoints = opts.bestRight === undefined ? implicitNamePoints(plan, scheme, keepFrom, retainFrom) : undefined;
+  const bestRight = opts.bestRight;
   const subIndexes = namePoints === undefined ? undefined : positionSubIndexes(index, right);
-  const names: number[][] = [];
+  const names: Posting[] = [];
   const implicit: number[][] = [];
   for (let i = 0; i < left.length; i++) {
     if (opts.leftFilter && !opts.leftFilter(i)) continue;
@@ -256,26 +272,33 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       }
       const same = a.position === undefined ? undefined : byPosition.get(a.position);
       if (same !== undefined) lists.push(same);
-      implicit.push(list);
+      implicit.push(list as number[]);
     }
-    for (const list of lists) {
-      for (const j of list) {
-        if (seen[j] === i + 1) continue;
-        seen[j] = i + 1;
-        if (opts.stats) opts.stats.pairsScored++;
-        if (exact) {
-          const extra = leftExtra !== undefined && leftExtra === opts.rightExtra?.(j) ? (opts.extraPoints ?? 0) : 0;
-          const total = quickScore(a, right[j]!, scheme) + extra;
-          if (total >= keepFrom) {
-            quickRight.push(j);
-            quickTotal.push(total);
-          }
-        } else {
-          const c = scoreCandidate(left, right, i, j, leftExtra, opts, keepFrom);
-          if (c) mine.push(c);
+    const consider = (j: number): void => {
+      if (seen[j] === i + 1) return;
+      seen[j] = i + 1;
+      if (opts.stats) opts.stats.pairsScored++;
+      if (exact) {
+        const extra = leftExtra !== undefined && leftExtra === opts.rightExtra?.(j) ? (opts.extraPoints ?? 0) : 0;
+        const total = quickScore(a, right[j]!, scheme) + extra;
+        if (total >= keepFrom) {
+          quickRight.push(j);
+          quickTotal.push(total);
         }
+      } else {
+        const c = scoreCandidate(left, right, i, j, leftExtra, opts, keepFrom);
+        if (c) mine.push(c);
       }
+    };
+    for (const list of lists) {
+      if (typeof list === 'number') consider(list);
+      else for (const j of list) consider(j);
     }
+    if (bestRight !== undefined) {
+      for (let q = 0; q < quickRight.length; q++) if (quickTotal[q]! > bestRight[quickRight[q]!]!) bestRight[quickRight[q]!] = quickTotal[q]!;
+      for (const c of mine) if (c.total > bestRight[c.right]!) bestRight[c.right] = c.total;
+    }
+    if (opts.retainLeft !== undefined && !opts.retainLeft(i)) continue;
     if (exact) {
       let best = -1;
       for (let q = 0; q < quickRight.length; q++) {

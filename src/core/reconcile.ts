@@ -143,18 +143,24 @@ function runStage(
   // Pass 2: pairs at or above the floor into right records left unlinked (few, so the index is
   // small and most lookups miss): the near misses and those records' best scores.
   const rightFilter = filters?.right;
+  const best = new Float64Array(right.length).fill(-Infinity);
+  const { links, ambiguousLeft, ambiguousRight } = assignment;
+  // Only left records neither linked nor tied can give near misses: the others' pairs are
+  // scored for the right records' best scores, without building their explanations.
   const open = findCandidates(left, right, {
     ...base,
     keepFrom: floor,
     retainFrom: floor,
     leftFilter: filters?.left,
     rightFilter: (j) => !rightLinked.has(j) && (rightFilter === undefined || rightFilter(j)),
+    bestRight: best,
+    retainLeft: (i) => !links.has(i) && !ambiguousLeft.has(i),
   });
   const rightBest = new Map<number, number>();
+  for (let j = 0; j < best.length; j++) if (best[j]! >= floor) rightBest.set(j, best[j]!);
   const nearMisses: Candidate[] = [];
   for (const c of open) {
-    if (c.total > (rightBest.get(c.right) ?? -Infinity)) rightBest.set(c.right, c.total);
-    if (c.total >= scheme.threshold || assignment.links.has(c.left) || assignment.ambiguousLeft.has(c.left) || assignment.ambiguousRight.has(c.right)) continue;
+    if (c.total >= scheme.threshold || ambiguousRight.has(c.right)) continue;
     nearMisses.push(c);
   }
   return {
@@ -199,12 +205,17 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   // account lacks them, since local AD is often populated from HR rather than from NHSmail.
   const nhsForAd = nhsmail.map((a, j): Identity => {
     const person = esrNhsmail.rightLinked.get(j);
-    if (person === undefined) return nhsIds[j]!;
-    const id = nhsmailIdentity(a, people[person]!.employeeNumber);
+    const id = nhsIds[j]!;
+    if (person === undefined) return id;
     const p = people[person]!.identity;
+    // A new identity only with what the person adds (most accounts already carry the names):
+    // one object per account, no sets or arrays, at national size.
+    let firstNames = id.firstNames ?? NONE;
+    for (const f of p.firstNames ?? NONE) if (!firstNames.includes(f)) firstNames = [...firstNames, f];
     return {
       ...id,
-      firstNames: [...new Set([...(id.firstNames ?? []), ...(p.firstNames ?? [])])],
+      employeeNumber: a.employeeNumber ?? people[person]!.employeeNumber,
+      firstNames,
       lastName: id.lastName ?? p.lastName,
       mobile: id.mobile ?? p.mobile,
       position: id.position ?? p.position,

@@ -89,6 +89,23 @@ describe('candidate generation is complete', () => {
     expect(stats.pairsScored).toBeLessThan(plain.pairsScored / 2);
   });
 
+  it('bestRight holds each right record\'s best total from the floor up, and retainLeft only limits what is returned', () => {
+    const rnd = rng(11);
+    const left = generate(1500, rnd);
+    const right = generate(1500, rnd);
+    const scheme = DEFAULT_CONFIG.scheme;
+    const floor = scheme.reviewFloor;
+    const bestRight = new Float64Array(right.length).fill(-Infinity);
+    const odd = (i: number): boolean => i % 2 === 1;
+    const found = findCandidates(left, right, { scheme, keepFrom: floor, retainFrom: floor, bestRight, retainLeft: odd });
+    const brute = allPairs(left, right, { scheme, keepFrom: floor });
+    const expected = new Float64Array(right.length).fill(-Infinity);
+    for (const c of brute) expected[c.right] = Math.max(expected[c.right]!, c.total);
+    expect([...bestRight]).toEqual([...expected]);
+    expect(expected.filter((t) => t >= floor).length).toBeGreaterThan(100);
+    expect(found.map(key).sort()).toEqual(brute.filter((c) => odd(c.left)).map(key).sort());
+  });
+
   it('quickScore equals the explained score for every pair (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
