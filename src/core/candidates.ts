@@ -7,7 +7,7 @@
  * against brute-force all-pairs scoring.
  */
 import { ANCHORS, type Anchor, type Scheme } from './config.js';
-import { PackedScore, quickScore, scorePair, type Identity, type PairScore } from './score.js';
+import { PackedScore, packedScore, quickScore, scorePair, type Identity, type PairScore } from './score.js';
 
 /** Anchors whose exact values are used as index keys. 'fullName' = first + last together. */
 export type BlockKey = 'email' | 'employeeNumber' | 'mobile' | 'fullName' | 'lastName' | 'firstName' | 'position' | 'extra';
@@ -325,8 +325,8 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       for (let q = 0; q < quickRight.length; q++) {
         if (q !== best && quickTotal[q]! < retainFrom) continue;
         const j = quickRight[q]!;
-        const score = scorePair(a, right[j]!, scheme);
-        mine.push({ left: i, right: j, score: PackedScore.of(score, scheme.weights), extraPoints: quickTotal[q]! - score.score, total: quickTotal[q]! });
+        const score = packedScore(a, right[j]!, scheme);
+        mine.push({ left: i, right: j, score, extraPoints: quickTotal[q]! - score.score, total: quickTotal[q]! });
       }
     }
     mine.sort((x, y) => y.total - x.total || x.right - y.right);

@@ -169,6 +169,47 @@ export class PackedScore implements PairScore {
   }
 }
 
+const CODE_MISSING = 0;
+const CODE_EXACT = 1;
+const CODE_ALIAS = 2;
+const CODE_DIFFERS = 4;
+
+/**
+ * `PackedScore.of(scorePair(a, b, scheme), weights)` for exact comparisons, without building the
+ * seven AnchorResult objects: the score kept for every retained candidate at national size.
+ * Fuzzy schemes go through scorePair.
+ */
+export function packedScore(a: Identity, b: Identity, scheme: Scheme): PackedScore {
+  const w = scheme.weights;
+  if (scheme.fuzzy.enabled) return PackedScore.of(scorePair(a, b, scheme), w);
+  const exact = (x: string | undefined, y: string | undefined): number =>
+    x === undefined || y === undefined ? CODE_MISSING : x === y ? CODE_EXACT : CODE_DIFFERS;
+  const emailL = emailLevel(a, b);
+  const email = emailL === 'exact' ? CODE_EXACT : emailL === 'alias' ? CODE_ALIAS : emailL === 'missing' ? CODE_MISSING : CODE_DIFFERS;
+  const emp = exact(a.employeeNumber, b.employeeNumber);
+  const mob = exact(a.mobile, b.mobile);
+  const last = exact(a.lastName, b.lastName);
+  const af = a.firstNames;
+  const bf = b.firstNames;
+  let first = CODE_MISSING;
+  if (af !== undefined && bf !== undefined && af.length > 0 && bf.length > 0) {
+    first = CODE_DIFFERS;
+    for (const x of af) if (bf.includes(x)) first = CODE_EXACT;
+  }
+  const full = first === CODE_MISSING || last === CODE_MISSING ? CODE_MISSING : first === CODE_EXACT && last === CODE_EXACT ? CODE_EXACT : CODE_DIFFERS;
+  const pos = exact(a.position, b.position);
+  const codes = [email, emp, mob, last, first, full, pos];
+  const points = [w.email, w.employeeNumber, w.mobile, w.lastName, w.firstName, w.fullName, w.position];
+  let score = 0;
+  let levels = 0;
+  for (let k = 0; k < 7; k++) {
+    const c = codes[k]!;
+    if (c === CODE_EXACT || c === CODE_ALIAS) score += points[k]!;
+    levels |= c << (LEVEL_BITS * k);
+  }
+  return new PackedScore(score, levels, w);
+}
+
 function shareEmail(a: Identity, b: Identity): boolean {
   const ae = a.email;
   const be = b.email;

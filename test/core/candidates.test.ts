@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
 import { allPairs, blockingPlan, findCandidates, LARGE_NAME_BLOCK, type Candidate } from '../../src/core/candidates.js';
-import { quickScore, scorePair, type Identity } from '../../src/core/score.js';
+import { PackedScore, packedScore, quickScore, scorePair, type Identity } from '../../src/core/score.js';
 import { rng } from '../helpers/rng.js';
 
 
@@ -114,6 +114,25 @@ describe('candidate generation is complete', () => {
         for (const x of a) for (const y of b) expect(quickScore(x, y, DEFAULT_CONFIG.scheme)).toBe(scorePair(x, y, DEFAULT_CONFIG.scheme).score);
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('packedScore gives the levels and total of the explained score for every pair (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+        const rnd = rng(seed);
+        const [a, b] = [generate(30, rnd), generate(30, rnd)];
+        const w = DEFAULT_CONFIG.scheme.weights;
+        for (const x of a) {
+          for (const y of b) {
+            const packed = packedScore(x, y, DEFAULT_CONFIG.scheme);
+            const slow = PackedScore.of(scorePair(x, y, DEFAULT_CONFIG.scheme), w);
+            expect(packed.score).toBe(slow.score);
+            expect(packed.anchors).toEqual(slow.anchors);
+          }
+        }
+      }),
+      { numRuns: 30 },
     );
   });
 
