@@ -6,6 +6,7 @@
  */
 import { createReadStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { Command } from 'commander';
@@ -42,6 +43,8 @@ export interface BenchFigures {
   rowsPerSecond: number;
   phases: ReconcileRunResult['timings'];
   peakRssMiB: number;
+  /** Main-thread garbage collection pauses during the reconcile run (all phases). */
+  gcSeconds: number;
   pairsPerEsrPerson: number;
   quality: QualityFigures;
   fuzzyQuality?: QualityFigures;
@@ -95,6 +98,22 @@ function quality(run: ReconcileRunResult, truth: ReadonlyMap<string, string>): Q
 }
 
 const secs = (ms: number): number => Math.round(ms / 10) / 100;
+
+/** Sums the main thread's garbage-collection pauses until `stop` (milliseconds). */
+function gcMeter(): { stop: () => number } {
+  let ms = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) ms += e.duration;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop: () => {
+      for (const e of observer.takeRecords()) ms += e.duration;
+      observer.disconnect();
+      return ms;
+    },
+  };
+}
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
 export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
@@ -133,7 +152,9 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       });
       return { run, seconds: secs(performance.now() - start) };
     };
+    const gc = gcMeter();
     const { run, seconds } = await reconcileOnce(false);
+    const gcSeconds = secs(gc.stop());
     const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
     const truth = await readTruth(join(dir, 'truth.csv'));
     const figures: BenchFigures = {
@@ -146,6 +167,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       rowsPerSecond: Math.round(inputRows / seconds),
       phases: run.timings,
       peakRssMiB,
+      gcSeconds,
       pairsPerEsrPerson: Math.round((run.result.esrNhsmail.pairsScored / Math.max(1, run.result.people.length)) * 100) / 100,
       quality: quality(run, truth),
     };
@@ -168,6 +190,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       ['  assign', `${secs(p.assign)} s`],
       ['  other matching (group, identities, review)', `${secs(p.otherMatch)} s`],
       ['  write reports', `${secs(p.write)} s`],
+      ['  garbage collection (main thread, all phases)', `${gcSeconds} s`],
       ['peak RSS (process so far)', `${figures.peakRssMiB} MiB`],
       ['pairs scored per ESR person', String(figures.pairsPerEsrPerson)],
       ['default scheme precision / recall', `${pct(figures.quality.precision)} / ${pct(figures.quality.recall)} (${figures.quality.correct} of ${figures.quality.links} links correct; ${figures.quality.truePairs} true pairs)`],

@@ -1,0 +1,81 @@
+/**
+ * `idrecon bench` end to end at a small size (2,000 people), so the benchmark keeps working:
+ * every figure the issue asks for is printed with a value, the links are good against the
+ * generator's truth, and the working data is removed unless --keep. Speed is printed, never
+ * asserted (timed tests are flaky; the figures live in the README's Performance section).
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/build.js';
+import { runCli, tempDir, type CliResult } from '../helpers/run-cli.js';
+
+let run: CliResult;
+let dir: string;
+
+/** The value printed after a figure's label (labels are padded to one column). */
+function figure(label: string): string {
+  const line = run.stdout.split('\n').find((l) => l.trim().startsWith(label));
+  expect(line, `no "${label}" line in:\n${run.stdout}`).toBeDefined();
+  return line!.trim().slice(label.length).trim();
+}
+
+const seconds = (s: string): number => {
+  expect(s).toMatch(/^\d+(\.\d+)? s$/);
+  return Number(s.slice(0, -2));
+};
+
+beforeAll(() => {
+  ensureBuilt();
+  dir = tempDir();
+  run = runCli(['bench', '--people', '2000', '--dir', dir, '--keep']);
+});
+
+describe('idrecon bench --people 2000', () => {
+  it('runs and prints a section for the size', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('== 2,000 people (seed 1)');
+  });
+
+  it('prints input rows, rows per second, the bare parse, the ratio and every phase', () => {
+    const rows = Number(figure('input rows (ESR + NHSmail + AD)').replace(/,/g, ''));
+    expect(rows).toBeGreaterThan(4000);
+    expect(Number(figure('rows read per second').replace(/,/g, ''))).toBeGreaterThan(0);
+    const bare = seconds(figure('bare csv-parse pass'));
+    const wall = seconds(figure('reconcile wall (CSV output)'));
+    expect(Number(figure('ratio reconcile ÷ bare parse'))).toBeCloseTo(wall / bare, 0);
+    const phases = ['load + normalise', 'candidates + score', 'assign', 'other matching (group, identities, review)', 'write reports'].map((p) => seconds(figure(p)));
+    // The phases are parts of the wall time (rounded to 10 ms each).
+    expect(phases.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(wall + 0.05);
+    expect(seconds(figure('garbage collection (main thread, all phases)'))).toBeGreaterThanOrEqual(0);
+    expect(figure('peak RSS (process so far)')).toMatch(/^\d+ MiB$/);
+  });
+
+  it('prints pairs scored per ESR person, and precision of at least 99.5% for the default scheme and fuzzy mode', () => {
+    const pairs = Number(figure('pairs scored per ESR person'));
+    expect(pairs).toBeGreaterThan(0.5);
+    expect(pairs).toBeLessThan(20);
+    for (const label of ['default scheme precision / recall', 'fuzzy mode precision / recall']) {
+      const m = /^(\d+\.\d+)% \/ (\d+\.\d+)%/.exec(figure(label));
+      expect(m, label).not.toBeNull();
+      expect(Number(m![1])).toBeGreaterThanOrEqual(99.5);
+      expect(Number(m![2])).toBeGreaterThan(90);
+    }
+  });
+
+  it('keeps the generated data and reports with --keep, and removes them without it', () => {
+    const kept = join(dir, 'people-2000');
+    expect(readdirSync(kept)).toEqual(expect.arrayContaining(['truth.csv', 'esr-extract.csv', 'reports', 'reports-fuzzy']));
+    const other = tempDir();
+    const r = runCli(['bench', '--people', '50', '--dir', other, '--no-fuzzy']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('fuzzy mode');
+    expect(existsSync(join(other, 'people-50'))).toBe(false);
+  });
+
+  it('refuses sizes outside 10 to 20,000,000 with a usage error', () => {
+    const r = runCli(['bench', '--people', '5', '--dir', tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--people takes whole numbers');
+  });
+});
