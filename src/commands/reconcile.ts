@@ -16,6 +16,7 @@ import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInput, type InputEvidence } from '../io/evidence.js';
 import { autoThreads, loadAll, type LoadJob, type RecordSource } from '../io/load-records.js';
 import type { Cell, SheetData } from '../io/report.js';
+import { splitNote } from '../io/write-report.js';
 import { silentProgress, terminalProgress, type Progress } from '../progress.js';
 import { addSharedOptions, redactCommandLine, sharedOptions, writeReportAndSummary, type RawSharedFlags, type SharedOptions } from './shared.js';
 
@@ -202,7 +203,10 @@ function summarySheet(summary: ReconcileSummary, tables: readonly TableData[]): 
   rows.push(['Review: ambiguous ties', summary.counts.review.ambiguous]);
   rows.push(['Review: near misses', summary.counts.review.nearMiss]);
   for (const [t, n] of Object.entries(summary.counts.employeeTypes)) rows.push([`Employee type: ${t}`, n]);
-  for (const t of tables) rows.push([`Sheet: ${t.name}`, `${t.count} rows; reviewed by ${OWNERS[t.name] ?? 'IT and Workforce'}`]);
+  for (const t of tables) {
+    const split = splitNote(t.name, t.count);
+    rows.push([`Sheet: ${t.name}`, `${t.count} rows; reviewed by ${OWNERS[t.name] ?? 'IT and Workforce'}${split === '' ? '' : `; ${split}`}`]);
+  }
   return {
     name: 'Summary',
     columns: [

@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileS
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import type { Cell, ReportOptions, SheetData } from '../../src/io/report.js';
@@ -11,6 +13,7 @@ import {
   csvValue,
   sheetPartName,
   sanitiseSheetName,
+  splitNote,
   toDate,
   writeJson,
   writeReport,
@@ -18,6 +21,7 @@ import {
   xlsxValue,
   zipBacklog,
 } from '../../src/io/write-report.js';
+import { csvLine } from '../../src/io/write-exports.js';
 import { tempDir } from '../helpers/run-cli.js';
 
 const AS_OF = new Date(Date.UTC(2026, 10, 1));
@@ -88,6 +92,14 @@ describe('cell conversion', () => {
     expect(sheetPartName(long, 12)).toHaveLength(31);
     expect(sheetPartName(long, 12).endsWith(' (12)')).toBe(true);
     expect(XLSX_MAX_DATA_ROWS).toBe(1_048_575);
+  });
+
+  it('notes for the Summary sheet when, and across which worksheets, a sheet is split', () => {
+    expect(splitNote('People', XLSX_MAX_DATA_ROWS)).toBe('');
+    const note = splitNote('People', 2 * XLSX_MAX_DATA_ROWS + 1);
+    expect(note).toContain('split across 3 worksheets ("People", "People (2)", "People (3)")');
+    expect(note).toContain('1,048,575 data rows each');
+    expect(splitNote('Review', 5, 2)).toContain('"Review (3)"');
   });
 });
 
@@ -256,5 +268,17 @@ describe('exceljs internals the writer relies on', () => {
     expect(zipBacklog(ws)).toBeGreaterThan(0);
     ws.commit();
     await wb.commit();
+  });
+});
+
+describe('CSV lines', () => {
+  it('are byte for byte what csv-stringify writes, for any cells (property)', () => {
+    const cell = fc.oneof(fc.string(), fc.constantFrom('', ',', '"', '\r', '\n', '\r\n', 'a,b', 'say "hi"', '=1+2', ' x ', 'ü€'), fc.string({ unit: fc.constantFrom('a', ',', '"', '\r', '\n', ' ') }));
+    fc.assert(
+      fc.property(fc.array(cell, { maxLength: 12 }), (cells) => {
+        expect(`${csvLine(cells, false)}\r\n`).toBe(stringify([cells], { record_delimiter: '\r\n', quote_record_delimiter: true }));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
