@@ -21,6 +21,8 @@ export interface BenchOptions {
   dir: string;
   keep: boolean;
   fuzzy: boolean;
+  /** Also time a reconcile run with XLSX output (the workbook alone). */
+  xlsx?: boolean;
   toolVersion: string;
   out: NodeJS.WritableStream;
 }
@@ -49,6 +51,9 @@ export interface BenchFigures {
   quality: QualityFigures;
   fuzzyQuality?: QualityFigures;
   fuzzySeconds?: number;
+  /** Wall time of the same run writing the XLSX workbook instead of CSV, and its write phase. */
+  xlsxSeconds?: number;
+  xlsxWriteSeconds?: number;
 }
 
 /** A CSV stream decoded as reconcile would decode it (UTF-16 AD exports included). */
@@ -134,15 +139,15 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
     const inputRows = await bareParse(files);
     const bareParseSeconds = secs(performance.now() - t);
 
-    const reconcileOnce = async (fuzzy: boolean): Promise<{ run: ReconcileRunResult; seconds: number }> => {
+    const reconcileOnce = async (fuzzy: boolean, format: 'csv' | 'xlsx' = 'csv'): Promise<{ run: ReconcileRunResult; seconds: number }> => {
       const start = performance.now();
       const run = await runReconcile({
         esr: files[0]!,
         nhsmail: files[1]!,
         ad: files[2]!,
         asOf: new Date(Date.UTC(2026, 10, 1)),
-        outDir: join(dir, fuzzy ? 'reports-fuzzy' : 'reports'),
-        formats: new Set(['csv', 'json']),
+        outDir: join(dir, fuzzy ? 'reports-fuzzy' : format === 'xlsx' ? 'reports-xlsx' : 'reports'),
+        formats: new Set([format, 'json']),
         shareMode: false,
         verbose: false,
         fuzzy,
@@ -152,29 +157,41 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       });
       return { run, seconds: secs(performance.now() - start) };
     };
-    const gc = gcMeter();
-    const { run, seconds } = await reconcileOnce(false);
-    const gcSeconds = secs(gc.stop());
-    const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
-    const truth = await readTruth(join(dir, 'truth.csv'));
-    const figures: BenchFigures = {
-      people,
-      inputRows,
-      generateSeconds,
-      bareParseSeconds,
-      reconcileSeconds: seconds,
-      ratio: Math.round((seconds / bareParseSeconds) * 100) / 100,
-      rowsPerSecond: Math.round(inputRows / seconds),
-      phases: run.timings,
-      peakRssMiB,
-      gcSeconds,
-      pairsPerEsrPerson: Math.round((run.result.esrNhsmail.pairsScored / Math.max(1, run.result.people.length)) * 100) / 100,
-      quality: quality(run, truth),
-    };
+    // Each run's result is dropped before the next starts: at national size two would not fit.
+    // Peak RSS is read before truth.csv is loaded, so it is the reconcile run's.
+    let truth = new Map<string, string>();
+    const figures = await (async (): Promise<BenchFigures> => {
+      const gc = gcMeter();
+      const { run, seconds } = await reconcileOnce(false);
+      const gcSeconds = secs(gc.stop());
+      const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+      truth = await readTruth(join(dir, 'truth.csv'));
+      return {
+        people,
+        inputRows,
+        generateSeconds,
+        bareParseSeconds,
+        reconcileSeconds: seconds,
+        ratio: Math.round((seconds / bareParseSeconds) * 100) / 100,
+        rowsPerSecond: Math.round(inputRows / seconds),
+        phases: run.timings,
+        peakRssMiB,
+        gcSeconds,
+        pairsPerEsrPerson: Math.round((run.result.esrNhsmail.pairsScored / Math.max(1, run.result.people.length)) * 100) / 100,
+        quality: quality(run, truth),
+      };
+    })();
+    const seconds = figures.reconcileSeconds;
     if (o.fuzzy) {
       const f = await reconcileOnce(true);
       figures.fuzzyQuality = quality(f.run, truth);
       figures.fuzzySeconds = f.seconds;
+    }
+    truth.clear();
+    if (o.xlsx) {
+      const x = await reconcileOnce(false, 'xlsx');
+      figures.xlsxSeconds = x.seconds;
+      figures.xlsxWriteSeconds = secs(x.run.timings.write);
     }
     results.push(figures);
     const p = figures.phases;
@@ -190,7 +207,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       ['  assign', `${secs(p.assign)} s`],
       ['  other matching (group, identities, review)', `${secs(p.otherMatch)} s`],
       ['  write reports', `${secs(p.write)} s`],
-      ['  garbage collection (main thread, all phases)', `${gcSeconds} s`],
+      ['  garbage collection (main thread, all phases)', `${figures.gcSeconds} s`],
       ['peak RSS (process so far)', `${figures.peakRssMiB} MiB`],
       ['pairs scored per ESR person', String(figures.pairsPerEsrPerson)],
       ['default scheme precision / recall', `${pct(figures.quality.precision)} / ${pct(figures.quality.recall)} (${figures.quality.correct} of ${figures.quality.links} links correct; ${figures.quality.truePairs} true pairs)`],
@@ -198,6 +215,9 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
     if (figures.fuzzyQuality) {
       const q = figures.fuzzyQuality;
       lines.push(['fuzzy mode precision / recall', `${pct(q.precision)} / ${pct(q.recall)} (${q.correct} of ${q.links}; ${figures.fuzzySeconds} s)`]);
+    }
+    if (figures.xlsxSeconds !== undefined) {
+      lines.push(['reconcile wall (XLSX output)', `${figures.xlsxSeconds} s (writing the workbook ${figures.xlsxWriteSeconds} s)`]);
     }
     for (const [k, v] of lines) o.out.write(`  ${k.padEnd(46)} ${v}\n`);
     if (!o.keep) rmSync(dir, { recursive: true, force: true });
@@ -222,6 +242,7 @@ export function registerBench(program: Command, version: () => string): void {
     .option('--dir <dir>', 'working directory for generated data and reports', 'bench-data')
     .option('--keep', 'keep the generated data and reports', false)
     .option('--no-fuzzy', 'skip the fuzzy-mode run')
+    .option('--xlsx', 'also time the same reconcile writing the XLSX workbook', false)
     .addHelpText(
       'after',
       `
@@ -233,8 +254,8 @@ Examples:
   $ idrecon bench --people 150000,1500000
   $ idrecon bench --people 2000 --keep --dir /tmp/bench`,
     )
-    .action(async (flags: { people: string; seed: string; dir: string; keep: boolean; fuzzy: boolean }) => {
+    .action(async (flags: { people: string; seed: string; dir: string; keep: boolean; fuzzy: boolean; xlsx: boolean }) => {
       if (!/^\d+$/.test(flags.seed)) throw new UsageError('--seed takes a whole number.');
-      await runBench({ sizes: parseSizes(flags.people), seed: Number(flags.seed), dir: flags.dir, keep: flags.keep, fuzzy: flags.fuzzy, toolVersion: version(), out: process.stdout });
+      await runBench({ sizes: parseSizes(flags.people), seed: Number(flags.seed), dir: flags.dir, keep: flags.keep, fuzzy: flags.fuzzy, xlsx: flags.xlsx, toolVersion: version(), out: process.stdout });
     });
 }

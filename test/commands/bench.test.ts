@@ -63,13 +63,15 @@ describe('idrecon bench --people 2000', () => {
     }
   });
 
-  it('keeps the generated data and reports with --keep, and removes them without it', () => {
+  it('keeps the generated data and reports with --keep, removes them without it, and times XLSX output with --xlsx', () => {
     const kept = join(dir, 'people-2000');
     expect(readdirSync(kept)).toEqual(expect.arrayContaining(['truth.csv', 'esr-extract.csv', 'reports', 'reports-fuzzy']));
     const other = tempDir();
-    const r = runCli(['bench', '--people', '50', '--dir', other, '--no-fuzzy']);
+    const r = runCli(['bench', '--people', '50', '--dir', other, '--no-fuzzy', '--xlsx']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('fuzzy mode');
+    // --xlsx times the same run writing the workbook.
+    expect(r.stdout).toMatch(/reconcile wall \(XLSX output\)\s+\d+(\.\d+)? s \(writing the workbook \d+(\.\d+)? s\)/);
     expect(existsSync(join(other, 'people-50'))).toBe(false);
   });
 
