@@ -7,6 +7,9 @@
 import { createReadStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import { planHeap, respawnWithHeap, RESPAWNED_ENV } from '../io/heap.js';
 import { Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { Command } from 'commander';
@@ -101,6 +104,9 @@ function quality(run: ReconcileRunResult, truth: ReadonlyMap<string, string>): Q
   const links = r.esrNhsmail.assignment.links.size;
   return { links, truePairs: truth.size, correct, precision: links === 0 ? 1 : correct / links, recall: truth.size === 0 ? 1 : correct / truth.size };
 }
+
+/** Bytes of generated ESR + NHSmail + AD export per person, as UTF-8 (measured at 150,000). */
+const GENERATED_BYTES_PER_PERSON = 700;
 
 const secs = (ms: number): number => Math.round(ms / 10) / 100;
 
@@ -256,6 +262,15 @@ Examples:
     )
     .action(async (flags: { people: string; seed: string; dir: string; keep: boolean; fuzzy: boolean; xlsx: boolean }) => {
       if (!/^\d+$/.test(flags.seed)) throw new UsageError('--seed takes a whole number.');
-      await runBench({ sizes: parseSizes(flags.people), seed: Number(flags.seed), dir: flags.dir, keep: flags.keep, fuzzy: flags.fuzzy, xlsx: flags.xlsx, toolVersion: version(), out: process.stdout });
+      const sizes = parseSizes(flags.people);
+      // The generated exports are about this many bytes of UTF-8 per person (AD counted as UTF-8).
+      const heap = planHeap(Math.max(...sizes) * GENERATED_BYTES_PER_PERSON, getHeapStatistics().heap_size_limit, totalmem(), process.env[RESPAWNED_ENV] === '1');
+      if (heap.action === 'respawn') {
+        process.stderr.write(`idrecon: restarting with a ${heap.heapMiB / 1024} GiB heap for ${Math.max(...sizes).toLocaleString('en-GB')} people.\n`);
+        process.exitCode = await respawnWithHeap(heap.heapMiB);
+        return;
+      }
+      if (heap.action === 'warn') process.stderr.write(`idrecon: ${heap.message}\n`);
+      await runBench({ sizes, seed: Number(flags.seed), dir: flags.dir, keep: flags.keep, fuzzy: flags.fuzzy, xlsx: flags.xlsx, toolVersion: version(), out: process.stdout });
     });
 }

@@ -15,6 +15,8 @@ import type { EmailInfo } from '../core/normalise-email.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInput, type InputEvidence } from '../io/evidence.js';
 import { autoThreads, loadAll, type LoadJob, type RecordSource } from '../io/load-records.js';
+import { heapPlanFor, respawnWithHeap } from '../io/heap.js';
+import { getHeapStatistics } from 'node:v8';
 import type { Cell, SheetData } from '../io/report.js';
 import { splitNote } from '../io/write-report.js';
 import { silentProgress, terminalProgress, type Progress } from '../progress.js';
@@ -473,7 +475,8 @@ export function registerReconcile(program: Command, version: () => string): void
   cmd.addHelpText(
     'after',
     `
-Cost: reads every input into memory (about 1 KB per record).
+Cost: reads every input into memory (7–8 bytes per byte of CSV input); restarts itself once
+with a larger Node.js heap when the inputs need more than the default 4 GiB.
 
 Outputs (in --out): reconciliation.xlsx; people.csv, esr-nhsmail.csv, review.csv,
 unmatched-esr.csv, unmatched-nhsmail.csv, unmatched-ad.csv, rejected-rows.csv; summary.json.
@@ -487,6 +490,13 @@ Examples:
   );
   cmd.action(async (flags: RawSharedFlags & { esr: string; nhsmail: string; ad?: string; sheet?: string; fuzzy?: boolean; failOn?: string; threads?: string }) => {
     const shared = sharedOptions(flags, new Date(), process.env);
+    const heap = heapPlanFor([flags.esr, flags.nhsmail, ...(flags.ad ? [flags.ad] : [])]);
+    if (heap.action === 'respawn') {
+      process.stderr.write(`idrecon: large inputs; restarting with a ${heap.heapMiB / 1024} GiB heap (Node.js allows ${Math.round(getHeapStatistics().heap_size_limit / 2 ** 30)} GiB by default).\n`);
+      process.exitCode = await respawnWithHeap(heap.heapMiB);
+      return;
+    }
+    if (heap.action === 'warn') process.stderr.write(`idrecon: ${heap.message}\n`);
     const run = await runReconcile({
       ...shared,
       esr: flags.esr,

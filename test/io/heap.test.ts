@@ -1,0 +1,81 @@
+/**
+ * Heap planning for large inputs: the pure rule (planHeap), how input files are sized, and,
+ * end to end, that reconcile restarts itself with a larger heap when Node.js's limit is too
+ * small for its inputs (forced here with a 96 MiB limit on the samples), and only once.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BASE_HEAP_BYTES, HEAP_PER_INPUT_BYTE, XLSX_EXPANSION, effectiveInputBytes, planHeap } from '../../src/io/heap.js';
+import { ensureBuilt } from '../helpers/build.js';
+import { ROOT, runCli, tempDir } from '../helpers/run-cli.js';
+
+const GiB = 2 ** 30;
+
+describe('planHeap', () => {
+  it('is ok when the inputs fit the heap limit', () => {
+    const p = planHeap(100e6, 4 * GiB, 24 * GiB, false);
+    expect(p.action).toBe('ok');
+    expect(p.needBytes).toBe(BASE_HEAP_BYTES + 100e6 * HEAP_PER_INPUT_BYTE);
+  });
+
+  it('restarts with a heap rounded up to whole GiB when the machine has the memory', () => {
+    const p = planHeap(1e9, 4 * GiB, 24 * GiB, false);
+    expect(p.action).toBe('respawn');
+    if (p.action !== 'respawn') return;
+    expect(p.heapMiB % 1024).toBe(0);
+    expect(p.heapMiB * 2 ** 20).toBeGreaterThanOrEqual(p.needBytes);
+    expect(p.heapMiB * 2 ** 20 - p.needBytes).toBeLessThan(GiB);
+  });
+
+  it('warns in one sentence instead when the machine is too small, or after one restart', () => {
+    for (const p of [planHeap(3e9, 4 * GiB, 16 * GiB, false), planHeap(1e9, 4 * GiB, 24 * GiB, true)]) {
+      expect(p.action).toBe('warn');
+      if (p.action !== 'warn') return;
+      expect(p.message).toMatch(/^These inputs may need about \d+\.\d GiB of memory/);
+      expect(p.message.split('. ')).toHaveLength(1);
+    }
+  });
+});
+
+describe('effectiveInputBytes', () => {
+  it('counts UTF-8 as it is, UTF-16 as half, XLSX as expanded, and a missing file as nothing', () => {
+    const dir = tempDir();
+    const utf8 = join(dir, 'a.csv');
+    const utf16 = join(dir, 'b.csv');
+    const xlsx = join(dir, 'c.xlsx');
+    writeFileSync(utf8, 'x'.repeat(1000));
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('y'.repeat(499), 'utf16le')]));
+    writeFileSync(xlsx, Buffer.alloc(1000));
+    expect(effectiveInputBytes(utf8)).toBe(1000);
+    expect(effectiveInputBytes(utf16)).toBe(500);
+    expect(effectiveInputBytes(xlsx)).toBe(1000 * XLSX_EXPANSION);
+    expect(effectiveInputBytes(join(dir, 'missing.csv'))).toBe(0);
+  });
+});
+
+describe('reconcile with too small a heap', () => {
+  beforeAll(() => ensureBuilt());
+  const S = (f: string): string => join(ROOT, 'samples', f);
+  const args = (out: string): string[] => ['reconcile', '--esr', S('esr-extract.csv'), '--nhsmail', S('nhsmail-mailbox-report.xlsx'), '--ad', S('local-ad-users.csv'), '--config', S('idrecon.config.json'), '--as-of', '2026-11-01', '--format', 'csv,json', '--out', out];
+
+  it('restarts itself once with a larger heap and writes the same reports', () => {
+    const dir = tempDir();
+    const small = runCli(args(join(dir, 'small')), { env: { NODE_OPTIONS: '--max-old-space-size=96' } });
+    expect(small.code, small.stderr).toBe(0);
+    expect(small.stderr).toMatch(/restarting with a \d+ GiB heap/);
+    expect(small.stderr.match(/restarting/g)).toHaveLength(1);
+    const normal = runCli(args(join(dir, 'normal')));
+    expect(normal.stderr).not.toMatch(/restarting/);
+    for (const f of ['esr-nhsmail.csv', 'people.csv', 'unmatched-ad.csv']) {
+      expect(readFileSync(join(dir, 'small', f), 'utf8'), f).toBe(readFileSync(join(dir, 'normal', f), 'utf8'));
+    }
+  });
+
+  it('warns instead of restarting a second time', () => {
+    const r = runCli(args(join(tempDir(), 'out')), { env: { NODE_OPTIONS: '--max-old-space-size=96', IDRECON_HEAP_RESPAWNED: '1' } });
+    expect(r.stderr).not.toMatch(/restarting/);
+    expect(r.stderr).toMatch(/These inputs may need about/);
+    expect(r.code, r.stderr).toBe(0);
+  });
+});
