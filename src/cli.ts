@@ -61,9 +61,23 @@ function cleanUpOnSignals(): void {
   }
 }
 
+/**
+ * `idrecon … | head` closes stdout early: that is the reader's choice, not an error, so the
+ * EPIPE ends the process quietly (as other command-line tools do) instead of with a stack.
+ */
+function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
   configureColour();
   cleanUpOnSignals();
+  quietOnClosedPipe();
   const verbose = argv.includes('--verbose');
   const program = buildProgram();
   try {

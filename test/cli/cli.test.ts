@@ -1,11 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/build.js';
+import { parseConfig } from '../../src/core/config.js';
+import { BIN, runCli, tempDir } from '../helpers/run-cli.js';
 
 beforeAll(() => ensureBuilt());
-import { parseConfig } from '../../src/core/config.js';
-import { runCli, tempDir } from '../helpers/run-cli.js';
 
 describe('idrecon CLI', () => {
   it('--version prints the package version', () => {
@@ -19,6 +20,12 @@ describe('idrecon CLI', () => {
     const r = runCli([cmd, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Examples:/);
+  });
+
+  it('ends quietly with exit 0 when its output pipe is closed early (| head)', () => {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" generate --help | true; echo "exit \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe('exit 0');
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
   });
 
   it('an unknown command is a usage error (exit 2)', () => {
