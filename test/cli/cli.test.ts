@@ -22,6 +22,14 @@ describe('idrecon CLI', () => {
     expect(r.stdout).toMatch(/Examples:/);
   });
 
+  it.each(['reconcile', 'inspect', 'init', 'offboard', 'reval', 'generate', 'bench'])('every option %s --help lists is in the README', (cmd) => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const help = runCli([cmd, '--help']).stdout;
+    const options = [...help.matchAll(/^\s+(?:-\w, )?(--[a-z][a-z-]*)/gm)].map((m) => m[1]!).filter((o) => o !== '--help');
+    expect(options.length).toBeGreaterThan(0);
+    expect(options.filter((o) => !readme.includes(o))).toEqual([]);
+  });
+
   it('ends quietly with exit 0 when its output pipe is closed early (| head)', () => {
     const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" generate --help | true; echo "exit \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
     expect(r.stdout.trim()).toBe('exit 0');
