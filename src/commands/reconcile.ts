@@ -2,6 +2,7 @@
  * `idrecon reconcile`: weighted anchor matching of ESR people, NHSmail accounts and local AD
  * accounts (JML onboarding guide, sections 6.1–6.6). Reads every input into memory.
  */
+import { getHeapStatistics } from 'node:v8';
 import type { Command } from 'commander';
 import chalk from 'chalk';
 import { DataError, UsageError } from '../errors.js';
@@ -16,7 +17,6 @@ import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInput, type InputEvidence } from '../io/evidence.js';
 import { autoThreads, loadAll, type LoadJob, type RecordSource } from '../io/load-records.js';
 import { heapPlanFor, respawnWithHeap } from '../io/heap.js';
-import { getHeapStatistics } from 'node:v8';
 import type { Cell, SheetData } from '../io/report.js';
 import { splitNote } from '../io/write-report.js';
 import { silentProgress, terminalProgress, type Progress } from '../progress.js';
