@@ -75,6 +75,24 @@ describe('reconcile --threads', () => {
     expect(three.stderr).toBe(one.stderr);
   });
 
+  it.each([
+    ['a directory', (dir: string) => dir],
+    ['a binary file', (dir: string) => (writeFileSync(join(dir, 'bin.csv'), Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 7))), join(dir, 'bin.csv'))],
+    ['a damaged workbook', (dir: string) => (writeFileSync(join(dir, 'bad.xlsx'), 'PK\u0003\u0004 not really a zip'), join(dir, 'bad.xlsx'))],
+    ['an empty file', (dir: string) => (writeFileSync(join(dir, 'empty.csv'), ''), join(dir, 'empty.csv'))],
+    ['a missing file', (dir: string) => join(dir, 'nope.csv')],
+  ])('fails on %s read in a worker as it does in one thread', (_label, make) => {
+    const dir = tempDir();
+    const bad = make(dir);
+    const args = ['reconcile', '--esr', S('esr-extract.csv'), '--nhsmail', S('nhsmail-mailbox-report.xlsx'), '--ad', bad, '--config', S('idrecon.config.json'), '--as-of', '2026-11-01', '--out', join(dir, 'out')];
+    const one = runCli([...args, '--threads', '1']);
+    const three = runCli([...args, '--threads', '3']);
+    expect(one.code).toBeGreaterThan(0);
+    expect(three.code).toBe(one.code);
+    expect(three.stderr).toBe(one.stderr);
+    expect(three.stderr).not.toMatch(/\n\s+at /); // one sentence, no stack
+  });
+
   it('refuses a --threads value outside 1 to 3 with a usage error', () => {
     for (const bad of ['0', '4', 'two', '1.5']) {
       const r = runCli([...base, '--threads', bad, '--out', join(tempDir(), 'out')]);
