@@ -15,7 +15,7 @@ import { redactRow } from '../core/redact.js';
 import type { EmailInfo } from '../core/normalise-email.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInput, type InputEvidence } from '../io/evidence.js';
-import { autoThreads, loadAll, type LoadJob, type RecordSource } from '../io/load-records.js';
+import { autoThreads, loadAll, type LoadJob, type LoadedRecords, type RecordSource } from '../io/load-records.js';
 import { heapPlanFor, respawnWithHeap } from '../io/heap.js';
 import type { Cell, SheetData } from '../io/report.js';
 import { splitNote } from '../io/write-report.js';
@@ -219,12 +219,6 @@ function summarySheet(summary: ReconcileSummary, tables: readonly TableData[]): 
   };
 }
 
-interface Loaded<T> {
-  records: T[];
-  /** Data rows read, rejected ones included. */
-  rows: number;
-}
-
 /**
  * Reads and normalises the three inputs, in worker threads when `threads` > 1 (see
  * io/load-records.ts). The string pool lives only here, so it is garbage once the records are
@@ -238,7 +232,7 @@ async function loadInputs(
   configFile: string | undefined,
   rejects: Reject[],
   progress: Progress,
-): Promise<{ esr: Loaded<EsrAssignment>; nhs: Loaded<NhsmailAccount>; ad: Loaded<AdAccount> }> {
+): Promise<{ esr: LoadedRecords<EsrAssignment>; nhs: LoadedRecords<NhsmailAccount>; ad: LoadedRecords<AdAccount> }> {
   const nhsDomains = config.nhsDomains;
   const pool = new StringPool();
   const job = (source: RecordSource, file: string): LoadJob => ({
@@ -256,11 +250,12 @@ async function loadInputs(
   const accept = (source: RecordSource, r: unknown): unknown =>
     source === 'esr' ? poolEsr(r as EsrAssignment, pool) : source === 'nhsmail' ? poolNhsmail(r as NhsmailAccount, pool) : poolAd(r as AdAccount, pool);
   const [esr, nhs, ad] = await loadAll(jobs, threads, accept);
-  for (const loaded of [esr, nhs, ad]) if (loaded) rejects.push(...loaded.rejects);
+  // A loop, not push(...spread): a file of a million bad rows would overflow the call stack.
+  for (const loaded of [esr, nhs, ad]) for (const r of loaded?.rejects ?? []) rejects.push(r);
   return {
-    esr: esr as Loaded<EsrAssignment>,
-    nhs: nhs as Loaded<NhsmailAccount>,
-    ad: (ad as Loaded<AdAccount> | undefined) ?? { records: [], rows: 0 },
+    esr: esr as LoadedRecords<EsrAssignment>,
+    nhs: nhs as LoadedRecords<NhsmailAccount>,
+    ad: (ad as LoadedRecords<AdAccount> | undefined) ?? { records: [], rejects: [], rows: 0 },
   };
 }
 

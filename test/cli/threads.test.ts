@@ -93,6 +93,19 @@ describe('reconcile --threads', () => {
     expect(three.stderr).not.toMatch(/\n\s+at /); // one sentence, no stack
   });
 
+  it('accounts for a file of 200,000 rejected rows (no call-stack overflow gathering them)', () => {
+    const dir = tempDir();
+    const lines = readFileSync(S('esr-extract.csv'), 'utf8').replace(/^\uFEFF/, '').trimEnd().split(/\r?\n/);
+    const bad = `${lines[1]},extra,cells\n`.repeat(200_000);
+    writeFileSync(join(dir, 'esr.csv'), `${lines[0]}\n${bad}${lines.slice(1).join('\n')}\n`);
+    const out = join(dir, 'out');
+    const r = runCli(['reconcile', '--esr', join(dir, 'esr.csv'), '--nhsmail', S('nhsmail-mailbox-report.xlsx'), '--config', S('idrecon.config.json'), '--as-of', '2026-11-01', '--format', 'csv,json', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.counts.rejectedRows.esr).toBe(200_000);
+    expect(summary.balance.every((b: { balanced: boolean }) => b.balanced)).toBe(true);
+  });
+
   it('refuses a --threads value outside 1 to 3 with a usage error', () => {
     for (const bad of ['0', '4', 'two', '1.5']) {
       const r = runCli([...base, '--threads', bad, '--out', join(tempDir(), 'out')]);
