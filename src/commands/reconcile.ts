@@ -283,16 +283,16 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
 
   // Nothing lost: every row read is in exactly one identity or in rejected rows.
   const accounted = { esr: 0, nhsmail: 0, ad: 0 };
-  const seenNhs = new Set<number>();
-  const seenAd = new Set<number>();
+  const seenNhs = new Uint8Array(result.nhsmail.length);
+  const seenAd = new Uint8Array(result.ad.length);
   for (const id of result.identities) {
     if (id.esr !== undefined) accounted.esr += result.people[id.esr]!.assignments.length;
-    if (id.nhsmail !== undefined && !seenNhs.has(id.nhsmail)) {
-      seenNhs.add(id.nhsmail);
+    if (id.nhsmail !== undefined && seenNhs[id.nhsmail] === 0) {
+      seenNhs[id.nhsmail] = 1;
       accounted.nhsmail++;
     } else if (id.nhsmail !== undefined) accounted.nhsmail += 1e9; // a record in two identities can never balance
-    if (id.ad !== undefined && !seenAd.has(id.ad)) {
-      seenAd.add(id.ad);
+    if (id.ad !== undefined && seenAd[id.ad] === 0) {
+      seenAd[id.ad] = 1;
       accounted.ad++;
     } else if (id.ad !== undefined) accounted.ad += 1e9;
   }

@@ -237,19 +237,20 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   // Reconciled identities: ESR people first (employee number order), then NHSmail accounts
   // not linked to a person (file order), then AD accounts linked to neither (file order).
   const identities: ReconciledIdentity[] = [];
-  const nhsUsed = new Set<number>();
-  const adUsed = new Set<number>();
+  // Flags by index, not Sets: at national size a Set entry per account cost more than the loop.
+  const nhsUsed = new Uint8Array(nhsmail.length);
+  const adUsed = new Uint8Array(ad.length);
   for (let i = 0; i < people.length; i++) {
     const en = esrNhsmail.assignment.links.get(i);
     let na: Candidate | undefined;
     let ea: Candidate | undefined;
     if (en) {
-      nhsUsed.add(en.right);
+      nhsUsed[en.right] = 1;
       na = nhsmailAd.assignment.links.get(en.right);
-      if (na) adUsed.add(na.right);
+      if (na) adUsed[na.right] = 1;
     } else {
       ea = esrAd.assignment.links.get(i);
-      if (ea) adUsed.add(ea.right);
+      if (ea) adUsed[ea.right] = 1;
     }
     identities.push({
       esr: i,
@@ -262,13 +263,13 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     });
   }
   for (let j = 0; j < nhsmail.length; j++) {
-    if (nhsUsed.has(j)) continue;
+    if (nhsUsed[j] === 1) continue;
     const na = nhsmailAd.assignment.links.get(j);
-    if (na) adUsed.add(na.right);
+    if (na) adUsed[na.right] = 1;
     identities.push({ nhsmail: j, ad: na?.right, nhsmailAd: na, employeeType: employeeTypeOf(false, true, na !== undefined) });
   }
   for (let k = 0; k < ad.length; k++) {
-    if (adUsed.has(k)) continue;
+    if (adUsed[k] === 1) continue;
     identities.push({ ad: k, employeeType: 'Manual' });
   }
 
