@@ -7,11 +7,10 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir, type CliResult } from '../helpers/run-cli.js';
 import { ensureBuilt } from '../helpers/build.js';
-import { expectMatchesGoldenFile, expectMatchesGoldenJson } from '../helpers/golden.js';
+import { expectMatchesGoldenFile, expectMatchesGoldenJson, normalisedSummary, readCsv } from '../helpers/golden.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'offboard');
 
@@ -32,22 +31,10 @@ const CSVS = ['redundant-accounts.csv', 'data-problems.csv', 'unlinked-tableau-u
 
 const RECOMMENDATIONS = ['REMOVE', 'REVIEW', 'KEEP (TABLEAU ACTIVE)', 'KEEP', 'MACHINE ACCOUNT', 'INACTIVE (ALREADY)'];
 
-function readCsv(file: string): string[][] {
-  return parse(readFileSync(file), { bom: true, relax_column_count: false }) as string[][];
-}
-
 /** Rows as header → value records, for readable assertions. */
 function records(file: string): Record<string, string>[] {
   const [header, ...rows] = readCsv(file);
   return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
-}
-
-/** summary.json without what legitimately varies between runs (out dir, tool version). */
-function normalisedSummary(file: string, outDir: string): unknown {
-  const s = JSON.parse(readFileSync(file, 'utf8')) as { command: string; tool: { version: string } };
-  s.command = s.command.split(outDir).join('<out>');
-  s.tool.version = '<version>';
-  return s;
 }
 
 let out: string;

@@ -4,6 +4,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { expect } from 'vitest';
 
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
@@ -26,4 +27,17 @@ export function expectMatchesGoldenJson(goldenDir: string, name: string, actual:
     writeFileSync(golden, `${JSON.stringify(actual, null, 2)}\n`);
   }
   expect(actual).toEqual(JSON.parse(readFileSync(golden, 'utf8')));
+}
+
+/** A CSV report as rows of cells (BOM removed; every row must have the header's length). */
+export function readCsv(file: string): string[][] {
+  return parse(readFileSync(file), { bom: true, relax_column_count: false }) as string[][];
+}
+
+/** summary.json without what legitimately varies between runs (out dir, tool version). */
+export function normalisedSummary(file: string, outDir: string): unknown {
+  const s = JSON.parse(readFileSync(file, 'utf8')) as { command: string; tool: { version: string } };
+  s.command = s.command.split(outDir).join('<out>');
+  s.tool.version = '<version>';
+  return s;
 }
