@@ -10,7 +10,7 @@ import type { Config } from '../core/config.js';
 import type { AdAccount, NameParts, EsrAssignment, NhsmailAccount, Reject } from '../core/records.js';
 import { EMPLOYEE_TYPES, reconcile, type ReconcileResult } from '../core/reconcile.js';
 import { buildActionTables, buildReconcileTables, type TableData } from '../core/reconcile-report.js';
-import { eachAnchorUpdate, findIssues, type AnchorUpdate, type System } from '../core/actions.js';
+import { anchorUpdateSource, findIssues } from '../core/actions.js';
 import { redactRow } from '../core/redact.js';
 import type { EmailInfo } from '../core/normalise-email.js';
 import { loadConfigFile } from '../io/config-file.js';
@@ -313,7 +313,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
 
   progress.phase('Writing reports');
   const tables = buildReconcileTables(result, rejects, config);
-  const updates = (only?: System): Iterable<AnchorUpdate> => eachAnchorUpdate(result, config, only);
+  const updates = anchorUpdateSource(result, config);
   const issues = findIssues(result, config, asOfMs);
   const actions = buildActionTables(updates, issues);
   // Sheet order follows the guide's review sequence (6.2): Workforce reviews unmatched ESR,

@@ -82,19 +82,45 @@ export function anchorUpdates(r: ReconcileResult, config: Config): AnchorUpdate[
   return [...eachAnchorUpdate(r, config)];
 }
 
+const SYSTEM_BIT: Readonly<Record<System, number>> = { ESR: 1, NHSmail: 2, AD: 4 };
+
 /**
- * The anchor updates one at a time, in report order. At national size there are about two per
- * person, so the report regenerates them for each table instead of holding them all. `only`
- * skips building the other systems' updates (the per-system worklists).
+ * Which systems each identity has anchor updates for (bits of SYSTEM_BIT), filled in by the
+ * first complete pass over all systems; later passes for one system skip the rest.
  */
-export function* eachAnchorUpdate(r: ReconcileResult, config: Config, only?: System): Generator<AnchorUpdate> {
+export interface UpdateMarks {
+  systems: Uint8Array;
+  complete: boolean;
+}
+
+/**
+ * The anchor updates as a function the report calls once per table (`only`: one system's
+ * worklist). At national size there are about two per person, so they are regenerated for each
+ * table instead of held; after the first full pass, a one-system pass visits only the
+ * identities that have updates for that system.
+ */
+export function anchorUpdateSource(r: ReconcileResult, config: Config): (only?: System) => Iterable<AnchorUpdate> {
+  const marks: UpdateMarks = { systems: new Uint8Array(r.identities.length), complete: false };
+  return (only) => eachAnchorUpdate(r, config, only, marks);
+}
+
+/**
+ * The anchor updates one at a time, in report order. `only` skips building the other systems'
+ * updates (the per-system worklists); `marks` see UpdateMarks.
+ */
+export function* eachAnchorUpdate(r: ReconcileResult, config: Config, only?: System, marks?: UpdateMarks): Generator<AnchorUpdate> {
   const esr = only === undefined || only === 'ESR';
   const nhs = only === undefined || only === 'NHSmail';
   const adSys = only === undefined || only === 'AD';
   // One identity's updates, yielded before the next identity is looked at.
   const pending: AnchorUpdate[] = [];
   const attr = config.ad.nhsmailIdAttribute;
-  for (const id of r.identities) {
+  const skip = marks !== undefined && marks.complete && only !== undefined ? SYSTEM_BIT[only] : 0;
+  const mark = marks !== undefined && !marks.complete && only === undefined ? marks.systems : undefined;
+  const identities = r.identities;
+  for (let k = 0; k < identities.length; k++) {
+    if (skip !== 0 && (marks!.systems[k]! & skip) === 0) continue;
+    const id = identities[k]!;
     const p = id.esr === undefined ? undefined : r.people[id.esr]!;
     const m = id.nhsmail === undefined ? undefined : r.nhsmail[id.nhsmail]!;
     const a = id.ad === undefined ? undefined : r.ad[id.ad]!;
@@ -157,9 +183,11 @@ export function* eachAnchorUpdate(r: ReconcileResult, config: Config, only?: Sys
         pending.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'Last Name', adAttribute: AD_ATTR.sn, current: a.lastName, proposed: last, reason: p ? 'AD surname differs from ESR; ESR is authoritative' : 'AD surname differs from NHSmail', owner: 'IT' });
       }
     }
+    if (mark !== undefined) for (const u of pending) mark[k] = mark[k]! | SYSTEM_BIT[u.system];
     yield* pending;
     pending.length = 0;
   }
+  if (mark !== undefined) marks!.complete = true;
 }
 
 function duplicates<T>(items: readonly T[], key: (t: T) => string | undefined): T[][] {
@@ -197,41 +225,43 @@ export function findIssues(r: ReconcileResult, config: Config, asOfMs: number): 
     const p = id.esr === undefined ? undefined : r.people[id.esr]!;
     const m = id.nhsmail === undefined ? undefined : r.nhsmail[id.nhsmail]!;
     const a = id.ad === undefined ? undefined : r.ad[id.ad]!;
-    const b = base(id);
+    // Built only for an identity with an issue: most have none, and the line list is costly.
+    let cached: ReturnType<typeof base> | undefined;
+    const b = (): ReturnType<typeof base> => (cached ??= base(id));
 
     if (m && p) {
       if (nhsmailDeleted(m)) {
-        out.push({ code: 'NHSMAIL_DELETED', owner: 'IT', ...b, explanation: `Matched NHSmail account is ${m.status}; JML can match ESR to deleted accounts, so put the replacement NHS.net address in ESR and AD before switch-on (guide 6.6).` });
+        out.push({ code: 'NHSMAIL_DELETED', owner: 'IT', ...b(), explanation: `Matched NHSmail account is ${m.status}; JML can match ESR to deleted accounts, so put the replacement NHS.net address in ESR and AD before switch-on (guide 6.6).` });
       } else if (m.status === 'Disabled' || m.status === 'Disabled Leaver') {
-        out.push({ code: 'NHSMAIL_DISABLED', owner: 'IT', ...b, explanation: `Matched NHSmail account is ${m.status}; confirm whether the person still needs it.` });
+        out.push({ code: 'NHSMAIL_DISABLED', owner: 'IT', ...b(), explanation: `Matched NHSmail account is ${m.status}; confirm whether the person still needs it.` });
       }
     }
     if (m && !nhsmailDeleted(m)) {
       const idle = daysIdle(m, asOfMs);
       const limit = nhsmailInactiveDays + nhsmailDeleteAfterInactiveDays;
       if (dueForDeletion(m, asOfMs, config)) {
-        out.push({ code: 'NHSMAIL_DUE_FOR_DELETION', owner: 'IT', ...b, explanation: `No NHSmail logon for ${idle} days (last ${toIsoDate(m.lastLogon!)}); accounts are deleted after ${limit} days unused and restorable for ${nhsmailRestoreDays} more.` });
+        out.push({ code: 'NHSMAIL_DUE_FOR_DELETION', owner: 'IT', ...b(), explanation: `No NHSmail logon for ${idle} days (last ${toIsoDate(m.lastLogon!)}); accounts are deleted after ${limit} days unused and restorable for ${nhsmailRestoreDays} more.` });
       } else if (m.status === 'Inactive' || (idle !== undefined && idle >= nhsmailInactiveDays)) {
-        out.push({ code: 'NHSMAIL_INACTIVE', owner: 'IT', ...b, explanation: m.status === 'Inactive' ? 'NHSmail account is Inactive; it will be deleted if it stays unused (FAQ 11.15).' : `No NHSmail logon for ${idle} days; accounts go Inactive after ${nhsmailInactiveDays} days unused (FAQ 11.15).` });
+        out.push({ code: 'NHSMAIL_INACTIVE', owner: 'IT', ...b(), explanation: m.status === 'Inactive' ? 'NHSmail account is Inactive; it will be deleted if it stays unused (FAQ 11.15).' : `No NHSmail logon for ${idle} days; accounts go Inactive after ${nhsmailInactiveDays} days unused (FAQ 11.15).` });
       }
     }
     if (a && m && (nhsmailDeleted(m) || dueForDeletion(m, asOfMs, config))) {
-      out.push({ code: 'AD_LINKED_TO_DELETED_NHSMAIL', owner: 'IT', ...b, explanation: 'AD account is linked to an NHSmail account that is or will be deleted; disconnect it from the NHSmail account so TANSync does not disable it, or connect a new account (guide 8.7).' });
+      out.push({ code: 'AD_LINKED_TO_DELETED_NHSMAIL', owner: 'IT', ...b(), explanation: 'AD account is linked to an NHSmail account that is or will be deleted; disconnect it from the NHSmail account so TANSync does not disable it, or connect a new account (guide 8.7).' });
     }
     if (p && p.currentOrganisations.length >= 2) {
-      out.push({ code: 'TWO_ORGANISATIONS', owner: 'Workforce', ...b, explanation: `Current assignments in ${p.currentOrganisations.length} organisations (${p.currentOrganisations.join('; ')}); only one organisation can manage the user under JML, so choose the primary one (FAQ 11.29).` });
+      out.push({ code: 'TWO_ORGANISATIONS', owner: 'Workforce', ...b(), explanation: `Current assignments in ${p.currentOrganisations.length} organisations (${p.currentOrganisations.join('; ')}); only one organisation can manage the user under JML, so choose the primary one (FAQ 11.29).` });
     }
     if (p && p.leaver) {
       const when = p.leftOn === undefined ? 'has no current assignment' : `left on ${toIsoDate(p.leftOn)}`;
       if (m && (m.status === 'Active' || m.status === 'Locked')) {
-        out.push({ code: 'LEAVER_NHSMAIL_ACTIVE', owner: 'IT and Workforce', ...b, explanation: `ESR leaver (${when}) whose NHSmail account is still ${m.status}; mark it as a leaver in the Portal.` });
+        out.push({ code: 'LEAVER_NHSMAIL_ACTIVE', owner: 'IT and Workforce', ...b(), explanation: `ESR leaver (${when}) whose NHSmail account is still ${m.status}; mark it as a leaver in the Portal.` });
       }
       if (a && a.enabled === true) {
-        out.push({ code: 'LEAVER_AD_ENABLED', owner: 'IT', ...b, explanation: `ESR leaver (${when}) whose AD account is still enabled.` });
+        out.push({ code: 'LEAVER_AD_ENABLED', owner: 'IT', ...b(), explanation: `ESR leaver (${when}) whose AD account is still enabled.` });
       }
     }
     if (id.employeeType === 'Invalid: needs NHSmail') {
-      out.push({ code: 'ESR_AD_WITHOUT_NHSMAIL', owner: 'IT', ...b, explanation: 'In ESR and AD but with no NHSmail account; JML cannot manage this: create or link an NHSmail account, or remove the AD account (guide 2.3).' });
+      out.push({ code: 'ESR_AD_WITHOUT_NHSMAIL', owner: 'IT', ...b(), explanation: 'In ESR and AD but with no NHSmail account; JML cannot manage this: create or link an NHSmail account, or remove the AD account (guide 2.3).' });
     }
   }
 

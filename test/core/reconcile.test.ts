@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Config } from '../../src/core/config.js';
-import { anchorUpdates, findIssues } from '../../src/core/actions.js';
+import { anchorUpdates, anchorUpdateSource, findIssues, type System } from '../../src/core/actions.js';
 import { reconcile } from '../../src/core/reconcile.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount } from '../../src/core/records.js';
 
@@ -161,6 +161,21 @@ describe('data validation actions', () => {
     expect(u).toContainEqual(expect.objectContaining({ system: 'NHSmail', key: 'rose.tyler@nhs.net', field: 'Employee Number', proposed: '00000020' }));
     // The deleted mailbox has no NHSmail ID, so nothing is proposed for that attribute.
     expect(u.some((x) => x.key === 'dnoble' && x.field === 'NHSmail ID')).toBe(false);
+  });
+
+  it('gives the same per-system worklists once the full pass has marked which identities have updates', () => {
+    const r = run();
+    const updates = anchorUpdateSource(r, config);
+    const systems: System[] = ['ESR', 'NHSmail', 'AD'];
+    const unmarked = systems.map((s) => [...updates(s)]);
+    const all = [...updates()];
+    for (const [k, s] of systems.entries()) {
+      const want = all.filter((u) => u.system === s);
+      expect(want.length).toBeGreaterThan(0);
+      expect(unmarked[k]).toEqual(want);
+      expect([...updates(s)]).toEqual(want);
+    }
+    expect([...updates()]).toEqual(all);
   });
 
   it('raises each issue code where it applies', () => {
