@@ -151,6 +151,9 @@ async function writeAtomically(final: string, shareMode: boolean | undefined, wr
   } catch (err) {
     out.on('error', () => undefined); // late writes from an abandoned zip must not crash the run
     out.destroy();
+    // The file is opened asynchronously: removing it before the open has finished (a producer
+    // failing on its first row) would leave the temp file behind.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     await rm(tmp, { force: true });
     const code = errnoCode(err);
     throw code === undefined ? err : outputError(final, code, 'file');
