@@ -7,12 +7,11 @@ import type { Command } from 'commander';
 import chalk from 'chalk';
 import { DataError, UsageError } from '../errors.js';
 import type { Config } from '../core/config.js';
-import type { AdAccount, NameParts, EsrAssignment, NhsmailAccount, Reject } from '../core/records.js';
+import type { AdAccount, EsrAssignment, NhsmailAccount, Reject } from '../core/records.js';
 import { EMPLOYEE_TYPES, reconcile, type ReconcileResult } from '../core/reconcile.js';
 import { buildActionTables, buildReconcileTables, type TableData } from '../core/reconcile-report.js';
 import { anchorUpdateSource, findIssues } from '../core/actions.js';
 import { redactRow } from '../core/redact.js';
-import type { EmailInfo } from '../core/normalise-email.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInput, type InputEvidence } from '../io/evidence.js';
 import { autoThreads, loadAll, type LoadJob, type LoadedRecords, type RecordSource } from '../io/load-records.js';
@@ -92,72 +91,6 @@ function countBy<T>(items: Iterable<T>, key: (t: T) => string): Record<string, n
   return out;
 }
 
-/**
- * One copy of each repeated value. csv-parse makes a new string per cell, and in a national run
- * the copies of trust names, job titles, statuses, titles and common names were most of the
- * records' memory (about 70% of their strings at 30k people). Only low-cardinality fields are
- * pooled: pooling unique values (emails, numbers) would cost a map entry each and save nothing.
- */
-class StringPool {
-  private readonly pool = new Map<string, string>();
-
-  get<S extends string>(s: S | undefined): S | undefined {
-    if (s === undefined) return undefined;
-    const hit = this.pool.get(s);
-    if (hit !== undefined) return hit as S;
-    this.pool.set(s, s);
-    return s;
-  }
-}
-
-function poolNames(r: NameParts, pool: StringPool): void {
-  r.firstName = pool.get(r.firstName);
-  r.lastName = pool.get(r.lastName);
-  r.firstKey = pool.get(r.firstKey);
-  r.lastKey = pool.get(r.lastKey);
-}
-
-function poolEmail(e: EmailInfo | undefined, pool: StringPool): void {
-  if (e !== undefined) e.domain = pool.get(e.domain)!;
-}
-
-function poolEsr(a: EsrAssignment, pool: StringPool): EsrAssignment {
-  poolNames(a, pool);
-  a.title = pool.get(a.title);
-  a.knownAs = pool.get(a.knownAs);
-  a.knownAsKey = pool.get(a.knownAsKey);
-  poolEmail(a.email, pool);
-  if (a.emailRaw !== undefined && a.emailRaw === a.email?.value) a.emailRaw = a.email.value;
-  a.position = pool.get(a.position);
-  a.positionKey = pool.get(a.positionKey);
-  a.organisation = pool.get(a.organisation);
-  a.assignmentStatus = pool.get(a.assignmentStatus);
-  a.personType = pool.get(a.personType);
-  return a;
-}
-
-function poolNhsmail(m: NhsmailAccount, pool: StringPool): NhsmailAccount {
-  poolNames(m, pool);
-  poolEmail(m.email, pool);
-  for (const x of m.aliases) poolEmail(x, pool);
-  m.position = pool.get(m.position);
-  m.positionKey = pool.get(m.positionKey);
-  m.department = pool.get(m.department);
-  m.organisation = pool.get(m.organisation);
-  m.statusRaw = pool.get(m.statusRaw);
-  return m;
-}
-
-function poolAd(a: AdAccount, pool: StringPool): AdAccount {
-  poolNames(a, pool);
-  poolEmail(a.email, pool);
-  if (a.emailRaw !== undefined && a.emailRaw === a.email?.value) a.emailRaw = a.email.value;
-  a.position = pool.get(a.position);
-  a.positionKey = pool.get(a.positionKey);
-  a.department = pool.get(a.department);
-  return a;
-}
-
 function toSheet(t: TableData, redactKey: string | undefined): SheetData {
   const rows =
     redactKey === undefined
@@ -221,10 +154,8 @@ function summarySheet(summary: ReconcileSummary, tables: readonly TableData[]): 
 
 /**
  * Reads and normalises the three inputs, in worker threads when `threads` > 1 (see
- * io/load-records.ts). The string pool lives only here, so it is garbage once the records are
- * built (the records keep the pooled strings); records arrive in file order, so pooling keeps
- * the first copy of each value whichever thread read it. Rejects are in input order: ESR,
- * NHSmail, then AD.
+ * io/load-records.ts), with repeated values pooled (io/pooled-strings.ts). Rejects are in
+ * input order: ESR, NHSmail, then AD.
  */
 async function loadInputs(
   opts: ReconcileOptions,
@@ -234,7 +165,6 @@ async function loadInputs(
   progress: Progress,
 ): Promise<{ esr: LoadedRecords<EsrAssignment>; nhs: LoadedRecords<NhsmailAccount>; ad: LoadedRecords<AdAccount> }> {
   const nhsDomains = config.nhsDomains;
-  const pool = new StringPool();
   const job = (source: RecordSource, file: string): LoadJob => ({
     source,
     file,
@@ -247,9 +177,7 @@ async function loadInputs(
   const jobs = [job('esr', opts.esr), job('nhsmail', opts.nhsmail), ...(opts.ad ? [job('ad', opts.ad)] : [])];
   const threads = opts.threads ?? autoThreads(jobs.map((j) => j.file));
   progress.phase(threads > 1 ? `Reading ${jobs.length} inputs in ${Math.min(threads, jobs.length)} threads` : 'Reading inputs');
-  const accept = (source: RecordSource, r: unknown): unknown =>
-    source === 'esr' ? poolEsr(r as EsrAssignment, pool) : source === 'nhsmail' ? poolNhsmail(r as NhsmailAccount, pool) : poolAd(r as AdAccount, pool);
-  const [esr, nhs, ad] = await loadAll(jobs, threads, accept);
+  const [esr, nhs, ad] = await loadAll(jobs, threads);
   // A loop, not push(...spread): a file of a million bad rows would overflow the call stack.
   for (const loaded of [esr, nhs, ad]) for (const r of loaded?.rejects ?? []) rejects.push(r);
   return {

@@ -24,6 +24,7 @@ import {
   type SourceRow,
 } from '../core/records.js';
 import { loadSource } from './load.js';
+import { FieldDecoder, poolRecord, StringPool } from './pooled-strings.js';
 
 export type RecordSource = 'esr' | 'nhsmail' | 'ad';
 
@@ -92,7 +93,8 @@ export async function loadJob<S extends RecordSource>(job: LoadJob & { source: S
 
 /** Messages from load-worker.js. */
 export type WorkerMessage =
-  | { type: 'batch'; batch: Batch<unknown> }
+  /** `strings`: values first used in this batch's pooled fields (pooled-strings.ts). */
+  | { type: 'batch'; batch: Batch<unknown>; strings: string[] }
   | { type: 'done'; rows: number }
   | { type: 'error'; error: SerialisedError };
 
@@ -165,12 +167,12 @@ export function autoThreads(files: readonly string[]): number {
   return bytes >= PARALLEL_MIN_BYTES ? files.length : 1;
 }
 
-function runInWorker(job: LoadJob, onBatch: (batch: Batch<unknown>) => void): { done: Promise<number>; stop: () => void } {
+function runInWorker(job: LoadJob, onBatch: (batch: Batch<unknown>, strings: readonly string[]) => void): { done: Promise<number>; stop: () => void } {
   const worker = new Worker(WORKER_URL, { workerData: job });
   let settled = false;
   const done = new Promise<number>((resolve, reject) => {
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'batch') onBatch(m.batch);
+      if (m.type === 'batch') onBatch(m.batch, m.strings);
       else if (m.type === 'done') {
         settled = true;
         resolve(m.rows);
@@ -199,25 +201,35 @@ export interface LoadedRecords<T> {
 
 /**
  * Reads every job, `threads` at a time in worker threads (1: one after another in this
- * thread). `accept` sees each record once, in file order, in this thread (to pool strings).
- * Results and errors come in job order: if two inputs are bad, the error thrown is the first
- * job's, as when reading one after another.
+ * thread). Repeated values are pooled (pooled-strings.ts) across all jobs, keeping the first
+ * copy of each in file order whichever thread read it. Results and errors come in job order:
+ * if two inputs are bad, the error thrown is the first job's, as when reading one after another.
  */
-export async function loadAll(
-  jobs: readonly LoadJob[],
-  threads: number,
-  accept: (source: RecordSource, record: unknown) => unknown,
-): Promise<LoadedRecords<unknown>[]> {
+export async function loadAll(jobs: readonly LoadJob[], threads: number): Promise<LoadedRecords<unknown>[]> {
   const results: LoadedRecords<unknown>[] = jobs.map(() => ({ records: [], rejects: [], rows: 0 }));
-  const take = (k: number) => (batch: Batch<unknown>) => {
+  const pool = new StringPool();
+  const keep = (k: number, batch: Batch<unknown>): void => {
     const r = results[k]!;
-    for (const rec of batch.records) r.records.push(accept(jobs[k]!.source, rec));
+    for (const rec of batch.records) r.records.push(rec);
     for (const rej of batch.rejects) r.rejects.push(rej);
   };
   if (threads <= 1 || !workersAvailable()) {
-    for (let k = 0; k < jobs.length; k++) results[k]!.rows = await loadJob(jobs[k]!, take(k));
+    for (let k = 0; k < jobs.length; k++) {
+      const source = jobs[k]!.source;
+      results[k]!.rows = await loadJob(jobs[k]!, (batch) => {
+        for (const rec of batch.records) poolRecord(source, rec, pool);
+        keep(k, batch);
+      });
+    }
     return results;
   }
+  const decoders = jobs.map((j) => new FieldDecoder(j.source, pool));
+  const take = (k: number) => (batch: Batch<unknown>, strings: readonly string[]) => {
+    const decoder = decoders[k]!;
+    decoder.extend(strings);
+    for (const rec of batch.records) decoder.decode(rec);
+    keep(k, batch);
+  };
   // A pool of `threads` workers, jobs started in order.
   const outcomes: Promise<number>[] = [];
   const stops: (() => void)[] = [];

@@ -1,0 +1,121 @@
+/**
+ * One copy of each repeated value in the loaded records. A reader makes a new string per cell,
+ * and in a national run the copies of trust names, job titles, statuses, titles and common
+ * names were most of the records' memory (about 70% of their strings at 30k people). Only
+ * low-cardinality fields are pooled: pooling unique values (emails, numbers) would cost a map
+ * entry each and save nothing.
+ *
+ * Records read in a worker thread arrive by structured clone, which copies every string. So a
+ * worker replaces each pooled field with a number, its index in a table of the distinct values
+ * it has sent (FieldEncoder), and sends the values new to each batch with it; the main thread
+ * keeps the table, pooled, and puts the strings back (FieldDecoder): an array lookup per field
+ * instead of hashing every copy, and smaller messages to clone.
+ */
+import type { EmailInfo } from '../core/normalise-email.js';
+import type { AdAccount, EsrAssignment, NhsmailAccount } from '../core/records.js';
+import type { RecordSource } from './load-records.js';
+
+const NAME_FIELDS = ['firstName', 'lastName', 'firstKey', 'lastKey'] as const;
+
+/** The pooled string fields of each record type (core/records.ts), besides email domains. */
+export const POOLED_FIELDS = {
+  esr: [...NAME_FIELDS, 'title', 'knownAs', 'knownAsKey', 'position', 'positionKey', 'organisation', 'assignmentStatus', 'personType'] satisfies (keyof EsrAssignment)[],
+  nhsmail: [...NAME_FIELDS, 'position', 'positionKey', 'department', 'organisation', 'statusRaw'] satisfies (keyof NhsmailAccount)[],
+  ad: [...NAME_FIELDS, 'position', 'positionKey', 'department'] satisfies (keyof AdAccount)[],
+} as const satisfies Record<RecordSource, readonly string[]>;
+
+/** A record seen as its fields, for the field lists above. */
+type Fields = Record<string, unknown> & { email?: EmailInfo; aliases?: EmailInfo[]; emailRaw?: string };
+
+export class StringPool {
+  private readonly pool = new Map<string, string>();
+
+  get(s: string): string {
+    const hit = this.pool.get(s);
+    if (hit !== undefined) return hit;
+    this.pool.set(s, s);
+    return s;
+  }
+}
+
+/** An ESR or AD record whose raw email equals the normalised one keeps one string for both. */
+function shareEmailRaw(r: Fields): void {
+  if (r.emailRaw !== undefined && r.email !== undefined && r.emailRaw === r.email.value) r.emailRaw = r.email.value;
+}
+
+/** Pools a record read in this thread, in place. */
+export function poolRecord(source: RecordSource, record: unknown, pool: StringPool): void {
+  const r = record as Fields;
+  for (const f of POOLED_FIELDS[source] as readonly string[]) {
+    const v = r[f];
+    if (typeof v === 'string') r[f] = pool.get(v);
+  }
+  // Email domains are pooled too.
+  if (r.email !== undefined) r.email.domain = pool.get(r.email.domain);
+  if (r.aliases !== undefined) for (const e of r.aliases) e.domain = pool.get(e.domain);
+  shareEmailRaw(r);
+}
+
+/** Worker side: pooled fields become indices into the table of values sent so far. */
+export class FieldEncoder {
+  private readonly codes = new Map<string, number>();
+  private fresh: string[] = [];
+
+  constructor(private readonly source: RecordSource) {}
+
+  private code(s: string): number {
+    let c = this.codes.get(s);
+    if (c === undefined) {
+      c = this.codes.size;
+      this.codes.set(s, c);
+      this.fresh.push(s);
+    }
+    return c;
+  }
+
+  /** Encodes a record in place (it is posted next, never used here again). */
+  encode(record: unknown): void {
+    const r = record as Fields;
+    for (const f of POOLED_FIELDS[this.source] as readonly string[]) {
+      const v = r[f];
+      if (typeof v === 'string') r[f] = this.code(v);
+    }
+    if (r.email !== undefined) (r.email as { domain: unknown }).domain = this.code(r.email.domain);
+    if (r.aliases !== undefined) for (const e of r.aliases) (e as { domain: unknown }).domain = this.code(e.domain);
+  }
+
+  /** The values first used since the last call, in table order: sent with the batch. */
+  takeFresh(): string[] {
+    const out = this.fresh;
+    this.fresh = [];
+    return out;
+  }
+}
+
+/** Main-thread side of one worker's FieldEncoder. */
+export class FieldDecoder {
+  private readonly table: string[] = [];
+
+  constructor(
+    private readonly source: RecordSource,
+    private readonly pool: StringPool,
+  ) {}
+
+  /** Adds the values sent with a batch, before its records are decoded. */
+  extend(fresh: readonly string[]): void {
+    for (const s of fresh) this.table.push(this.pool.get(s));
+  }
+
+  /** Restores a record's pooled fields in place. */
+  decode(record: unknown): void {
+    const r = record as Fields;
+    const table = this.table;
+    for (const f of POOLED_FIELDS[this.source] as readonly string[]) {
+      const v = r[f];
+      if (typeof v === 'number') r[f] = table[v];
+    }
+    if (r.email !== undefined) r.email.domain = table[r.email.domain as unknown as number]!;
+    if (r.aliases !== undefined) for (const e of r.aliases) e.domain = table[e.domain as unknown as number]!;
+    shareEmailRaw(r);
+  }
+}

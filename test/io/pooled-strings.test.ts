@@ -1,0 +1,118 @@
+/**
+ * Records read in a worker cross to the main thread with their pooled fields as table indices:
+ * after encoding, structured cloning (as postMessage does) and decoding, every record must equal
+ * the one built, whatever batch its values were first sent in.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildAdAccount, buildEsrAssignment, buildNhsmailAccount } from '../../src/core/records.js';
+import { FieldDecoder, FieldEncoder, POOLED_FIELDS, poolRecord, StringPool } from '../../src/io/pooled-strings.js';
+import type { RecordSource } from '../../src/io/load-records.js';
+
+const DOMAINS = ['nhs.net'];
+
+function built<T>(b: { ok: true; record: T } | { ok: false; reason: string }): T {
+  if (!b.ok) throw new Error(b.reason);
+  return b.record;
+}
+
+const esr = (n: number, org: string) =>
+  built(
+    buildEsrAssignment(
+      {
+        line: n + 2,
+        fields: {
+          employeeNumber: String(10_000_000 + n),
+          firstName: n % 2 ? 'Jane' : 'John',
+          lastName: 'Smith',
+          knownAs: n % 3 ? '' : 'Jo',
+          title: 'Dr',
+          email: `person${n}@NHS.net`,
+          position: 'Staff Nurse',
+          organisation: org,
+          assignmentStatus: 'Active Assignment',
+        },
+      },
+      DOMAINS,
+    ),
+  );
+const nhsmail = (n: number) =>
+  built(
+    buildNhsmailAccount(
+      {
+        line: n + 2,
+        fields: {
+          email: `person${n}@nhs.net`,
+          aliases: `alias${n}@nhs.net;p${n}@trust.nhs.uk`,
+          firstName: 'Jane',
+          lastName: 'Smith',
+          position: 'Staff Nurse',
+          department: 'Ward 3',
+          organisation: 'Trust A',
+          status: 'Active',
+        },
+      },
+      DOMAINS,
+    ),
+  );
+const ad = (n: number) =>
+  built(
+    buildAdAccount(
+      { line: n + 2, fields: { samAccountName: `jsmith${n}`, firstName: 'Jane', lastName: 'Smith', email: `person${n}@nhs.net`, department: 'Ward 3' } },
+      DOMAINS,
+    ),
+  );
+
+function viaWorker<T>(source: RecordSource, batches: T[][]): T[] {
+  const encoder = new FieldEncoder(source);
+  const decoder = new FieldDecoder(source, new StringPool());
+  const out: T[] = [];
+  for (const batch of batches) {
+    const sent = structuredClone(batch);
+    for (const r of sent) encoder.encode(r);
+    const message = structuredClone({ records: sent, strings: encoder.takeFresh() });
+    decoder.extend(message.strings);
+    for (const r of message.records) {
+      decoder.decode(r);
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+describe('pooled strings across threads', () => {
+  it('gives back every ESR, NHSmail and AD record as built, over several batches', () => {
+    const e = [0, 1, 2, 3, 4, 5].map((n) => esr(n, n < 3 ? 'Trust A' : 'Trust B'));
+    expect(viaWorker('esr', [e.slice(0, 2), e.slice(2, 5), e.slice(5)])).toEqual(e);
+    const m = [0, 1, 2].map(nhsmail);
+    expect(m[0]!.aliases.length).toBe(2);
+    expect(viaWorker('nhsmail', [m.slice(0, 1), m.slice(1)])).toEqual(m);
+    const a = [0, 1, 2].map(ad);
+    expect(a[0]!.email?.domain).toBe('nhs.net');
+    expect(viaWorker('ad', [a])).toEqual(a);
+  });
+
+  it('sends each value once: a later batch carries only values not sent before', () => {
+    const encoder = new FieldEncoder('esr');
+    encoder.encode(esr(0, 'Trust A'));
+    const first = encoder.takeFresh();
+    expect(first).toEqual(expect.arrayContaining(['Trust A', 'Staff Nurse', 'nhs.net']));
+    encoder.encode(esr(2, 'Trust A'));
+    expect(encoder.takeFresh()).toEqual([]);
+    encoder.encode(esr(4, 'Trust B'));
+    expect(encoder.takeFresh()).toEqual(['Trust B']);
+  });
+
+  it('encodes every pooled field (a field left as text would be sent as a copy)', () => {
+    const r = esr(3, 'Trust A') as unknown as Record<string, unknown>;
+    new FieldEncoder('esr').encode(r);
+    for (const f of POOLED_FIELDS.esr) if (r[f] !== undefined) expect(typeof r[f]).toBe('number');
+    expect(typeof (r.email as { domain: unknown }).domain).toBe('number');
+  });
+
+  it('pools in one thread without changing a record, sharing the raw email when it is the normalised one', () => {
+    const r = ad(7);
+    const copy = structuredClone(r);
+    poolRecord('ad', r, new StringPool());
+    expect(r).toEqual(copy);
+  });
+});
