@@ -42,9 +42,16 @@ const QUOTE = 34;
 const CR = 13;
 const LF = 10;
 
+/** Line breaks (CRLF, CR or LF) in a cell: only a quoted cell can hold them. */
+export function lineBreaks(cell: string): number {
+  if (cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) return 0;
+  return cell.match(/\r\n|\r|\n/g)?.length ?? 0;
+}
+
 /**
- * Splits complete records of `text` from `start`, appending each record's cells to `out`.
- * `final` says no text follows (the end of the file ends the last record).
+ * Splits complete records of `text` from `start`, appending each record's cells to `out` and
+ * the line breaks inside its quoted cells to `breaks` (so a record spans 1 + that many
+ * lines). `final` says no text follows (the end of the file ends the last record).
  */
 export function splitRecords(
   text: string,
@@ -53,6 +60,7 @@ export function splitRecords(
   state: SplitState,
   final: boolean,
   out: string[][],
+  breaks: number[],
 ): SplitResult {
   const delim = delimiter.charCodeAt(0);
   const n = text.length;
@@ -60,6 +68,7 @@ export function splitRecords(
   records: while (pos < n) {
     const recordStart = pos;
     const cells: string[] = [];
+    let quotedBreaks = 0;
     for (;;) {
       let c = pos < n ? text.charCodeAt(pos) : -1;
       if (c === QUOTE) {
@@ -79,6 +88,7 @@ export function splitRecords(
           break;
         }
         cells.push(value);
+        quotedBreaks += lineBreaks(value);
         c = pos < n ? text.charCodeAt(pos) : -1;
         if (c !== delim && c !== CR && c !== LF && c !== -1) return { next: recordStart, declined: true };
       } else {
@@ -102,6 +112,7 @@ export function splitRecords(
         // The text ran out: the record is complete only at the end of the file.
         if (!final) return stop(recordStart, n, final);
         out.push(cells);
+        breaks.push(quotedBreaks);
         return { next: n, declined: false };
       }
       // CR or LF outside quotes.
@@ -129,6 +140,7 @@ export function splitRecords(
         pos += 2;
       }
       out.push(cells);
+      breaks.push(quotedBreaks);
       continue records;
     }
   }
@@ -169,8 +181,11 @@ export class RecordSplitter {
     this.skipFirstLine = skipFirstLine;
   }
 
-  /** Adds the next chunk of text (`final` for the last); complete records go to `out`. */
-  push(chunk: string, final: boolean, out: string[][]): Declined | undefined {
+  /**
+   * Adds the next chunk of text (`final` for the last); complete records go to `out`, and the
+   * line breaks inside each one's quoted cells to `breaks`.
+   */
+  push(chunk: string, final: boolean, out: string[][], breaks: number[]): Declined | undefined {
     this.text = this.pos < this.text.length ? this.text.slice(this.pos) + chunk : chunk;
     this.pos = 0;
     if (this.skipFirstLine) {
@@ -190,7 +205,7 @@ export class RecordSplitter {
       this.pos = i + this.state.ending.length;
       this.skipFirstLine = false;
     }
-    const r = splitRecords(this.text, this.pos, this.delimiter, this.state, final, out);
+    const r = splitRecords(this.text, this.pos, this.delimiter, this.state, final, out, breaks);
     this.pos = r.next;
     if (r.declined) return { rest: this.text.slice(r.next), ending: this.state.ending, skipFirstLine: false };
     return undefined;

@@ -28,7 +28,7 @@ import { TextDecoder } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { InputError, UsageError } from '../errors.js';
-import { RecordSplitter, type Declined } from './csv-split.js';
+import { lineBreaks, RecordSplitter, type Declined } from './csv-split.js';
 import type { OpenTableOptions, RawRow, RejectedRaw, Table, TableInfo } from './table.js';
 
 /** Bytes sniffed for encoding, binary content and the header line. */
@@ -180,16 +180,11 @@ export interface Fail {
   line: number;
 }
 
-const LINE_BREAKS = /\r\n|\r|\n/g;
-
 /** Line breaks inside a record's cells (quoted newlines): the lines it spans, less one. */
 function countBreaks(cells: readonly string[]): number {
-  let breaks = 0;
-  for (const c of cells) {
-    if (c.indexOf('\n') < 0 && c.indexOf('\r') < 0) continue;
-    breaks += c.match(LINE_BREAKS)?.length ?? 0;
-  }
-  return breaks;
+  let n = 0;
+  for (const c of cells) n += lineBreaks(c);
+  return n;
 }
 
 function failReason(err: CsvError): string {
@@ -252,14 +247,17 @@ async function* batches<T>(stream: Readable): AsyncGenerator<T[]> {
 /** Bytes read from the file at a time. */
 const READ_CHUNK_BYTES = 1024 * 1024;
 
-/** Records with their start lines: a record spans 1 + its quoted line breaks. */
-function withLines(cells: readonly string[][], first: number): { out: Rec[]; next: number } {
+/**
+ * Records with their start lines: a record spans 1 + its quoted line breaks, given by the
+ * splitter or counted here.
+ */
+function withLines(cells: readonly string[][], first: number, breaks?: readonly number[]): { out: Rec[]; next: number } {
   const out: Rec[] = new Array<Rec>(cells.length);
   let line = first;
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i] as string[];
     out[i] = { cells: c, line };
-    line += 1 + countBreaks(c);
+    line += 1 + (breaks === undefined ? countBreaks(c) : breaks[i]!);
   }
   return { out, next: line };
 }
@@ -294,19 +292,20 @@ async function* records(file: string, s: Sniffed): AsyncGenerator<Rec[] | Fail> 
       const next = await nextChunk(chunks, file);
       final = next.done === true;
       const cells: string[][] = [];
+      const breaks: number[] = [];
       let declined: Declined | undefined;
-      if (next.done === true) declined = splitter.push(decoder.decode(), true, cells);
+      if (next.done === true) declined = splitter.push(decoder.decode(), true, cells, breaks);
       else {
         const pieces = label === 'utf-8' ? latin1Pieces(next.value) : [next.value];
         for (const piece of pieces) {
           const text = decoder.decode(piece, { stream: true });
           // Once declined, the rest of the chunk goes to csv-parse with the declined text.
-          if (declined === undefined) declined = splitter.push(text, false, cells);
+          if (declined === undefined) declined = splitter.push(text, false, cells, breaks);
           else declined.rest += text;
         }
       }
       if (cells.length > 0) {
-        const batch = withLines(cells, line);
+        const batch = withLines(cells, line, breaks);
         line = batch.next;
         yield batch.out;
       }

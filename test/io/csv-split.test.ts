@@ -53,8 +53,11 @@ function viaSplitter(text: string, delimiter: string, skipFirstLine: boolean, cu
   pieces.push(text.slice(from));
   const splitter = new RecordSplitter(delimiter, skipFirstLine);
   const records: string[][] = [];
+  const breaks: number[] = [];
   for (let i = 0; i < pieces.length; i++) {
-    const declined = splitter.push(pieces[i]!, i === pieces.length - 1, records);
+    const declined = splitter.push(pieces[i]!, i === pieces.length - 1, records, breaks);
+    // The line breaks it reports are those inside each record's cells.
+    expect(breaks).toEqual(records.map((r) => r.reduce((k, c) => k + (c.match(/\r\n|\r|\n/g)?.length ?? 0), 0)));
     if (declined) {
       const rest = reference(declined.rest + pieces.slice(i + 1).join(''), delimiter, declined.skipFirstLine ? 2 : 1, declined.ending);
       return { records: [...records, ...rest.records], error: rest.error, declined: true };
@@ -107,7 +110,7 @@ describe('RecordSplitter against csv-parse', () => {
     const out: string[][] = [];
     const state: SplitState = { ending: undefined };
     const text = 'a,b\nc,d"e\nf,g\n';
-    const r = splitRecords(text, 0, ',', state, true, out);
+    const r = splitRecords(text, 0, ',', state, true, out, []);
     expect(out).toEqual([['a', 'b']]);
     expect(r).toEqual({ next: 4, declined: true });
     expect(state.ending).toBe('\n');
@@ -115,7 +118,7 @@ describe('RecordSplitter against csv-parse', () => {
 
   it('declines a line ending other than the first one met (csv-parse keeps that one)', () => {
     const out: string[][] = [];
-    const r = splitRecords('a\r\nb\nc\r\n', 0, ',', { ending: undefined }, true, out);
+    const r = splitRecords('a\r\nb\nc\r\n', 0, ',', { ending: undefined }, true, out, []);
     expect(out).toEqual([['a']]);
     expect(r.declined).toBe(true);
   });
@@ -123,16 +126,16 @@ describe('RecordSplitter against csv-parse', () => {
   it('waits for more text mid-record, and declines a quote never closed at the end', () => {
     const splitter = new RecordSplitter(',', false);
     const out: string[][] = [];
-    expect(splitter.push('a,b\n"c,', false, out)).toBeUndefined();
+    expect(splitter.push('a,b\n"c,', false, out, [])).toBeUndefined();
     expect(out).toEqual([['a', 'b']]);
-    expect(splitter.push('d', true, out)).toEqual({ rest: '"c,d', ending: '\n', skipFirstLine: false });
+    expect(splitter.push('d', true, out, [])).toEqual({ rest: '"c,d', ending: '\n', skipFirstLine: false });
   });
 
   it('hands a record longer than its limit to csv-parse instead of growing without bound', () => {
     const splitter = new RecordSplitter(',', false);
     const out: string[][] = [];
     const long = '"' + 'x'.repeat(SPLIT_MAX_RECORD_CHARS + 10);
-    const declined = splitter.push('h\n' + long, false, out);
+    const declined = splitter.push('h\n' + long, false, out, []);
     expect(out).toEqual([['h']]);
     expect(declined?.rest.length).toBe(long.length);
   });
