@@ -296,7 +296,7 @@ async function* records(file: string, s: Sniffed): AsyncGenerator<Rec[] | Fail> 
       let declined: Declined | undefined;
       if (next.done === true) declined = splitter.push(decoder.decode(), true, cells, breaks);
       else {
-        const pieces = label === 'utf-8' ? latin1Pieces(next.value) : [next.value];
+        const pieces = latin1Pieces(next.value, label);
         for (const piece of pieces) {
           const text = decoder.decode(piece, { stream: true });
           // Once declined, the rest of the chunk goes to csv-parse with the declined text.
@@ -319,31 +319,44 @@ async function* records(file: string, s: Sniffed): AsyncGenerator<Rec[] | Fail> 
   }
 }
 
-/** UTF-8 lead bytes of characters above U+00FF (and bytes that are never valid UTF-8). */
-const WIDE_LEAD = 0xc4;
-
 /**
- * Cuts a UTF-8 chunk at line feeds so that the lines holding characters beyond Latin-1 (a Ł,
- * a curly apostrophe) are decoded apart from the rest. V8 stores a string with any such
- * character at two bytes a character, and a cell sliced from it keeps that width: decoding
- * the whole chunk at once would double the memory of every cell near one.
+ * Cuts a chunk at line feeds so that the lines holding characters beyond Latin-1 (a Ł, a curly
+ * apostrophe) are decoded apart from the rest. V8 stores a string with any such character at
+ * two bytes a character, and a cell sliced from it keeps that width: decoding the whole chunk
+ * at once would double the memory of every cell near one. Where the cuts fall does not change
+ * the text: the decoder carries a character split by a cut over to the next piece.
  */
-function latin1Pieces(buf: Buffer): Buffer[] {
+function latin1Pieces(buf: Buffer, encoding: string): Buffer[] {
+  const lf = encoding === 'utf-16le' ? UTF16LE_LF : UTF8_LF;
   const pieces: Buffer[] = [];
-  const n = buf.length;
   let from = 0;
-  for (let i = from; i < n; i++) {
-    if (buf[i]! < WIDE_LEAD) continue;
-    const lineStart = Math.max(from, buf.lastIndexOf(10, i) + 1);
-    const lf = buf.indexOf(10, i);
-    const end = lf < 0 ? n : lf + 1;
+  for (let i = nextWide(buf, 0, encoding); i >= 0; i = nextWide(buf, from, encoding)) {
+    const before = buf.lastIndexOf(lf, i);
+    const lineStart = Math.max(from, before < 0 ? 0 : before + lf.length);
+    const after = buf.indexOf(lf, i);
+    const end = after < 0 ? buf.length : after + lf.length;
     if (lineStart > from) pieces.push(buf.subarray(from, lineStart));
     pieces.push(buf.subarray(lineStart, end));
     from = end;
-    i = end - 1;
   }
-  if (from < n) pieces.push(from === 0 ? buf : buf.subarray(from));
+  if (from < buf.length) pieces.push(from === 0 ? buf : buf.subarray(from));
   return pieces;
+}
+
+const UTF8_LF = Buffer.from([0x0a]);
+const UTF16LE_LF = Buffer.from([0x0a, 0x00]);
+
+/** The first byte at or after `from` that begins a character above U+00FF, or -1. */
+function nextWide(buf: Buffer, from: number, encoding: string): number {
+  const n = buf.length;
+  if (encoding === 'utf-8') {
+    for (let i = from; i < n; i++) if (buf[i]! >= 0xc4) return i; // lead bytes of U+0100 and up
+  } else if (encoding === 'windows-1252') {
+    for (let i = from; i < n; i++) if (buf[i]! >= 0x80 && buf[i]! <= 0x9f) return i; // ’ “ ” – € …
+  } else if (encoding === 'utf-16le') {
+    for (let i = from | 1; i < n; i += 2) if (buf[i] !== 0) return i; // a code unit's high byte
+  }
+  return -1;
 }
 
 /** csv-parse over the declined text and the rest of the file, numbering lines from `line`. */

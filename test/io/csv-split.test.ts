@@ -156,13 +156,13 @@ describe('csvRecords (file level) against csv-parse on the raw bytes', () => {
     });
   }
 
-  async function readAll(bytes: Buffer): Promise<Parsed & { lines: number[] }> {
+  async function readAll(bytes: Buffer, encoding = 'utf-8'): Promise<Parsed & { lines: number[] }> {
     const file = join(dir, `f${n++}.csv`);
     writeFileSync(file, bytes);
     const records: string[][] = [];
     const lines: number[] = [];
     let error: string | undefined;
-    for await (const batch of csvRecords(file, { encoding: 'utf-8' })) {
+    for await (const batch of csvRecords(file, { encoding })) {
       if ('fail' in batch) error = batch.fail;
       else
         for (const r of batch) {
@@ -190,6 +190,36 @@ describe('csvRecords (file level) against csv-parse on the raw bytes', () => {
       }),
       { numRuns: 600 },
     );
+  });
+
+  it('reads UTF-16 and Windows-1252 files as csv-parse reads their decoded text', async () => {
+    const atoms = ['a', ',', '"', '\n', '\r\n', 'é', '’', '–', ' ', 'x,y\n'];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...atoms), { minLength: 1, maxLength: 40 }), async (parts) => {
+        const text = `h1,h2\n${parts.join('')}`;
+        const want = reference(text, ',', 1);
+        const utf16 = await readAll(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 'utf-16le');
+        expect(utf16.records).toEqual(want.records);
+        expect(utf16.error !== undefined).toBe(want.error !== undefined);
+        // Windows-1252 puts ’ at 0x92 and – at 0x96 (the C1 range of Latin-1).
+        const cp1252 = Buffer.from(text.replace(/’/g, '\u0092').replace(/–/g, '\u0096'), 'latin1');
+        const ansi = await readAll(cp1252, 'windows-1252');
+        expect(ansi.records).toEqual(want.records);
+        expect(ansi.lines).toEqual(utf16.lines);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads a UTF-16 file larger than one read chunk, with wide characters on some lines', async () => {
+    const rows: string[] = ['id,name'];
+    for (let i = 0; i < 50_000; i++) rows.push(`${i},${i % 13 === 0 ? '"O’Brien, Łukasz"' : 'Smith'}`);
+    const text = rows.join('\r\n') + '\r\n';
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    expect(bytes.length).toBeGreaterThan(1024 * 1024);
+    const got = await readAll(bytes, 'utf-16le');
+    expect(got.error).toBeUndefined();
+    expect(got.records).toEqual(reference(text, ',', 1).records);
   });
 
   it('reads a file larger than one read chunk the same way, across the chunk boundaries', async () => {
