@@ -201,9 +201,10 @@ export interface LoadedRecords<T> {
 
 /**
  * Reads every job, `threads` at a time in worker threads (1: one after another in this
- * thread). Repeated values are pooled (pooled-strings.ts) across all jobs, keeping the first
- * copy of each in file order whichever thread read it. Results and errors come in job order:
- * if two inputs are bad, the error thrown is the first job's, as when reading one after another.
+ * thread). Repeated values are pooled (pooled-strings.ts): one copy of each across all jobs,
+ * whichever thread read it. Each job's records and rejects are in file order, and errors come
+ * in job order: if two inputs are bad, the error thrown is the first job's, as when reading one
+ * after another.
  */
 export async function loadAll(jobs: readonly LoadJob[], threads: number): Promise<LoadedRecords<unknown>[]> {
   const results: LoadedRecords<unknown>[] = jobs.map(() => ({ records: [], rejects: [], rows: 0 }));
