@@ -5,8 +5,11 @@
  * the three exports are parsed and normalised at the same time on two or more cores; the
  * caller gets the same records and rejects, in the same order, either way.
  *
- * Cost: structured cloning each batch to the main thread is about a tenth of the work of
- * parsing it; for small inputs starting workers costs more than it saves (see `autoThreads`).
+ * Cost: since CSV is split by csv-split.ts, structured cloning each batch to the main thread
+ * is the larger part of a worker's work (about 6 s of each worker's 26–33 s in a CPU profile of
+ * the 1.5M-person run, against 2–3 s splitting), which is why pooled fields travel as table
+ * indices (pooled-strings.ts); for small inputs starting workers costs more than it saves (see
+ * `autoThreads`).
  */
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -109,7 +109,7 @@ describe('pooled strings across threads', () => {
     expect(typeof (r.email as { domain: unknown }).domain).toBe('number');
   });
 
-  it('pools in one thread without changing a record, sharing the raw email when it is the normalised one', () => {
+  it('pools in one thread without changing any value of a record', () => {
     const r = ad(7);
     const copy = structuredClone(r);
     poolRecord('ad', r, new StringPool());
