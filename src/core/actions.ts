@@ -10,6 +10,7 @@
 import type { Config } from './config.js';
 import { daysBetween, toIsoDate } from './normalise-date.js';
 import type { EsrPerson } from './people.js';
+import { duplicateGroups as duplicates } from './key-table.js';
 import type { AdAccount, NhsmailAccount } from './records.js';
 import type { ReconcileResult, ReconciledIdentity } from './reconcile.js';
 
@@ -86,7 +87,8 @@ const SYSTEM_BIT: Readonly<Record<System, number>> = { ESR: 1, NHSmail: 2, AD: 4
 
 /**
  * Which systems each identity has anchor updates for (bits of SYSTEM_BIT), filled in by the
- * first complete pass over all systems; later passes for one system skip the rest.
+ * first complete pass over all systems; later passes skip identities without updates (for the
+ * one system asked for, or for any).
  */
 export interface UpdateMarks {
   systems: Uint8Array;
@@ -96,8 +98,8 @@ export interface UpdateMarks {
 /**
  * The anchor updates as a function the report calls once per table (`only`: one system's
  * worklist). At national size there are about two per person, so they are regenerated for each
- * table instead of held; after the first full pass, a one-system pass visits only the
- * identities that have updates for that system.
+ * table instead of held; after the first full pass, later passes visit only the identities
+ * that have updates (for that system).
  */
 export function anchorUpdateSource(r: ReconcileResult, config: Config): (only?: System) => Iterable<AnchorUpdate> {
   const marks: UpdateMarks = { systems: new Uint8Array(r.identities.length), complete: false };
@@ -115,7 +117,8 @@ export function* eachAnchorUpdate(r: ReconcileResult, config: Config, only?: Sys
   // One identity's updates, yielded before the next identity is looked at.
   const pending: AnchorUpdate[] = [];
   const attr = config.ad.nhsmailIdAttribute;
-  const skip = marks !== undefined && marks.complete && only !== undefined ? SYSTEM_BIT[only] : 0;
+  // Once marked: skip identities without updates for the system asked for (any system for all).
+  const skip = marks !== undefined && marks.complete ? (only !== undefined ? SYSTEM_BIT[only] : 7) : 0;
   const mark = marks !== undefined && !marks.complete && only === undefined ? marks.systems : undefined;
   const identities = r.identities;
   for (let k = 0; k < identities.length; k++) {
@@ -188,26 +191,6 @@ export function* eachAnchorUpdate(r: ReconcileResult, config: Config, only?: Sys
     pending.length = 0;
   }
   if (mark !== undefined) marks!.complete = true;
-}
-
-function duplicates<T>(items: readonly T[], key: (t: T) => string | undefined): T[][] {
-  // First holder of each key, and a group only for keys held twice or more: almost every key
-  // is unique, and an array per key was most of this function's cost at national size.
-  const first = new Map<string, T>();
-  const groups = new Map<string, T[]>();
-  for (const t of items) {
-    const k = key(t);
-    if (k === undefined) continue;
-    const f = first.get(k);
-    if (f === undefined) {
-      first.set(k, t);
-      continue;
-    }
-    const g = groups.get(k);
-    if (g) g.push(t);
-    else groups.set(k, [f, t]);
-  }
-  return [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, g]) => g);
 }
 
 export function findIssues(r: ReconcileResult, config: Config, asOfMs: number): Issue[] {

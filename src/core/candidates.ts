@@ -7,6 +7,7 @@
  * against brute-force all-pairs scoring.
  */
 import { ANCHORS, type Anchor, type Scheme } from './config.js';
+import { eachWithHash, hashKey, hashPair, KeyTableBuilder, type KeyTable } from './key-table.js';
 import { PackedScore, packedScore, quickScore, scorePair, type Identity, type PairScore } from './score.js';
 
 /** Anchors whose exact values are used as index keys. 'fullName' = first + last together. */
@@ -36,93 +37,60 @@ export function blockingPlan(scheme: Scheme, floor: number): BlockKey[] {
 }
 
 /**
- * Record indices per exact value, one map per kind of key (no composite string keys). A value
- * held by one record maps to its index, not to a one-element array: most emails, employee
- * numbers and mobiles are unique, and an array each was millions of objects at national size.
- */
-type Posting = number | number[];
-type Postings = Map<string, Posting>;
-
-/**
- * The blocking index over the right side. Values are looked up as they are, never joined into
- * prefixed keys: building a key string per lookup cost more than the scoring at national size.
- * First & Last Name is a map of last-name key → first-name key → records.
+ * The blocking index over the right side: one KeyTable (hash → records, in typed arrays) per
+ * kind of key. First & Last Name is keyed by the hash of the (last-name, first-name) pair.
  */
 interface BlockIndex {
-  email?: Postings;
-  employeeNumber?: Postings;
-  mobile?: Postings;
-  fullName?: Map<string, Postings>;
-  lastName?: Postings;
-  firstName?: Postings;
-  position?: Postings;
-  extra: Postings;
+  email?: KeyTable;
+  employeeNumber?: KeyTable;
+  mobile?: KeyTable;
+  fullName?: KeyTable;
+  lastName?: KeyTable;
+  firstName?: KeyTable;
+  position?: KeyTable;
+  extra?: KeyTable;
 }
 
-function post(map: Postings, key: string, j: number): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, j);
-  else if (typeof list === 'number') {
-    if (list !== j) map.set(key, [list, j]);
-  } else if (list[list.length - 1] !== j) list.push(j);
-}
-
-function newIndex(plan: readonly BlockKey[]): BlockIndex {
-  const index: BlockIndex = { extra: new Map() };
-  for (const k of plan) {
-    if (k === 'fullName') index.fullName = new Map();
-    else if (k !== 'extra') index[k] = new Map();
-  }
-  return index;
-}
-
-function addToIndex(index: BlockIndex, id: Identity, j: number, extra: string | undefined): void {
-  if (index.email) {
-    if (id.email !== undefined) post(index.email, id.email, j);
-    for (const a of id.aliases ?? []) post(index.email, a, j);
-  }
-  if (index.employeeNumber && id.employeeNumber !== undefined) post(index.employeeNumber, id.employeeNumber, j);
-  if (index.mobile && id.mobile !== undefined) post(index.mobile, id.mobile, j);
-  if (index.fullName && id.lastName !== undefined && id.firstNames !== undefined && id.firstNames.length > 0) {
-    let byFirst = index.fullName.get(id.lastName);
-    if (byFirst === undefined) index.fullName.set(id.lastName, (byFirst = new Map()));
-    for (const f of id.firstNames) post(byFirst, f, j);
-  }
-  if (index.lastName && id.lastName !== undefined) post(index.lastName, id.lastName, j);
-  if (index.firstName) for (const f of id.firstNames ?? []) post(index.firstName, f, j);
-  if (index.position && id.position !== undefined) post(index.position, id.position, j);
-  if (extra !== undefined) post(index.extra, extra, j);
-}
-
-/**
- * Pushes onto `out` every posting list the identity's values hit (lists may overlap). With
- * `names`, First & Last Name lists go there instead, for the large-block shortcut.
- */
-function lookUp(index: BlockIndex, id: Identity, extra: string | undefined, out: Posting[], names?: Posting[]): void {
-  const hit = (map: Postings | undefined, key: string | undefined): void => {
-    if (map === undefined || key === undefined) return;
-    const list = map.get(key);
-    if (list !== undefined) out.push(list);
-  };
-  if (index.email) {
-    hit(index.email, id.email);
-    for (const a of id.aliases ?? []) hit(index.email, a);
-  }
-  hit(index.employeeNumber, id.employeeNumber);
-  hit(index.mobile, id.mobile);
-  if (index.fullName && id.lastName !== undefined && id.firstNames !== undefined && id.firstNames.length > 0) {
-    const byFirst = index.fullName.get(id.lastName);
-    if (byFirst !== undefined) {
-      for (const f of id.firstNames) {
-        const list = byFirst.get(f);
-        if (list !== undefined) (names ?? out).push(list);
-      }
+function buildIndex(plan: readonly BlockKey[], right: readonly Identity[], opts: CandidateOptions): BlockIndex {
+  const has = (k: BlockKey): KeyTableBuilder | undefined => (plan.includes(k) ? new KeyTableBuilder() : undefined);
+  const email = has('email');
+  const employeeNumber = has('employeeNumber');
+  const mobile = has('mobile');
+  const fullName = has('fullName');
+  const lastName = has('lastName');
+  const firstName = has('firstName');
+  const position = has('position');
+  const extra = opts.rightExtra === undefined ? undefined : new KeyTableBuilder();
+  for (let j = 0; j < right.length; j++) {
+    if (opts.rightFilter && !opts.rightFilter(j)) continue;
+    const id = right[j]!;
+    if (email) {
+      if (id.email !== undefined) email.add(hashKey(id.email), j);
+      if (id.aliases !== undefined) for (const a of id.aliases) email.add(hashKey(a), j);
+    }
+    if (employeeNumber && id.employeeNumber !== undefined) employeeNumber.add(hashKey(id.employeeNumber), j);
+    if (mobile && id.mobile !== undefined) mobile.add(hashKey(id.mobile), j);
+    if (fullName && id.lastName !== undefined && id.firstNames !== undefined) {
+      for (const f of id.firstNames) fullName.add(hashPair(id.lastName, f), j);
+    }
+    if (lastName && id.lastName !== undefined) lastName.add(hashKey(id.lastName), j);
+    if (firstName && id.firstNames !== undefined) for (const f of id.firstNames) firstName.add(hashKey(f), j);
+    if (position && id.position !== undefined) position.add(hashKey(id.position), j);
+    if (extra) {
+      const x = opts.rightExtra!(j);
+      if (x !== undefined) extra.add(hashKey(x), j);
     }
   }
-  hit(index.lastName, id.lastName);
-  if (index.firstName) for (const f of id.firstNames ?? []) hit(index.firstName, f);
-  hit(index.position, id.position);
-  hit(index.extra, extra);
+  return {
+    email: email?.build(),
+    employeeNumber: employeeNumber?.build(),
+    mobile: mobile?.build(),
+    fullName: fullName?.build(),
+    lastName: lastName?.build(),
+    firstName: firstName?.build(),
+    position: position?.build(),
+    extra: extra?.build(),
+  };
 }
 
 export interface Candidate {
@@ -209,18 +177,33 @@ function implicitNamePoints(plan: readonly BlockKey[], scheme: Scheme, keepFrom:
   return points < retainFrom && points >= keepFrom ? points : undefined;
 }
 
-/** By-position sub-indexes of the large First & Last Name blocks, keyed by the block's list. */
-function positionSubIndexes(index: BlockIndex, right: readonly Identity[]): Map<Posting, Postings> {
-  const out = new Map<Posting, Postings>();
-  for (const byFirst of index.fullName?.values() ?? []) {
-    for (const list of byFirst.values()) {
-      if (typeof list === 'number' || list.length < LARGE_NAME_BLOCK) continue;
-      const byPosition: Postings = new Map();
-      for (const j of list) {
+/**
+ * By-position sub-indexes of the large First & Last Name blocks, keyed by the block's hash. A
+ * block is every record whose name pair has that hash, so it lies in one bucket: only buckets
+ * holding at least LARGE_NAME_BLOCK entries are looked at.
+ */
+function positionSubIndexes(names: KeyTable, right: readonly Identity[]): Map<number, Map<string, number[]>> {
+  const out = new Map<number, Map<string, number[]>>();
+  const { start, hashes, items } = names;
+  for (let b = 0; b + 1 < start.length; b++) {
+    const from = start[b]!;
+    const to = start[b + 1]!;
+    if (to - from < LARGE_NAME_BLOCK) continue;
+    const sizes = new Map<number, number>();
+    for (let e = from; e < to; e++) sizes.set(hashes[e]!, (sizes.get(hashes[e]!) ?? 0) + 1);
+    for (const [h, size] of sizes) {
+      if (size < LARGE_NAME_BLOCK) continue;
+      const byPosition = new Map<string, number[]>();
+      for (let e = from; e < to; e++) {
+        if (hashes[e] !== h) continue;
+        const j = items[e]!;
         const p = right[j]!.position;
-        if (p !== undefined) post(byPosition, p, j);
+        if (p === undefined) continue;
+        const list = byPosition.get(p);
+        if (list === undefined) byPosition.set(p, [j]);
+        else if (list[list.length - 1] !== j) list.push(j);
       }
-      out.set(list, byPosition);
+      out.set(h, byPosition);
     }
   }
   return out;
@@ -231,15 +214,10 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   const { scheme } = opts;
   const keepFrom = opts.keepFrom ?? 1;
   const plan = blockingPlan(scheme, Math.min(scheme.reviewFloor, scheme.threshold));
-  const index = newIndex(plan);
-  for (let j = 0; j < right.length; j++) {
-    if (opts.rightFilter && !opts.rightFilter(j)) continue;
-    addToIndex(index, right[j]!, j, opts.rightExtra?.(j));
-  }
+  const index = buildIndex(plan, right, opts);
   const out: Candidate[] = [];
   // seen[j] === i + 1: right record j was already scored against left record i.
   const seen = new Int32Array(right.length);
-  const lists: Posting[] = [];
   const retainFrom = opts.retainFrom ?? keepFrom;
   const exact = !scheme.fuzzy.enabled;
   // Exact mode scores every pair with the allocation-free total and builds the per-anchor
@@ -249,50 +227,61 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   // The shortcut leaves block pairs unscored, so it cannot feed bestRight.
   const namePoints = opts.bestRight === undefined ? implicitNamePoints(plan, scheme, keepFrom, retainFrom) : undefined;
   const bestRight = opts.bestRight;
-  const subIndexes = namePoints === undefined ? undefined : positionSubIndexes(index, right);
-  const names: Posting[] = [];
-  const implicit: number[][] = [];
-  for (let i = 0; i < left.length; i++) {
+  const subIndexes = namePoints === undefined || index.fullName === undefined ? undefined : positionSubIndexes(index.fullName, right);
+  // Hashes of the large name blocks the current left record is in (scored implicitly).
+  const implicit: number[] = [];
+  const extraPoints = opts.extraPoints ?? 0;
+  let i = 0;
+  let a: Identity = left[0]!;
+  let leftExtra: string | undefined;
+  let mine: Candidate[] = [];
+  const consider = (j: number): void => {
+    if (seen[j] === i + 1) return;
+    seen[j] = i + 1;
+    if (opts.stats) opts.stats.pairsScored++;
+    if (exact) {
+      const extra = leftExtra !== undefined && leftExtra === opts.rightExtra?.(j) ? extraPoints : 0;
+      const total = quickScore(a, right[j]!, scheme) + extra;
+      if (total >= keepFrom) {
+        quickRight.push(j);
+        quickTotal.push(total);
+      }
+    } else {
+      const c = scoreCandidate(left, right, i, j, leftExtra, opts, keepFrom);
+      if (c) mine.push(c);
+    }
+  };
+  const hit = (t: KeyTable | undefined, key: string | undefined): void => {
+    if (t !== undefined && key !== undefined) eachWithHash(t, hashKey(key), consider);
+  };
+  for (i = 0; i < left.length; i++) {
     if (opts.leftFilter && !opts.leftFilter(i)) continue;
     quickRight.length = 0;
     quickTotal.length = 0;
-    const leftExtra = opts.leftExtra?.(i);
-    const a = left[i]!;
-    const mine: Candidate[] = [];
-    lists.length = 0;
-    names.length = 0;
     implicit.length = 0;
-    lookUp(index, a, leftExtra, lists, subIndexes === undefined ? undefined : names);
-    // Name lists go last, so records reached by other keys are scored (and seen) first.
-    for (const list of names) {
-      const byPosition = subIndexes!.get(list);
-      if (byPosition === undefined) {
-        lists.push(list);
-        continue;
-      }
-      const same = a.position === undefined ? undefined : byPosition.get(a.position);
-      if (same !== undefined) lists.push(same);
-      implicit.push(list as number[]);
-    }
-    const consider = (j: number): void => {
-      if (seen[j] === i + 1) return;
-      seen[j] = i + 1;
-      if (opts.stats) opts.stats.pairsScored++;
-      if (exact) {
-        const extra = leftExtra !== undefined && leftExtra === opts.rightExtra?.(j) ? (opts.extraPoints ?? 0) : 0;
-        const total = quickScore(a, right[j]!, scheme) + extra;
-        if (total >= keepFrom) {
-          quickRight.push(j);
-          quickTotal.push(total);
+    leftExtra = opts.leftExtra?.(i);
+    a = left[i]!;
+    mine = [];
+    hit(index.email, a.email);
+    if (index.email !== undefined && a.aliases !== undefined) for (const x of a.aliases) hit(index.email, x);
+    hit(index.employeeNumber, a.employeeNumber);
+    hit(index.mobile, a.mobile);
+    hit(index.lastName, a.lastName);
+    if (index.firstName !== undefined && a.firstNames !== undefined) for (const f of a.firstNames) hit(index.firstName, f);
+    hit(index.position, a.position);
+    hit(index.extra, leftExtra);
+    if (index.fullName !== undefined && a.lastName !== undefined && a.firstNames !== undefined) {
+      for (const f of a.firstNames) {
+        const h = hashPair(a.lastName, f);
+        const byPosition = subIndexes?.get(h);
+        if (byPosition === undefined) {
+          eachWithHash(index.fullName, h, consider);
+          continue;
         }
-      } else {
-        const c = scoreCandidate(left, right, i, j, leftExtra, opts, keepFrom);
-        if (c) mine.push(c);
+        const same = a.position === undefined ? undefined : byPosition.get(a.position);
+        if (same !== undefined) for (const j of same) consider(j);
+        implicit.push(h);
       }
-    };
-    for (const list of lists) {
-      if (typeof list === 'number') consider(list);
-      else for (const j of list) consider(j);
     }
     if (bestRight !== undefined) {
       for (let q = 0; q < quickRight.length; q++) if (quickTotal[q]! > bestRight[quickRight[q]!]!) bestRight[quickRight[q]!] = quickTotal[q]!;
@@ -306,15 +295,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
         if (best < 0 || t > quickTotal[best]! || (t === quickTotal[best]! && quickRight[q]! < quickRight[best]!)) best = q;
       }
       if (implicit.length > 0) {
-        // The lowest-numbered block record not scored above: it scores exactly namePoints.
-        let low = -1;
-        for (const list of implicit) {
-          for (const j of list) {
-            if (seen[j] === i + 1) continue;
-            if (low < 0 || j < low) low = j;
-            break;
-          }
-        }
+        const low = lowestImplicit(index.fullName!, implicit, seen, i + 1, (j) => quickScore(a, right[j]!, scheme) === namePoints);
         const t = namePoints!;
         if (low >= 0 && (best < 0 || t > quickTotal[best]! || (t === quickTotal[best]! && low < quickRight[best]!))) {
           quickRight.push(low);
@@ -333,6 +314,28 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
     for (let k = 0; k < mine.length; k++) if (k === 0 || mine[k]!.total >= retainFrom) out.push(mine[k]!);
   }
   return out;
+}
+
+/**
+ * The lowest-numbered record of the given large name blocks not scored for this left record
+ * (`seen[j] !== stamp`) that really shares its name (`named`: the block is a hash, and a
+ * different name with the same hash would be in it too); -1 when there is none.
+ */
+function lowestImplicit(names: KeyTable, blocks: readonly number[], seen: Int32Array, stamp: number, named: (j: number) => boolean): number {
+  let low = -1;
+  for (const h of blocks) {
+    const b = h & names.mask;
+    const end = names.start[b + 1]!;
+    for (let e = names.start[b]!; e < end; e++) {
+      if (names.hashes[e] !== h) continue;
+      const j = names.items[e]!;
+      if (low >= 0 && j >= low) break;
+      if (seen[j] === stamp || !named(j)) continue;
+      low = j;
+      break;
+    }
+  }
+  return low;
 }
 
 /** Brute force, for tests and tiny inputs: every pair, same filters and scoring. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
 import { allPairs, blockingPlan, findCandidates, LARGE_NAME_BLOCK, type Candidate } from '../../src/core/candidates.js';
+import { hashPair } from '../../src/core/key-table.js';
 import { PackedScore, packedScore, quickScore, scorePair, type Identity } from '../../src/core/score.js';
 import { rng } from '../helpers/rng.js';
 
@@ -157,5 +158,43 @@ describe('candidate generation is complete', () => {
     expect(found).toHaveLength(1);
     expect(found[0]!.total).toBe(6);
     expect(found[0]!.extraPoints).toBe(6);
+  });
+});
+
+/** Two first names whose (last name, first name) pairs hash alike: a real collision, found by search. */
+function collidingFirstNames(last: string): [string, string] {
+  const byHash = new Map<number, string>();
+  for (let k = 0; ; k++) {
+    const f = `f${k.toString(36)}`;
+    const h = hashPair(last, f);
+    const other = byHash.get(h);
+    if (other !== undefined) return [other, f];
+    byHash.set(h, f);
+  }
+}
+
+describe('candidate generation with hash collisions', () => {
+  it('a different name with the same hash never stands in for a large block\'s best candidate', () => {
+    const [first, impostor] = collidingFirstNames('smith');
+    expect(hashPair('smith', first)).toBe(hashPair('smith', impostor));
+    // The impostor comes first, so it would be the block's lowest-numbered record.
+    const right: Identity[] = [{ firstNames: [impostor], lastName: 'smith' }];
+    for (let k = 0; k < LARGE_NAME_BLOCK + 2; k++) right.push({ firstNames: [first], lastName: 'smith', position: `post ${k}` });
+    const left: Identity[] = [{ firstNames: [first], lastName: 'smith', position: 'porter' }];
+    const scheme = DEFAULT_CONFIG.scheme;
+    const stats = { pairsScored: 0 };
+    const found = findCandidates(left, right, { scheme, retainFrom: scheme.threshold, stats });
+    expect(found.map(key)).toEqual([key(allPairs(left, right, { scheme })[0]!)]);
+    expect(found[0]!.right).toBe(1);
+    expect(stats.pairsScored).toBe(0); // the block was taken implicitly, not scored pair by pair
+  });
+
+  it('pairs that only share a hash are scored on their real values', () => {
+    const [first, impostor] = collidingFirstNames('jones');
+    const left: Identity[] = [{ firstNames: [first], lastName: 'jones' }];
+    const right: Identity[] = [{ firstNames: [impostor], lastName: 'jones' }, { firstNames: [first], lastName: 'jones' }];
+    const found = findCandidates(left, right, { scheme: DEFAULT_CONFIG.scheme });
+    expect(found.map(key)).toEqual(allPairs(left, right, { scheme: DEFAULT_CONFIG.scheme }).map(key));
+    expect(found.map((c) => c.right)).toEqual([1, 0]);
   });
 });

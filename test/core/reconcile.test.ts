@@ -120,7 +120,7 @@ describe('reconcile', () => {
 });
 
 describe('data validation actions', () => {
-  const run = () =>
+  const run = (extra: { nhsmail?: NhsmailAccount[]; ad?: AdAccount[] } = {}) =>
     reconcile({
       esr: [
         // Alias in ESR; mobile differs from NHSmail; leaver with active mailbox.
@@ -135,11 +135,13 @@ describe('data validation actions', () => {
         mailbox({ email: 'rose.tyler@nhs.net', aliases: [email('rose.smith@nhs.net')], first: 'Rose', last: 'Tyler', nhsmailId: 'rose.tyler', mobile: { e164: '+447911999999', mobile: true, valid: true } }),
         mailbox({ email: 'martha.jones@nhs.net', first: 'Martha', last: 'Jones', employeeNumber: '00000021', lastLogon: AS_OF - 100 * DAY }),
         mailbox({ email: 'donna.noble@nhs.net', first: 'Donna', last: 'Noble', status: 'Deleted', mobile: { e164: '+447911000022', mobile: true, valid: true } }),
+        ...(extra.nhsmail ?? []),
       ],
       ad: [
         adUser({ sam: 'rtyler', first: 'Rose', last: 'Tyler', nhsmailId: 'rose.tyler', employeeNumber: '00000020' }),
         adUser({ sam: 'dnoble', first: 'Donna', last: 'Noble', email: email('donna.noble@nhs.net'), employeeNumber: '00000022' }),
         adUser({ sam: 'dnoble2', first: 'D', last: 'Noble', employeeNumber: '00000022' }),
+        ...(extra.ad ?? []),
       ],
       config,
       asOfMs: AS_OF,
@@ -163,8 +165,12 @@ describe('data validation actions', () => {
     expect(u.some((x) => x.key === 'dnoble' && x.field === 'NHSmail ID')).toBe(false);
   });
 
-  it('gives the same per-system worklists once the full pass has marked which identities have updates', () => {
-    const r = run();
+  it('gives the same worklists, per system and in all, once the full pass has marked which identities have updates', () => {
+    // Clara has NHSmail and AD but no ESR record: AD updates only.
+    const r = run({
+      nhsmail: [mailbox({ email: 'clara.oswald@nhs.net', first: 'Clara', last: 'Oswald', nhsmailId: 'clara.oswald' })],
+      ad: [adUser({ sam: 'coswald', first: 'Clara', last: 'Oswald', nhsmailId: 'clara.oswald', email: email('c.oswald@trust.nhs.uk') })],
+    });
     const updates = anchorUpdateSource(r, config);
     const systems: System[] = ['ESR', 'NHSmail', 'AD'];
     const unmarked = systems.map((s) => [...updates(s)]);

@@ -1,0 +1,135 @@
+/**
+ * A blocking index in typed arrays: 32-bit hashes of key values → record indices, laid out
+ * bucket by bucket (compressed rows), with no object per key or per posting. At national size
+ * a `Map<string, …>` per key kind cost a cache miss or three per lookup (bucket, entry, key
+ * string) plus millions of posting arrays for the collector; here a lookup reads one bucket
+ * offset and one short run of two arrays.
+ *
+ * Different values can share a hash. A run is therefore "the records whose value has this
+ * hash": callers score what they find with the real values, so a collision costs one extra
+ * pair scored, never a wrong score.
+ */
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** murmur3's 32-bit finaliser: every input bit affects every output bit. */
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
+/** A 32-bit hash of `s`'s UTF-16 code units (FNV-1a, then mixed); `seed` chains a previous hash. */
+export function hashKey(s: string, seed = FNV_OFFSET): number {
+  let h = seed;
+  for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), FNV_PRIME);
+  return mix(h);
+}
+
+/** The hash of the pair (a, b): not the hash of any single string a and b could be joined into. */
+export function hashPair(a: string, b: string): number {
+  return hashKey(b, hashKey(a) ^ 0x9e3779b9);
+}
+
+export interface KeyTable {
+  /** Buckets − 1 (buckets are a power of two). */
+  readonly mask: number;
+  /** Bucket b's entries are start[b] ≤ e < start[b + 1]. */
+  readonly start: Int32Array;
+  /** Per entry: the value's hash, and the record index (ascending within a bucket). */
+  readonly hashes: Int32Array;
+  readonly items: Int32Array;
+}
+
+/** Collects (hash, record) entries in record order, then lays them out as a KeyTable. */
+export class KeyTableBuilder {
+  private hashes = new Int32Array(1024);
+  private items = new Int32Array(1024);
+  private n = 0;
+
+  add(hash: number, item: number): void {
+    if (this.n === this.items.length) {
+      const hashes = new Int32Array(this.n * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+      const items = new Int32Array(this.n * 2);
+      items.set(this.items);
+      this.items = items;
+    }
+    this.hashes[this.n] = hash;
+    this.items[this.n] = item;
+    this.n++;
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  build(): KeyTable {
+    const n = this.n;
+    let buckets = 1;
+    while (buckets < n) buckets *= 2;
+    const mask = buckets - 1;
+    const start = new Int32Array(buckets + 1);
+    for (let e = 0; e < n; e++) start[(this.hashes[e]! & mask) + 1]!++;
+    for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
+    const fill = start.slice(0, buckets);
+    const hashes = new Int32Array(n);
+    const items = new Int32Array(n);
+    for (let e = 0; e < n; e++) {
+      const h = this.hashes[e]!;
+      const at = fill[h & mask]!++;
+      hashes[at] = h;
+      items[at] = this.items[e]!;
+    }
+    this.hashes = new Int32Array(0);
+    this.items = new Int32Array(0);
+    this.n = 0;
+    return { mask, start, hashes, items };
+  }
+}
+
+/** Calls `fn` with each record whose value has hash `h`, in ascending record order. */
+export function eachWithHash(t: KeyTable, h: number, fn: (item: number) => void): void {
+  const b = h & t.mask;
+  const end = t.start[b + 1]!;
+  for (let e = t.start[b]!; e < end; e++) if (t.hashes[e] === h) fn(t.items[e]!);
+}
+
+/**
+ * Items sharing a key, grouped (items in input order), groups ordered by key; items whose key
+ * is undefined are left out. Keys go into a KeyTable: almost every key is unique, and a Map
+ * entry per key was most of the cost at national size. Equal hashes are confirmed on the real
+ * keys.
+ */
+export function duplicateGroups<T>(items: readonly T[], key: (t: T) => string | undefined): T[][] {
+  const builder = new KeyTableBuilder();
+  for (let i = 0; i < items.length; i++) {
+    const k = key(items[i]!);
+    if (k !== undefined) builder.add(hashKey(k), i);
+  }
+  const { start, hashes, items: at } = builder.build();
+  const groups: { key: string; items: T[] }[] = [];
+  const grouped = new Set<number>();
+  for (let b = 0; b + 1 < start.length; b++) {
+    const from = start[b]!;
+    const to = start[b + 1]!;
+    if (to - from < 2) continue;
+    for (let e = from; e < to; e++) {
+      if (grouped.has(e)) continue;
+      const k = key(items[at[e]!]!)!;
+      let group: T[] | undefined;
+      for (let f = e + 1; f < to; f++) {
+        if (hashes[f] !== hashes[e] || grouped.has(f) || key(items[at[f]!]!) !== k) continue;
+        grouped.add(f);
+        (group ??= [items[at[e]!]!]).push(items[at[f]!]!);
+      }
+      if (group !== undefined) groups.push({ key: k, items: group });
+    }
+  }
+  return groups.sort((x, y) => (x.key < y.key ? -1 : 1)).map((g) => g.items);
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { duplicateGroups, eachWithHash, hashKey, hashPair, KeyTableBuilder } from '../../src/core/key-table.js';
+
+const collect = (t: ReturnType<KeyTableBuilder['build']>, h: number): number[] => {
+  const out: number[] = [];
+  eachWithHash(t, h, (j) => out.push(j));
+  return out;
+};
+
+describe('KeyTable', () => {
+  it('finds, for any hash, exactly the records added with it, in record order (property)', () => {
+    fc.assert(
+      fc.property(
+        // Few distinct hashes, several per record: buckets hold mixed hashes and repeats.
+        fc.array(fc.array(fc.integer({ min: -20, max: 20 }), { maxLength: 4 }), { maxLength: 3000 }),
+        (perRecord) => {
+          const b = new KeyTableBuilder();
+          perRecord.forEach((hashes, j) => hashes.forEach((h) => b.add(h, j)));
+          const size = b.size;
+          const t = b.build();
+          expect(t.items.length).toBe(size);
+          for (let h = -21; h <= 21; h++) {
+            const expected: number[] = [];
+            perRecord.forEach((hashes, j) => hashes.forEach((x) => (x === h ? expected.push(j) : undefined)));
+            expect(collect(t, h)).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('an empty table finds nothing', () => {
+    expect(collect(new KeyTableBuilder().build(), hashKey('x'))).toEqual([]);
+  });
+
+  it('hashes the same text the same way, and a pair is not the hash of its joined text', () => {
+    expect(hashKey('smith')).toBe(hashKey(['s', 'mith'].join('')));
+    expect(hashKey('smith')).not.toBe(hashKey('smyth'));
+    expect(hashPair('ab', 'c')).not.toBe(hashPair('a', 'bc'));
+    expect(hashPair('smith', 'john')).not.toBe(hashPair('john', 'smith'));
+    // Spread: 20,000 similar keys give (nearly) 20,000 hashes.
+    const seen = new Set<number>();
+    for (let k = 0; k < 20_000; k++) seen.add(hashKey(`0${k}@nhs.net`));
+    expect(seen.size).toBeGreaterThan(19_990);
+  });
+});
+
+describe('duplicateGroups', () => {
+  it('groups items by equal key as a Map would, for any keys (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.option(fc.constantFrom('a', 'b', 'c', 'dd', 'e@nhs.net', ''), { nil: undefined }), { maxLength: 200 }), (keys) => {
+        const items = keys.map((k, i) => ({ k, i }));
+        const byKey = new Map<string, number[]>();
+        for (const x of items) if (x.k !== undefined) byKey.set(x.k, [...(byKey.get(x.k) ?? []), x.i]);
+        const expected = [...byKey.entries()].filter(([, g]) => g.length > 1).sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([, g]) => g);
+        expect(duplicateGroups(items, (x) => x.k).map((g) => g.map((x) => x.i))).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps keys apart that only share a hash', () => {
+    const byHash = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let k = 0; pair === undefined; k++) {
+      const s = `x${k.toString(36)}@nhs.net`;
+      const other = byHash.get(hashKey(s));
+      if (other !== undefined) pair = [other, s];
+      byHash.set(hashKey(s), s);
+    }
+    const [p, q] = pair;
+    expect(hashKey(p)).toBe(hashKey(q));
+    expect(duplicateGroups([p, q, p], (x) => x)).toEqual([[p, p]]);
+    expect(duplicateGroups([p, q], (x) => x)).toEqual([]);
+  });
+});
