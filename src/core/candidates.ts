@@ -5,9 +5,13 @@
  * force: every subset of agreeing anchors whose points reach the floor must contain a blocked
  * anchor, so (for exact comparisons) no pair scoring ≥ floor is missed. A test checks this
  * against brute-force all-pairs scoring.
+ *
+ * Keys are held as 32-bit hashes of their values (core/key-table): records sharing a value
+ * always share its hash, so nothing is missed; a pair that only shares a hash is scored on its
+ * real values like any other.
  */
 import { ANCHORS, type Anchor, type Scheme } from './config.js';
-import { eachWithHash, hashKey, hashPair, KeyTableBuilder, type KeyTable } from './key-table.js';
+import { hashKey, hashPair, KeyTableBuilder, type KeyTable } from './key-table.js';
 import { PackedScore, packedScore, quickScore, scorePair, type Identity, type PairScore } from './score.js';
 
 /** Anchors whose exact values are used as index keys. 'fullName' = first + last together. */
@@ -36,61 +40,111 @@ export function blockingPlan(scheme: Scheme, floor: number): BlockKey[] {
   return plan;
 }
 
-/**
- * The blocking index over the right side: one KeyTable (hash → records, in typed arrays) per
- * kind of key. First & Last Name is keyed by the hash of the (last-name, first-name) pair.
- */
-interface BlockIndex {
-  email?: KeyTable;
-  employeeNumber?: KeyTable;
-  mobile?: KeyTable;
-  fullName?: KeyTable;
-  lastName?: KeyTable;
-  firstName?: KeyTable;
-  position?: KeyTable;
-  extra?: KeyTable;
+/** Kinds of index key as small integers: the index is an array of tables by kind. */
+const EMAIL = 0;
+const EMPLOYEE_NUMBER = 1;
+const MOBILE = 2;
+const FULL_NAME = 3;
+const LAST_NAME = 4;
+const FIRST_NAME = 5;
+const POSITION = 6;
+const EXTRA = 7;
+const KINDS = 8;
+const KIND: Readonly<Record<BlockKey, number>> = {
+  email: EMAIL,
+  employeeNumber: EMPLOYEE_NUMBER,
+  mobile: MOBILE,
+  fullName: FULL_NAME,
+  lastName: LAST_NAME,
+  firstName: FIRST_NAME,
+  position: POSITION,
+  extra: EXTRA,
+};
+
+/** The kinds of key a plan blocks on, as bits (EXTRA always: it is used whenever given). */
+function planBits(plan: readonly BlockKey[]): number {
+  let bits = 1 << EXTRA;
+  for (const k of plan) bits |= 1 << KIND[k];
+  return bits;
 }
 
-function buildIndex(plan: readonly BlockKey[], right: readonly Identity[], opts: CandidateOptions): BlockIndex {
-  const has = (k: BlockKey): KeyTableBuilder | undefined => (plan.includes(k) ? new KeyTableBuilder() : undefined);
-  const email = has('email');
-  const employeeNumber = has('employeeNumber');
-  const mobile = has('mobile');
-  const fullName = has('fullName');
-  const lastName = has('lastName');
-  const firstName = has('firstName');
-  const position = has('position');
-  const extra = opts.rightExtra === undefined ? undefined : new KeyTableBuilder();
-  for (let j = 0; j < right.length; j++) {
-    if (opts.rightFilter && !opts.rightFilter(j)) continue;
-    const id = right[j]!;
-    if (email) {
-      if (id.email !== undefined) email.add(hashKey(id.email), j);
-      if (id.aliases !== undefined) for (const a of id.aliases) email.add(hashKey(a), j);
-    }
-    if (employeeNumber && id.employeeNumber !== undefined) employeeNumber.add(hashKey(id.employeeNumber), j);
-    if (mobile && id.mobile !== undefined) mobile.add(hashKey(id.mobile), j);
-    if (fullName && id.lastName !== undefined && id.firstNames !== undefined) {
-      for (const f of id.firstNames) fullName.add(hashPair(id.lastName, f), j);
-    }
-    if (lastName && id.lastName !== undefined) lastName.add(hashKey(id.lastName), j);
-    if (firstName && id.firstNames !== undefined) for (const f of id.firstNames) firstName.add(hashKey(f), j);
-    if (position && id.position !== undefined) position.add(hashKey(id.position), j);
-    if (extra) {
-      const x = opts.rightExtra!(j);
-      if (x !== undefined) extra.add(hashKey(x), j);
-    }
+/**
+ * Calls `add(kind, hash)` for each index key of an identity whose kind is in `bits`: the one
+ * definition of which values are keys, for the index and for lookups alike. First & Last Name
+ * is the hash of each (last name, first name) pair.
+ */
+function eachKey(id: Identity, extra: string | undefined, bits: number, add: (kind: number, hash: number) => void): void {
+  if ((bits & (1 << EMAIL)) !== 0) {
+    if (id.email !== undefined) add(EMAIL, hashKey(id.email));
+    if (id.aliases !== undefined) for (const x of id.aliases) add(EMAIL, hashKey(x));
   }
-  return {
-    email: email?.build(),
-    employeeNumber: employeeNumber?.build(),
-    mobile: mobile?.build(),
-    fullName: fullName?.build(),
-    lastName: lastName?.build(),
-    firstName: firstName?.build(),
-    position: position?.build(),
-    extra: extra?.build(),
+  if ((bits & (1 << EMPLOYEE_NUMBER)) !== 0 && id.employeeNumber !== undefined) add(EMPLOYEE_NUMBER, hashKey(id.employeeNumber));
+  if ((bits & (1 << MOBILE)) !== 0 && id.mobile !== undefined) add(MOBILE, hashKey(id.mobile));
+  if ((bits & (1 << FULL_NAME)) !== 0 && id.lastName !== undefined && id.firstNames !== undefined) {
+    for (const f of id.firstNames) add(FULL_NAME, hashPair(id.lastName, f));
+  }
+  if ((bits & (1 << LAST_NAME)) !== 0 && id.lastName !== undefined) add(LAST_NAME, hashKey(id.lastName));
+  if ((bits & (1 << FIRST_NAME)) !== 0 && id.firstNames !== undefined) for (const f of id.firstNames) add(FIRST_NAME, hashKey(f));
+  if ((bits & (1 << POSITION)) !== 0 && id.position !== undefined) add(POSITION, hashKey(id.position));
+  if ((bits & (1 << EXTRA)) !== 0 && extra !== undefined) add(EXTRA, hashKey(extra));
+}
+
+/** The blocking index over the right side: a KeyTable per kind of key in the plan. */
+function buildIndex(bits: number, right: readonly Identity[], opts: CandidateOptions): (KeyTable | undefined)[] {
+  const builders: (KeyTableBuilder | undefined)[] = [];
+  for (let k = 0; k < KINDS; k++) builders.push((bits & (1 << k)) !== 0 ? new KeyTableBuilder() : undefined);
+  let j = 0;
+  const add = (kind: number, hash: number): void => builders[kind]!.add(hash, j);
+  for (j = 0; j < right.length; j++) {
+    if (opts.rightFilter && !opts.rightFilter(j)) continue;
+    eachKey(right[j]!, opts.rightExtra?.(j), bits, add);
+  }
+  return builders.map((b) => b?.build());
+}
+
+/**
+ * The index-key hashes of every left record, in flat typed arrays: computed once and shared by
+ * both passes of a stage (and by stages with the same left side), so a pass that finds nothing
+ * for a record never reads the record itself. At national size the second pass's index is
+ * small and most lookups miss; reading 1.4M identities and their strings again was its cost.
+ */
+export interface LeftKeys {
+  /** The records and extra-anchor function they were computed from. */
+  readonly of: readonly Identity[];
+  readonly extra: ((i: number) => string | undefined) | undefined;
+  /** The kinds of key held (bits); lookups need those of their plan. */
+  readonly bits: number;
+  /** Record i's keys are start[i] ≤ k < start[i + 1]. */
+  readonly start: Int32Array;
+  readonly kind: Uint8Array;
+  readonly hash: Int32Array;
+}
+
+/** The left-side key hashes for `scheme`'s blocking plan (with `extra`, the extra anchor's). */
+export function leftKeys(left: readonly Identity[], scheme: Scheme, extra?: (i: number) => string | undefined): LeftKeys {
+  const bits = planBits(blockingPlan(scheme, Math.min(scheme.reviewFloor, scheme.threshold)));
+  const start = new Int32Array(left.length + 1);
+  let kind = new Uint8Array(Math.max(16, left.length * 4));
+  let hash = new Int32Array(kind.length);
+  let n = 0;
+  const add = (k: number, h: number): void => {
+    if (n === kind.length) {
+      const k2 = new Uint8Array(n * 2);
+      k2.set(kind);
+      kind = k2;
+      const h2 = new Int32Array(n * 2);
+      h2.set(hash);
+      hash = h2;
+    }
+    kind[n] = k;
+    hash[n] = h;
+    n++;
   };
+  for (let i = 0; i < left.length; i++) {
+    eachKey(left[i]!, extra?.(i), bits, add);
+    start[i + 1] = n;
+  }
+  return { of: left, extra, bits, start, kind: kind.slice(0, n), hash: hash.slice(0, n) };
 }
 
 export interface Candidate {
@@ -127,6 +181,8 @@ export interface CandidateOptions {
   bestRight?: Float64Array;
   /** Retain candidates only for left records this accepts (the rest still feed `bestRight`). */
   retainLeft?: (i: number) => boolean;
+  /** The left side's key hashes from `leftKeys`, to share between calls (computed if absent or not for these records). */
+  leftKeys?: LeftKeys;
 }
 
 /**
@@ -214,7 +270,11 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   const { scheme } = opts;
   const keepFrom = opts.keepFrom ?? 1;
   const plan = blockingPlan(scheme, Math.min(scheme.reviewFloor, scheme.threshold));
-  const index = buildIndex(plan, right, opts);
+  const bits = planBits(plan);
+  const index = buildIndex(bits, right, opts);
+  const names = index[FULL_NAME];
+  let keys = opts.leftKeys;
+  if (keys === undefined || keys.of !== left || keys.extra !== opts.leftExtra || (keys.bits & bits) !== bits) keys = leftKeys(left, scheme, opts.leftExtra);
   const out: Candidate[] = [];
   // seen[j] === i + 1: right record j was already scored against left record i.
   const seen = new Int32Array(right.length);
@@ -227,7 +287,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   // The shortcut leaves block pairs unscored, so it cannot feed bestRight.
   const namePoints = opts.bestRight === undefined ? implicitNamePoints(plan, scheme, keepFrom, retainFrom) : undefined;
   const bestRight = opts.bestRight;
-  const subIndexes = namePoints === undefined || index.fullName === undefined ? undefined : positionSubIndexes(index.fullName, right);
+  const subIndexes = namePoints === undefined || names === undefined ? undefined : positionSubIndexes(names, right);
   // Hashes of the large name blocks the current left record is in (scored implicitly).
   const implicit: number[] = [];
   const extraPoints = opts.extraPoints ?? 0;
@@ -251,38 +311,42 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       if (c) mine.push(c);
     }
   };
-  const hit = (t: KeyTable | undefined, key: string | undefined): void => {
-    if (t !== undefined && key !== undefined) eachWithHash(t, hashKey(key), consider);
-  };
   for (i = 0; i < left.length; i++) {
     if (opts.leftFilter && !opts.leftFilter(i)) continue;
     quickRight.length = 0;
     quickTotal.length = 0;
     implicit.length = 0;
-    leftExtra = opts.leftExtra?.(i);
-    a = left[i]!;
-    mine = [];
-    hit(index.email, a.email);
-    if (index.email !== undefined && a.aliases !== undefined) for (const x of a.aliases) hit(index.email, x);
-    hit(index.employeeNumber, a.employeeNumber);
-    hit(index.mobile, a.mobile);
-    hit(index.lastName, a.lastName);
-    if (index.firstName !== undefined && a.firstNames !== undefined) for (const f of a.firstNames) hit(index.firstName, f);
-    hit(index.position, a.position);
-    hit(index.extra, leftExtra);
-    if (index.fullName !== undefined && a.lastName !== undefined && a.firstNames !== undefined) {
-      for (const f of a.firstNames) {
-        const h = hashPair(a.lastName, f);
-        const byPosition = subIndexes?.get(h);
-        if (byPosition === undefined) {
-          eachWithHash(index.fullName, h, consider);
-          continue;
+    // The record is read only once one of its keys is found in the index.
+    let loaded = false;
+    const to = keys.start[i + 1]!;
+    for (let k = keys.start[i]!; k < to; k++) {
+      const kind = keys.kind[k]!;
+      const t = index[kind];
+      if (t === undefined) continue;
+      const h = keys.hash[k]!;
+      const b = h & t.mask;
+      const end = t.start[b + 1]!;
+      for (let e = t.start[b]!; e < end; e++) {
+        if (t.hashes[e] !== h) continue;
+        if (!loaded) {
+          loaded = true;
+          a = left[i]!;
+          leftExtra = opts.leftExtra?.(i);
+          mine = [];
         }
+        const byPosition = kind === FULL_NAME ? subIndexes?.get(h) : undefined;
+        if (byPosition === undefined) {
+          for (; e < end; e++) if (t.hashes[e] === h) consider(t.items[e]!);
+          break;
+        }
+        // A large name block: the records with this title are scored, the rest implicitly.
         const same = a.position === undefined ? undefined : byPosition.get(a.position);
         if (same !== undefined) for (const j of same) consider(j);
         implicit.push(h);
+        break;
       }
     }
+    if (!loaded) continue;
     if (bestRight !== undefined) {
       for (let q = 0; q < quickRight.length; q++) if (quickTotal[q]! > bestRight[quickRight[q]!]!) bestRight[quickRight[q]!] = quickTotal[q]!;
       for (const c of mine) if (c.total > bestRight[c.right]!) bestRight[c.right] = c.total;
@@ -295,7 +359,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
         if (best < 0 || t > quickTotal[best]! || (t === quickTotal[best]! && quickRight[q]! < quickRight[best]!)) best = q;
       }
       if (implicit.length > 0) {
-        const low = lowestImplicit(index.fullName!, implicit, seen, i + 1, (j) => quickScore(a, right[j]!, scheme) === namePoints);
+        const low = lowestImplicit(names!, implicit, seen, i + 1, (j) => quickScore(a, right[j]!, scheme) === namePoints);
         const t = namePoints!;
         if (low >= 0 && (best < 0 || t > quickTotal[best]! || (t === quickTotal[best]! && low < quickRight[best]!))) {
           quickRight.push(low);

@@ -7,7 +7,7 @@ import { ANCHORS, ANCHOR_LABELS, type Anchor, type Config } from './config.js';
 import type { Candidate } from './candidates.js';
 import type { EsrPerson } from './people.js';
 import type { AdAccount, NhsmailAccount, Reject } from './records.js';
-import type { ReconcileResult, ReviewItem, Stage } from './reconcile.js';
+import { bestCandidate, type ReconcileResult, type ReviewItem, type Stage } from './reconcile.js';
 import { agreedAnchors, missingAnchors, pointsOf, suggestChange, type PairScore } from './score.js';
 import type { Cell, ColumnSpec } from './table.js';
 import type { AnchorUpdate, Issue, System } from './actions.js';
@@ -86,8 +86,7 @@ function aliasUsed(s: PairScore | undefined): boolean {
 function matchStatus(stage: Stage, left: number, threshold: number, floor: number): { status: string; best?: Candidate } {
   const link = stage.assignment.links.get(left);
   if (link) return { status: 'Matched', best: link };
-  const list = stage.candidates.get(left) ?? [];
-  const best = list[0];
+  const best = bestCandidate(stage, left);
   if (stage.assignment.ambiguousLeft.has(left)) return { status: 'Ambiguous (tie at top score)', best };
   if (!best) return { status: 'No candidate' };
   if (best.total >= threshold) return { status: 'Best candidate linked to another record', best };
@@ -384,9 +383,7 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
 
   // Best NHSmail candidate score per AD account, in one pass over the candidates.
   const bestAdScore = new Array<number>(ad.length).fill(0);
-  for (const list of r.nhsmailAd.candidates.values()) {
-    for (const c of list) if (c.total > bestAdScore[c.right]!) bestAdScore[c.right] = c.total;
-  }
+  for (const c of r.nhsmailAd.candidates) if (c.total > bestAdScore[c.right]!) bestAdScore[c.right] = c.total;
   for (const [k, total] of r.nhsmailAd.rightBest) if (total > bestAdScore[k]!) bestAdScore[k] = total;
   const esrOfAd = new Map<number, number>();
   for (const [i, c] of r.esrAd.assignment.links) esrOfAd.set(c.right, i);

@@ -6,7 +6,7 @@
  */
 import type { Config } from './config.js';
 import { assignOneToOne, type Assignment } from './assign.js';
-import { findCandidates, type Candidate } from './candidates.js';
+import { findCandidates, leftKeys, type Candidate, type LeftKeys } from './candidates.js';
 import { groupPeople, type EsrPerson } from './people.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount } from './records.js';
 import { scorePair, type Identity } from './score.js';
@@ -29,8 +29,11 @@ export interface Stage {
    * candidate at or above the threshold. Pairs between the floor and the threshold are not all
    * kept: at national size common full names make them grow with the square of the block size,
    * and only those below give near misses (`nearMisses`) and best scores (`rightBest`).
+   * One array ordered by left index: left record i's run is `candidateStart[i]` up to
+   * `candidateStart[i + 1]` (a Map of arrays was two objects per person at national size).
    */
-  candidates: Map<number, Candidate[]>;
+  candidates: readonly Candidate[];
+  candidateStart: Int32Array;
   assignment: Assignment;
   /** right index → left index it is linked to. */
   rightLinked: Map<number, number>;
@@ -115,6 +118,7 @@ function runStage(
   config: Config,
   extra?: { left: (i: number) => string | undefined; right: (j: number) => string | undefined; points: number },
   filters?: { left?: (i: number) => boolean; right?: (j: number) => boolean },
+  keys?: LeftKeys,
 ): Stage {
   const scheme = config.scheme;
   const floor = Math.min(scheme.reviewFloor, scheme.threshold);
@@ -126,15 +130,15 @@ function runStage(
     leftExtra: extra?.left,
     rightExtra: extra?.right,
     extraPoints: extra?.points,
+    // Both passes look the left records' keys up: hashed once.
+    leftKeys: keys ?? leftKeys(left, scheme, extra?.left),
   };
   // Pass 1: links. Keep each left record's best candidate and everything at the threshold.
   const all = findCandidates(left, right, { ...base, stats, retainFrom: scheme.threshold, leftFilter: filters?.left, rightFilter: filters?.right });
-  const candidates = new Map<number, Candidate[]>();
-  for (const c of all) {
-    const list = candidates.get(c.left);
-    if (list) list.push(c);
-    else candidates.set(c.left, [c]);
-  }
+  // findCandidates returns them ordered by left index.
+  const candidateStart = new Int32Array(left.length + 1);
+  for (const c of all) candidateStart[c.left + 1]!++;
+  for (let i = 0; i < left.length; i++) candidateStart[i + 1]! += candidateStart[i]!;
   const t1 = clock();
   const assignment = assignOneToOne(all, scheme.threshold);
   const rightLinked = new Map<number, number>();
@@ -168,12 +172,19 @@ function runStage(
     pairsScored: stats.pairsScored,
     candidatesMs: t1 - t0 + (clock() - t2),
     assignMs: t2 - t1,
-    candidates,
+    candidates: all,
+    candidateStart,
     assignment,
     rightLinked,
     nearMisses,
     rightBest,
   };
+}
+
+/** Left record `left`'s best candidate (see Stage.candidates), if it has any. */
+export function bestCandidate(stage: Stage, left: number): Candidate | undefined {
+  const at = stage.candidateStart[left]!;
+  return at < stage.candidateStart[left + 1]! ? stage.candidates[at] : undefined;
 }
 
 export interface ReconcileInput {
@@ -198,7 +209,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   // Stage 1: ESR people ↔ NHSmail accounts.
   const peopleIds = people.map((p) => p.identity);
   const nhsIds = nhsmail.map((a) => nhsmailIdentity(a));
-  const esrNhsmail = runStage(clock, 'ESR-NHSmail', peopleIds, nhsIds, config);
+  const peopleKeys = leftKeys(peopleIds, config.scheme);
+  const esrNhsmail = runStage(clock, 'ESR-NHSmail', peopleIds, nhsIds, config, undefined, undefined, peopleKeys);
 
   // Stage 2: NHSmail ↔ AD. A linked account stands for the reconciled identity: it borrows its
   // ESR person's employee number, first names (incl. Known As), and mobile/position where the
@@ -232,7 +244,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const esrAd = runStage(clock, 'ESR-AD', peopleIds, adIds, config, undefined, {
     left: (i) => !esrNhsmail.assignment.links.has(i) && !esrNhsmail.assignment.ambiguousLeft.has(i),
     right: (k) => !nhsmailAd.rightLinked.has(k) && !nhsmailAd.assignment.ambiguousRight.has(k),
-  });
+  }, peopleKeys);
 
   // Reconciled identities: ESR people first (employee number order), then NHSmail accounts
   // not linked to a person (file order), then AD accounts linked to neither (file order).

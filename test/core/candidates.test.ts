@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
-import { allPairs, blockingPlan, findCandidates, LARGE_NAME_BLOCK, type Candidate } from '../../src/core/candidates.js';
+import { allPairs, blockingPlan, findCandidates, LARGE_NAME_BLOCK, leftKeys, type Candidate } from '../../src/core/candidates.js';
 import { hashPair } from '../../src/core/key-table.js';
 import { PackedScore, packedScore, quickScore, scorePair, type Identity } from '../../src/core/score.js';
 import { rng } from '../helpers/rng.js';
@@ -196,5 +196,24 @@ describe('candidate generation with hash collisions', () => {
     const found = findCandidates(left, right, { scheme: DEFAULT_CONFIG.scheme });
     expect(found.map(key)).toEqual(allPairs(left, right, { scheme: DEFAULT_CONFIG.scheme }).map(key));
     expect(found.map((c) => c.right)).toEqual([1, 0]);
+  });
+});
+
+describe('left-side key hashes shared between calls', () => {
+  it('give the same candidates as computing them afresh, and keys for other records or another extra anchor are not used', () => {
+    const rnd = rng(5);
+    const left = generate(800, rnd);
+    const right = generate(800, rnd);
+    const scheme = DEFAULT_CONFIG.scheme;
+    const plain = findCandidates(left, right, { scheme }).map(key);
+    expect(findCandidates(left, right, { scheme, leftKeys: leftKeys(left, scheme) }).map(key)).toEqual(plain);
+    // Keys of other records (same length) must not be taken for these.
+    const other = generate(800, rng(6));
+    expect(findCandidates(left, right, { scheme, leftKeys: leftKeys(other, scheme) }).map(key)).toEqual(plain);
+    // Keys without the extra anchor must not hide pairs found only through it.
+    const extra = { leftExtra: (i: number) => `id-${i}`, rightExtra: (j: number) => `id-${799 - j}`, extraPoints: 6 };
+    const withExtra = findCandidates(left, right, { scheme, ...extra }).map(key);
+    expect(withExtra.length).toBeGreaterThan(plain.length);
+    expect(findCandidates(left, right, { scheme, ...extra, leftKeys: leftKeys(left, scheme) }).map(key)).toEqual(withExtra);
   });
 });

@@ -54,13 +54,17 @@ function checkStage(stage: Stage, threshold: number): void {
     expect(c.total).toBe(c.score.anchors.reduce((t, a) => t + a.points, 0) + c.extraPoints);
   }
   // Maximal: an unlinked, non-ambiguous record has no open candidate at the threshold.
-  for (const [left, list] of stage.candidates) {
-    if (stage.assignment.links.has(left) || stage.assignment.ambiguousLeft.has(left)) continue;
-    for (const c of list) {
-      if (c.total < threshold) continue;
-      expect(stage.rightLinked.has(c.right) || stage.assignment.ambiguousRight.has(c.right)).toBe(true);
-    }
+  for (const c of stage.candidates) {
+    if (stage.assignment.links.has(c.left) || stage.assignment.ambiguousLeft.has(c.left)) continue;
+    if (c.total < threshold) continue;
+    expect(stage.rightLinked.has(c.right) || stage.assignment.ambiguousRight.has(c.right)).toBe(true);
   }
+  // Each left record's run holds its candidates, best first.
+  stage.candidates.forEach((c, k) => {
+    expect(stage.candidateStart[c.left]!).toBeLessThanOrEqual(k);
+    expect(k).toBeLessThan(stage.candidateStart[c.left + 1]!);
+    if (k > stage.candidateStart[c.left]!) expect(stage.candidates[k - 1]!.total).toBeGreaterThanOrEqual(c.total);
+  });
 }
 
 describe('reconcile invariants (property)', () => {
