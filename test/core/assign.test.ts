@@ -75,3 +75,56 @@ describe('assignOneToOne: ties spread through shared records', () => {
     }
   });
 });
+
+/**
+ * The rule stated plainly, as an oracle: score levels best first; within a level, the open
+ * pairs connected through shared records are linked when alone and held as ambiguous otherwise.
+ */
+function reference(cs: readonly Candidate[], threshold: number): { links: string[]; ambiguous: string[] } {
+  const levels = [...new Set(cs.filter((x) => x.total >= threshold).map((x) => x.total))].sort((a, b) => b - a);
+  const takenLeft = new Set<number>();
+  const takenRight = new Set<number>();
+  const links: string[] = [];
+  const ambiguous: string[] = [];
+  for (const score of levels) {
+    const open = cs.filter((x) => x.total === score && !takenLeft.has(x.left) && !takenRight.has(x.right));
+    // Components by repeated flooding: small inputs only.
+    const done = new Set<Candidate>();
+    for (const seed of open) {
+      if (done.has(seed)) continue;
+      const comp = [seed];
+      done.add(seed);
+      for (let k = 0; k < comp.length; k++) {
+        for (const y of open) {
+          if (!done.has(y) && (y.left === comp[k]!.left || y.right === comp[k]!.right)) {
+            done.add(y);
+            comp.push(y);
+          }
+        }
+      }
+      for (const y of comp) (comp.length === 1 ? links : ambiguous).push(`${y.left}:${y.right}`);
+    }
+    for (const y of open) {
+      takenLeft.add(y.left);
+      takenRight.add(y.right);
+    }
+  }
+  return { links: links.sort(), ambiguous: ambiguous.sort() };
+}
+
+describe('assignOneToOne against the rule stated plainly', () => {
+  it('links and holds as ambiguous exactly the pairs the rule does (property)', () => {
+    const cand = fc.record({ left: fc.integer({ min: 0, max: 12 }), right: fc.integer({ min: 0, max: 12 }), total: fc.integer({ min: 4, max: 12 }) });
+    fc.assert(
+      fc.property(fc.uniqueArray(cand, { selector: (x) => `${x.left}:${x.right}`, maxLength: 60 }), (raw) => {
+        const cs = raw.map((x) => c(x.left, x.right, x.total));
+        const a = assignOneToOne(cs, 6);
+        const want = reference(cs, 6);
+        expect([...a.links.values()].map((x) => `${x.left}:${x.right}`).sort()).toEqual(want.links);
+        expect(a.ambiguous.map((x) => `${x.left}:${x.right}`).sort()).toEqual(want.ambiguous);
+        expect([...a.ambiguousLeft].sort((x, y) => x - y)).toEqual([...new Set(a.ambiguous.map((x) => x.left))].sort((x, y) => x - y));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
