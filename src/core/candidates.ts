@@ -156,6 +156,26 @@ export interface Candidate {
   total: number;
 }
 
+/**
+ * A candidate with its score packed into its own fields: one object per retained pair instead
+ * of two. Exact-mode passes retain millions at national size (every pair at the threshold, for
+ * the tie rules); `score` is rebuilt on each read, which only reports and review do.
+ */
+class PackedCandidate implements Candidate {
+  constructor(
+    readonly left: number,
+    readonly right: number,
+    readonly total: number,
+    readonly extraPoints: number,
+    private readonly levels: number,
+    private readonly weights: Readonly<Record<Anchor, number>>,
+  ) {}
+
+  get score(): PackedScore {
+    return new PackedScore(this.total - this.extraPoints, this.levels, this.weights);
+  }
+}
+
 export interface CandidateOptions {
   scheme: Scheme;
   /** Keep pairs scoring at least this (default: 1, so best candidates can be shown). */
@@ -371,7 +391,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
         if (q !== best && quickTotal[q]! < retainFrom) continue;
         const j = quickRight[q]!;
         const score = packedScore(a, right[j]!, scheme);
-        mine.push({ left: i, right: j, score, extraPoints: quickTotal[q]! - score.score, total: quickTotal[q]! });
+        mine.push(new PackedCandidate(i, j, quickTotal[q]!, quickTotal[q]! - score.score, score.levels, score.weights));
       }
     }
     mine.sort((x, y) => y.total - x.total || x.right - y.right);

@@ -143,8 +143,8 @@ export class PackedScore implements PairScore {
   constructor(
     readonly score: number,
     /** Level code (index into LEVEL_CODES) of anchor k at bits 3k..3k+2. */
-    private readonly levels: number,
-    private readonly weights: Readonly<Record<Anchor, number>>,
+    readonly levels: number,
+    readonly weights: Readonly<Record<Anchor, number>>,
   ) {}
 
   static of(s: PairScore, weights: Readonly<Record<Anchor, number>>): PackedScore {

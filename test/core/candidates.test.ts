@@ -84,6 +84,12 @@ describe('candidate generation is complete', () => {
     for (const cs of byLeft.values()) cs.forEach((c, k) => (k === 0 || c.total >= scheme.threshold ? expected.push(key(c)) : undefined));
     expect(expected.length).toBeGreaterThan(3000);
     expect(fast.filter((c) => c.total >= floor).map(key)).toEqual(expected);
+    // Each retained candidate explains its total as scorePair does.
+    const levels = (s: { anchors: readonly { level: string; points: number }[] }): string => s.anchors.map((r) => `${r.level}:${r.points}`).join(' ');
+    for (const c of fast) {
+      expect(levels(c.score)).toBe(levels(scorePair(left[c.left]!, right[c.right]!, scheme)));
+      expect(c.score.score + c.extraPoints).toBe(c.total);
+    }
     // …and scores far fewer pairs than the blocks hold.
     const plain = { pairsScored: 0 };
     findCandidates(left, right, { scheme, stats: plain });
