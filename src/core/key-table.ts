@@ -3,7 +3,8 @@
  * bucket by bucket (compressed rows), with no object per key or per posting. At national size
  * a `Map<string, …>` per key kind cost a cache miss or three per lookup (bucket, entry, key
  * string) plus millions of posting arrays for the collector; here a lookup reads one bucket
- * offset and one short run of two arrays.
+ * offset and one short run of two arrays: the records with value hash h are the entries e of
+ * bucket b = h & mask (start[b] ≤ e < start[b + 1]) with hashes[e] === h, in record order.
  *
  * Different values can share a hash. A run is therefore "the records whose value has this
  * hash": callers score what they find with the real values, so a collision costs one extra
@@ -91,13 +92,6 @@ export class KeyTableBuilder {
     this.n = 0;
     return { mask, start, hashes, items };
   }
-}
-
-/** Calls `fn` with each record whose value has hash `h`, in ascending record order. */
-export function eachWithHash(t: KeyTable, h: number, fn: (item: number) => void): void {
-  const b = h & t.mask;
-  const end = t.start[b + 1]!;
-  for (let e = t.start[b]!; e < end; e++) if (t.hashes[e] === h) fn(t.items[e]!);
 }
 
 /**
