@@ -11,7 +11,7 @@
  * real values like any other.
  */
 import { ANCHORS, type Anchor, type Scheme } from './config.js';
-import { hashKey, hashPair, KeyTableBuilder, type KeyTable } from './key-table.js';
+import { hashKey, hashPair, IntPairs, KeyTableBuilder, type KeyTable } from './key-table.js';
 import { PackedScore, packedScore, quickScore, scorePair, type Identity, type PairScore } from './score.js';
 
 /** Anchors whose exact values are used as index keys. 'fullName' = first + last together. */
@@ -116,7 +116,7 @@ export interface LeftKeys {
   readonly bits: number;
   /** Record i's keys are start[i] ≤ k < start[i + 1]. */
   readonly start: Int32Array;
-  readonly kind: Uint8Array;
+  readonly kind: Int32Array;
   readonly hash: Int32Array;
 }
 
@@ -124,27 +124,13 @@ export interface LeftKeys {
 export function leftKeys(left: readonly Identity[], scheme: Scheme, extra?: (i: number) => string | undefined): LeftKeys {
   const bits = planBits(blockingPlan(scheme, Math.min(scheme.reviewFloor, scheme.threshold)));
   const start = new Int32Array(left.length + 1);
-  let kind = new Uint8Array(Math.max(16, left.length * 4));
-  let hash = new Int32Array(kind.length);
-  let n = 0;
-  const add = (k: number, h: number): void => {
-    if (n === kind.length) {
-      const k2 = new Uint8Array(n * 2);
-      k2.set(kind);
-      kind = k2;
-      const h2 = new Int32Array(n * 2);
-      h2.set(hash);
-      hash = h2;
-    }
-    kind[n] = k;
-    hash[n] = h;
-    n++;
-  };
+  const keys = new IntPairs();
+  const add = (k: number, h: number): void => keys.push(k, h);
   for (let i = 0; i < left.length; i++) {
     eachKey(left[i]!, extra?.(i), bits, add);
-    start[i + 1] = n;
+    start[i + 1] = keys.length;
   }
-  return { of: left, extra, bits, start, kind: kind.slice(0, n), hash: hash.slice(0, n) };
+  return { of: left, extra, bits, start, kind: keys.first.slice(0, keys.length), hash: keys.second.slice(0, keys.length) };
 }
 
 export interface Candidate {

@@ -31,7 +31,7 @@ export function hashKey(s: string, seed = FNV_OFFSET): number {
   return mix(h);
 }
 
-/** The hash of the pair (a, b): not the hash of any single string a and b could be joined into. */
+/** The hash of the pair (a, b), chained so that ("ab", "c") and ("a", "bc") hash apart. */
 export function hashPair(a: string, b: string): number {
   return hashKey(b, hashKey(a) ^ 0x9e3779b9);
 }
@@ -46,50 +46,57 @@ export interface KeyTable {
   readonly items: Int32Array;
 }
 
+/** A growable list of integer pairs in two Int32Arrays (doubling), for building tables. */
+export class IntPairs {
+  first = new Int32Array(1024);
+  second = new Int32Array(1024);
+  length = 0;
+
+  push(a: number, b: number): void {
+    if (this.length === this.first.length) {
+      const first = new Int32Array(this.length * 2);
+      first.set(this.first);
+      this.first = first;
+      const second = new Int32Array(this.length * 2);
+      second.set(this.second);
+      this.second = second;
+    }
+    this.first[this.length] = a;
+    this.second[this.length] = b;
+    this.length++;
+  }
+}
+
 /** Collects (hash, record) entries in record order, then lays them out as a KeyTable. */
 export class KeyTableBuilder {
-  private hashes = new Int32Array(1024);
-  private items = new Int32Array(1024);
-  private n = 0;
+  private entries = new IntPairs();
 
   add(hash: number, item: number): void {
-    if (this.n === this.items.length) {
-      const hashes = new Int32Array(this.n * 2);
-      hashes.set(this.hashes);
-      this.hashes = hashes;
-      const items = new Int32Array(this.n * 2);
-      items.set(this.items);
-      this.items = items;
-    }
-    this.hashes[this.n] = hash;
-    this.items[this.n] = item;
-    this.n++;
+    this.entries.push(hash, item);
   }
 
   get size(): number {
-    return this.n;
+    return this.entries.length;
   }
 
   build(): KeyTable {
-    const n = this.n;
+    const { first: entryHashes, second: entryItems, length: n } = this.entries;
     let buckets = 1;
     while (buckets < n) buckets *= 2;
     const mask = buckets - 1;
     const start = new Int32Array(buckets + 1);
-    for (let e = 0; e < n; e++) start[(this.hashes[e]! & mask) + 1]!++;
+    for (let e = 0; e < n; e++) start[(entryHashes[e]! & mask) + 1]!++;
     for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
     const fill = start.slice(0, buckets);
     const hashes = new Int32Array(n);
     const items = new Int32Array(n);
     for (let e = 0; e < n; e++) {
-      const h = this.hashes[e]!;
+      const h = entryHashes[e]!;
       const at = fill[h & mask]!++;
       hashes[at] = h;
-      items[at] = this.items[e]!;
+      items[at] = entryItems[e]!;
     }
-    this.hashes = new Int32Array(0);
-    this.items = new Int32Array(0);
-    this.n = 0;
+    this.entries = new IntPairs();
     return { mask, start, hashes, items };
   }
 }
