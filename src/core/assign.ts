@@ -8,7 +8,7 @@
  * (pairs sharing a record are connected); a component of one pair is linked, a component of
  * several is ambiguous as a whole. The result therefore does not depend on input order.
  */
-import type { Candidate } from './candidates.js';
+import { CandidateList, type Candidate } from './candidates.js';
 
 export interface Assignment {
   /** left index → the candidate linking it. */
@@ -19,17 +19,75 @@ export interface Assignment {
   ambiguousRight: Set<number>;
 }
 
-export function assignOneToOne(candidates: readonly Candidate[], threshold: number): Assignment {
-  const eligible = candidates.filter((c) => c.total >= threshold);
-  eligible.sort((a, b) => b.total - a.total || a.left - b.left || a.right - b.right);
+/** The columns assignment reads, and the candidate a position stands for. */
+interface Pairs {
+  length: number;
+  left: ArrayLike<number>;
+  right: ArrayLike<number>;
+  total: ArrayLike<number>;
+  get(k: number): Candidate;
+}
+
+function pairsOf(candidates: CandidateList | readonly Candidate[]): Pairs {
+  if (candidates instanceof CandidateList) return candidates;
+  return {
+    length: candidates.length,
+    left: Int32Array.from(candidates, (c) => c.left),
+    right: Int32Array.from(candidates, (c) => c.right),
+    total: Float64Array.from(candidates, (c) => c.total),
+    get: (k) => candidates[k]!,
+  };
+}
+
+/**
+ * Positions of the pairs at or above `threshold`, grouped by total, highest first (within a
+ * total in input order: the outcome of a level does not depend on it); and where each total's
+ * run starts. A counting sort, O(n): a comparison sort of millions of pairs took seconds.
+ */
+function byLevel(p: Pairs, threshold: number): { order: Int32Array; runs: number[] } {
+  const bucketOf = new Map<number, number>();
+  const totals: number[] = [];
+  let n = 0;
+  for (let k = 0; k < p.length; k++) {
+    const t = p.total[k]!;
+    if (!(t >= threshold)) continue;
+    n++;
+    if (!bucketOf.has(t)) {
+      bucketOf.set(t, totals.length);
+      totals.push(t);
+    }
+  }
+  const rank = totals.map((t, b) => ({ t, b })).sort((x, y) => y.t - x.t);
+  const start = new Int32Array(totals.length + 1);
+  const count = new Int32Array(totals.length);
+  for (let k = 0; k < p.length; k++) {
+    const t = p.total[k]!;
+    if (t >= threshold) count[bucketOf.get(t)!]!++;
+  }
+  const at = new Int32Array(totals.length);
+  for (let r = 0; r < rank.length; r++) {
+    start[r + 1] = start[r]! + count[rank[r]!.b]!;
+    at[rank[r]!.b] = start[r]!;
+  }
+  const order = new Int32Array(n);
+  for (let k = 0; k < p.length; k++) {
+    const t = p.total[k]!;
+    if (t >= threshold) order[at[bucketOf.get(t)!]!++] = k;
+  }
+  return { order, runs: Array.from(start) };
+}
+
+export function assignOneToOne(candidates: CandidateList | readonly Candidate[], threshold: number): Assignment {
+  const p = pairsOf(candidates);
+  const { order, runs } = byLevel(p, threshold);
 
   // Per-record state in typed arrays, not Maps and Sets: at national size a level holds a
   // million pairs. LINKED / BLOCKED records take no further pairs.
   let lefts = 0;
   let rights = 0;
-  for (const c of eligible) {
-    if (c.left >= lefts) lefts = c.left + 1;
-    if (c.right >= rights) rights = c.right + 1;
+  for (const k of order) {
+    if (p.left[k]! >= lefts) lefts = p.left[k]! + 1;
+    if (p.right[k]! >= rights) rights = p.right[k]! + 1;
   }
   const OPEN = 0;
   const LINKED = 1;
@@ -46,24 +104,24 @@ export function assignOneToOne(candidates: readonly Candidate[], threshold: numb
   const ambiguousLeft = new Set<number>();
   const ambiguousRight = new Set<number>();
 
-  let i = 0;
   let levelNo = 0;
-  while (i < eligible.length) {
-    const score = eligible[i]!.total;
-    let j = i;
-    while (j < eligible.length && eligible[j]!.total === score) j++;
-    const level: Candidate[] = [];
-    for (let k = i; k < j; k++) {
-      const c = eligible[k]!;
-      if (leftState[c.left] === OPEN && rightState[c.right] === OPEN) level.push(c);
+  // One score level's open pairs (positions in the candidates), reused level to level.
+  let level = new Int32Array(0);
+  for (let r = 0; r + 1 < runs.length; r++) {
+    const from = runs[r]!;
+    const to = runs[r + 1]!;
+    if (level.length < to - from) level = new Int32Array(to - from);
+    let n = 0;
+    for (let q = from; q < to; q++) {
+      const k = order[q]!;
+      if (leftState[p.left[k]!] === OPEN && rightState[p.right[k]!] === OPEN) level[n++] = k;
     }
-    i = j;
-    if (level.length === 0) continue;
+    if (n === 0) continue;
     levelNo++;
 
     // Union-find over the level's pairs, joined through shared left or right records.
-    const parent = new Int32Array(level.length);
-    for (let k = 0; k < level.length; k++) parent[k] = k;
+    const parent = new Int32Array(n);
+    for (let k = 0; k < n; k++) parent[k] = k;
     const find = (k: number): number => {
       while (parent[k] !== k) {
         parent[k] = parent[parent[k]!]!;
@@ -71,33 +129,35 @@ export function assignOneToOne(candidates: readonly Candidate[], threshold: numb
       }
       return k;
     };
-    for (let k = 0; k < level.length; k++) {
-      const c = level[k]!;
-      if (leftLevel[c.left] === levelNo) parent[find(k)] = find(leftFirst[c.left]!);
+    for (let k = 0; k < n; k++) {
+      const l = p.left[level[k]!]!;
+      const rt = p.right[level[k]!]!;
+      if (leftLevel[l] === levelNo) parent[find(k)] = find(leftFirst[l]!);
       else {
-        leftLevel[c.left] = levelNo;
-        leftFirst[c.left] = k;
+        leftLevel[l] = levelNo;
+        leftFirst[l] = k;
       }
-      if (rightLevel[c.right] === levelNo) parent[find(k)] = find(rightFirst[c.right]!);
+      if (rightLevel[rt] === levelNo) parent[find(k)] = find(rightFirst[rt]!);
       else {
-        rightLevel[c.right] = levelNo;
-        rightFirst[c.right] = k;
+        rightLevel[rt] = levelNo;
+        rightFirst[rt] = k;
       }
     }
-    const size = new Int32Array(level.length);
-    for (let k = 0; k < level.length; k++) size[find(k)]!++;
-    for (let k = 0; k < level.length; k++) {
-      const c = level[k]!;
+    const size = new Int32Array(n);
+    for (let k = 0; k < n; k++) size[find(k)]!++;
+    for (let k = 0; k < n; k++) {
+      const l = p.left[level[k]!]!;
+      const rt = p.right[level[k]!]!;
       if (size[find(k)] === 1) {
-        links.set(c.left, c);
-        leftState[c.left] = LINKED;
-        rightState[c.right] = LINKED;
+        links.set(l, p.get(level[k]!));
+        leftState[l] = LINKED;
+        rightState[rt] = LINKED;
       } else {
-        ambiguous.push(c);
-        leftState[c.left] = BLOCKED;
-        rightState[c.right] = BLOCKED;
-        ambiguousLeft.add(c.left);
-        ambiguousRight.add(c.right);
+        ambiguous.push(p.get(level[k]!));
+        leftState[l] = BLOCKED;
+        rightState[rt] = BLOCKED;
+        ambiguousLeft.add(l);
+        ambiguousRight.add(rt);
       }
     }
   }

@@ -12,7 +12,7 @@
  */
 import { ANCHORS, type Anchor, type Scheme } from './config.js';
 import { hashKey, hashPair, IntPairs, KeyTableBuilder, type KeyTable } from './key-table.js';
-import { PackedScore, packedScore, quickScore, scorePair, type Identity, type PairScore } from './score.js';
+import { PackedScore, packedLevels, quickScore, scorePair, type Identity, type PairScore } from './score.js';
 
 /** Anchors whose exact values are used as index keys. 'fullName' = first + last together. */
 export type BlockKey = 'email' | 'employeeNumber' | 'mobile' | 'fullName' | 'lastName' | 'firstName' | 'position' | 'extra';
@@ -143,9 +143,8 @@ export interface Candidate {
 }
 
 /**
- * A candidate with its score packed into its own fields: one object per retained pair instead
- * of two. Exact-mode passes retain millions at national size (every pair at the threshold, for
- * the tie rules); `score` is rebuilt on each read, which only reports and review do.
+ * A candidate with its score packed into its own fields, built on demand from a CandidateList
+ * (`score` is rebuilt on each read, which only reports and review do).
  */
 class PackedCandidate implements Candidate {
   constructor(
@@ -159,6 +158,91 @@ class PackedCandidate implements Candidate {
 
   get score(): PackedScore {
     return new PackedScore(this.total - this.extraPoints, this.levels, this.weights);
+  }
+}
+
+const INITIAL_CAPACITY = 1024;
+
+/**
+ * Candidates held by column in typed arrays, one entry per pair: left and right index, total,
+ * the extra anchor's points and the packed anchor levels (PackedScore). Exact-mode passes
+ * retain millions at national size (every pair at the threshold, for the tie rules); as
+ * objects they were about 80 bytes each, and a garbage collector's work to mark; here 28.
+ * `get(k)` builds a Candidate for the few that are read as such (links, ties, reports).
+ */
+export class CandidateList implements Iterable<Candidate> {
+  length = 0;
+  left: Int32Array;
+  right: Int32Array;
+  total: Float64Array;
+  extra: Float64Array;
+  levels: Int32Array;
+
+  constructor(
+    readonly weights: Readonly<Record<Anchor, number>>,
+    capacity = INITIAL_CAPACITY,
+  ) {
+    const n = Math.max(1, capacity);
+    this.left = new Int32Array(n);
+    this.right = new Int32Array(n);
+    this.total = new Float64Array(n);
+    this.extra = new Float64Array(n);
+    this.levels = new Int32Array(n);
+  }
+
+  /** A list of these candidates, in this order (their scores packed). */
+  static of(candidates: readonly Candidate[], weights: Readonly<Record<Anchor, number>>): CandidateList {
+    const list = new CandidateList(weights, candidates.length);
+    for (const c of candidates) {
+      const levels = c.score instanceof PackedScore ? c.score.levels : PackedScore.of(c.score, weights).levels;
+      list.push(c.left, c.right, c.total, c.extraPoints, levels);
+    }
+    return list;
+  }
+
+  push(left: number, right: number, total: number, extra: number, levels: number): void {
+    if (this.length === this.left.length) this.grow(this.length * 2);
+    const k = this.length++;
+    this.left[k] = left;
+    this.right[k] = right;
+    this.total[k] = total;
+    this.extra[k] = extra;
+    this.levels[k] = levels;
+  }
+
+  /** Entry k as a Candidate (a new object each call). */
+  get(k: number): Candidate {
+    return new PackedCandidate(this.left[k]!, this.right[k]!, this.total[k]!, this.extra[k]!, this.levels[k]!, this.weights);
+  }
+
+  toArray(): Candidate[] {
+    const out: Candidate[] = [];
+    for (let k = 0; k < this.length; k++) out.push(this.get(k));
+    return out;
+  }
+
+  *[Symbol.iterator](): Iterator<Candidate> {
+    for (let k = 0; k < this.length; k++) yield this.get(k);
+  }
+
+  /** Releases the room grown beyond `length` (a copy). */
+  trim(): this {
+    if (this.left.length > this.length) this.grow(this.length);
+    return this;
+  }
+
+  private grow(capacity: number): void {
+    const n = Math.max(1, capacity);
+    const copy = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a.subarray(0, this.length));
+      return b;
+    };
+    this.left = copy(this.left, (m) => new Int32Array(m));
+    this.right = copy(this.right, (m) => new Int32Array(m));
+    this.total = copy(this.total, (m) => new Float64Array(m));
+    this.extra = copy(this.extra, (m) => new Float64Array(m));
+    this.levels = copy(this.levels, (m) => new Int32Array(m));
   }
 }
 
@@ -271,8 +355,11 @@ function positionSubIndexes(names: KeyTable, right: readonly Identity[]): Map<nu
   return out;
 }
 
-/** Scores every pair sharing an index key; returns candidates sorted by left, then total desc. */
-export function findCandidates(left: readonly Identity[], right: readonly Identity[], opts: CandidateOptions): Candidate[] {
+/**
+ * Scores every pair sharing an index key; returns the retained candidates ordered by left, then
+ * total descending, then right.
+ */
+export function findCandidates(left: readonly Identity[], right: readonly Identity[], opts: CandidateOptions): CandidateList {
   const { scheme } = opts;
   const keepFrom = opts.keepFrom ?? 1;
   const plan = blockingPlan(scheme, Math.min(scheme.reviewFloor, scheme.threshold));
@@ -281,7 +368,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   const names = index[FULL_NAME];
   let keys = opts.leftKeys;
   if (keys === undefined || keys.of !== left || keys.extra !== opts.leftExtra || (keys.bits & bits) !== bits) keys = leftKeys(left, scheme, opts.leftExtra);
-  const out: Candidate[] = [];
+  const out = new CandidateList(scheme.weights);
   // seen[j] === i + 1: right record j was already scored against left record i.
   const seen = new Int32Array(right.length);
   const retainFrom = opts.retainFrom ?? keepFrom;
@@ -290,6 +377,11 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   // breakdown only for the pairs retained (most scored pairs are one-name coincidences).
   const quickRight: number[] = [];
   const quickTotal: number[] = [];
+  const quickExtra: number[] = [];
+  // One left record's retained pairs (positions in quick*, or in `mine` when fuzzy), then
+  // ordered best first: total descending, then right index.
+  const kept: number[] = [];
+  const byRank = (x: number, y: number): number => quickTotal[y]! - quickTotal[x]! || quickRight[x]! - quickRight[y]!;
   // The shortcut leaves block pairs unscored, so it cannot feed bestRight.
   const namePoints = opts.bestRight === undefined ? implicitNamePoints(plan, scheme, keepFrom, retainFrom) : undefined;
   const bestRight = opts.bestRight;
@@ -311,6 +403,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       if (total >= keepFrom) {
         quickRight.push(j);
         quickTotal.push(total);
+        quickExtra.push(extra);
       }
     } else {
       const c = scoreCandidate(left, right, i, j, leftExtra, opts, keepFrom);
@@ -321,6 +414,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
     if (opts.leftFilter && !opts.leftFilter(i)) continue;
     quickRight.length = 0;
     quickTotal.length = 0;
+    quickExtra.length = 0;
     implicit.length = 0;
     // The record is read only once one of its keys is found in the index.
     let loaded = false;
@@ -370,20 +464,26 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
         if (low >= 0 && (best < 0 || t > quickTotal[best]! || (t === quickTotal[best]! && low < quickRight[best]!))) {
           quickRight.push(low);
           quickTotal.push(t);
+          quickExtra.push(0); // a name-block pair shares no other key, so not the extra anchor
           best = quickRight.length - 1;
         }
       }
-      for (let q = 0; q < quickRight.length; q++) {
-        if (q !== best && quickTotal[q]! < retainFrom) continue;
+      kept.length = 0;
+      for (let q = 0; q < quickRight.length; q++) if (q === best || quickTotal[q]! >= retainFrom) kept.push(q);
+      if (kept.length > 1) kept.sort(byRank);
+      for (const q of kept) {
         const j = quickRight[q]!;
-        const score = packedScore(a, right[j]!, scheme);
-        mine.push(new PackedCandidate(i, j, quickTotal[q]!, quickTotal[q]! - score.score, score.levels, score.weights));
+        out.push(i, j, quickTotal[q]!, quickExtra[q]!, packedLevels(a, right[j]!));
       }
+      continue;
     }
     mine.sort((x, y) => y.total - x.total || x.right - y.right);
-    for (let k = 0; k < mine.length; k++) if (k === 0 || mine[k]!.total >= retainFrom) out.push(mine[k]!);
+    for (let k = 0; k < mine.length; k++) {
+      const c = mine[k]!;
+      if (k === 0 || c.total >= retainFrom) out.push(i, c.right, c.total, c.extraPoints, (c.score as PackedScore).levels);
+    }
   }
-  return out;
+  return out.trim();
 }
 
 /**

@@ -94,9 +94,9 @@ function matchStatus(stage: Stage, left: number, threshold: number, floor: numbe
   return { status: 'Below review floor', best };
 }
 
-function suggestionText(c: Candidate, config: Config): string {
-  const s = suggestChange({ score: c.total, anchors: c.score.anchors }, config.scheme);
-  if (!s) return c.total >= config.scheme.threshold ? '' : 'No single anchor change reaches the threshold';
+function suggestionText(total: number, score: PairScore, config: Config): string {
+  const s = suggestChange({ score: total, anchors: score.anchors }, config.scheme);
+  if (!s) return total >= config.scheme.threshold ? '' : 'No single anchor change reaches the threshold';
   const verb = s.kind === 'missing' ? 'Fill in the missing' : 'Correct the differing';
   return `${verb} ${ANCHOR_LABELS[s.anchor]} (score would be ${s.newScore})`;
 }
@@ -202,6 +202,7 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
     rows: mapped(people, (p, i) => {
       const { status, best } = matchStatus(r.esrNhsmail, i, threshold, reviewFloor);
       const m = best ? nhsmail[best.right]! : undefined;
+      const score = best?.score; // built on each read (a packed candidate)
       return [
         p.employeeNumber,
         p.primary.firstName,
@@ -217,13 +218,13 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
         m?.mobile?.e164 ?? m?.mobileRaw,
         m?.position,
         m?.status,
-        ...ANCHORS.map((a) => (best ? pointsOf(best.score, a) : 0)),
+        ...ANCHORS.map((a) => (score ? pointsOf(score, a) : 0)),
         best?.total ?? 0,
         status === 'Matched',
         status,
-        aliasUsed(best?.score),
-        best ? labels(agreedAnchors(best.score)) : '',
-        best ? labels(missingAnchors(best.score)) : '',
+        aliasUsed(score),
+        score ? labels(agreedAnchors(score)) : '',
+        score ? labels(missingAnchors(score)) : '',
         esrLines(p),
         m?.line,
       ];
@@ -246,12 +247,14 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
 
   const reviewRows = (item: ReviewItem): Cell[] => {
     const c = item.candidate;
+    const score = c.score; // worked out on each read (see ReviewItem)
     const l = describe(item.link, c, 'left');
     const rt = describe(item.link, c, 'right');
     const sim = (a: Anchor): number | undefined => {
-      const v = c.score.anchors.find((x) => x.anchor === a)?.similarity;
+      const v = score.anchors.find((x) => x.anchor === a)?.similarity;
       return v === undefined ? undefined : Math.round(v * 1000) / 1000;
     };
+    const agreed = agreedAnchors(score);
     return [
       item.link,
       item.kind === 'ambiguous' ? 'Ambiguous tie' : 'Near miss',
@@ -260,15 +263,15 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
       rt.system,
       rt.key,
       c.total,
-      ...ANCHORS.map((a) => pointsOf(c.score, a)),
+      ...ANCHORS.map((a) => pointsOf(score, a)),
       c.extraPoints,
-      labels(agreedAnchors(c.score)) + (c.extraPoints > 0 ? (agreedAnchors(c.score).length ? '; ' : '') + 'NHSmail ID' : ''),
-      labels(missingAnchors(c.score)),
-      labels(differing(c.score)),
+      labels(agreed) + (c.extraPoints > 0 ? (agreed.length ? '; ' : '') + 'NHSmail ID' : ''),
+      labels(missingAnchors(score)),
+      labels(differing(score)),
       sim('firstName'),
       sim('lastName'),
       sim('position'),
-      item.kind === 'ambiguous' ? 'Decide which record is the person; fix the other so it no longer ties' : suggestionText(c, config),
+      item.kind === 'ambiguous' ? 'Decide which record is the person; fix the other so it no longer ties' : suggestionText(c.total, score, config),
       l.line,
       rt.line,
     ];
@@ -383,7 +386,11 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
 
   // Best NHSmail candidate score per AD account, in one pass over the candidates.
   const bestAdScore = new Array<number>(ad.length).fill(0);
-  for (const c of r.nhsmailAd.candidates) if (c.total > bestAdScore[c.right]!) bestAdScore[c.right] = c.total;
+  const adCandidates = r.nhsmailAd.candidates;
+  for (let k = 0; k < adCandidates.length; k++) {
+    const right = adCandidates.right[k]!;
+    if (adCandidates.total[k]! > bestAdScore[right]!) bestAdScore[right] = adCandidates.total[k]!;
+  }
   for (const [k, total] of r.nhsmailAd.rightBest) if (total > bestAdScore[k]!) bestAdScore[k] = total;
   const esrOfAd = new Map<number, number>();
   for (const [i, c] of r.esrAd.assignment.links) esrOfAd.set(c.right, i);

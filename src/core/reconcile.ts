@@ -4,12 +4,12 @@
  * then AD accounts left over ↔ ESR people left over. Produces one reconciled identity per
  * person/account with its employee type (JML onboarding guide, section 2.3 tables).
  */
-import type { Config } from './config.js';
+import type { Config, Scheme } from './config.js';
 import { assignOneToOne, type Assignment } from './assign.js';
-import { findCandidates, leftKeys, type Candidate, type LeftKeys } from './candidates.js';
+import { findCandidates, leftKeys, type Candidate, type CandidateList, type LeftKeys } from './candidates.js';
 import { groupPeople, type EsrPerson } from './people.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount } from './records.js';
-import { scorePair, type Identity } from './score.js';
+import { scorePair, type Identity, type PairScore } from './score.js';
 
 export type EmployeeType = 'JML' | 'JML (TANSync)' | 'JML (ESR)' | 'Manual' | 'Invalid: needs NHSmail';
 
@@ -29,10 +29,10 @@ export interface Stage {
    * candidate at or above the threshold. Pairs between the floor and the threshold are not all
    * kept: at national size common full names make them grow with the square of the block size,
    * and only those below give near misses (`nearMisses`) and best scores (`rightBest`).
-   * One array ordered by left index: left record i's run is `candidateStart[i]` up to
+   * One list ordered by left index: left record i's run is `candidateStart[i]` up to
    * `candidateStart[i + 1]` (a Map of arrays was two objects per person at national size).
    */
-  candidates: readonly Candidate[];
+  candidates: CandidateList;
   candidateStart: Int32Array;
   assignment: Assignment;
   /** right index → left index it is linked to. */
@@ -137,7 +137,7 @@ function runStage(
   const all = findCandidates(left, right, { ...base, stats, retainFrom: scheme.threshold, leftFilter: filters?.left, rightFilter: filters?.right });
   // findCandidates returns them ordered by left index.
   const candidateStart = new Int32Array(left.length + 1);
-  for (const c of all) candidateStart[c.left + 1]!++;
+  for (let k = 0; k < all.length; k++) candidateStart[all.left[k]! + 1]!++;
   for (let i = 0; i < left.length; i++) candidateStart[i + 1]! += candidateStart[i]!;
   const t1 = clock();
   const assignment = assignOneToOne(all, scheme.threshold);
@@ -163,9 +163,9 @@ function runStage(
   const rightBest = new Map<number, number>();
   for (let j = 0; j < best.length; j++) if (best[j]! >= floor) rightBest.set(j, best[j]!);
   const nearMisses: Candidate[] = [];
-  for (const c of open) {
-    if (c.total >= scheme.threshold || ambiguousRight.has(c.right)) continue;
-    nearMisses.push(c);
+  for (let k = 0; k < open.length; k++) {
+    if (open.total[k]! >= scheme.threshold || ambiguousRight.has(open.right[k]!)) continue;
+    nearMisses.push(open.get(k));
   }
   return {
     link,
@@ -181,10 +181,37 @@ function runStage(
   };
 }
 
+/**
+ * A review item's candidate. Its `score` is the pair's full explanation, similarities included,
+ * worked out on each read (so a reader takes it once): holding it was eight objects per item.
+ */
+class ExplainedCandidate implements Candidate {
+  readonly left: number;
+  readonly right: number;
+  readonly total: number;
+  readonly extraPoints: number;
+
+  constructor(
+    c: Candidate,
+    private readonly l: Identity,
+    private readonly r: Identity,
+    private readonly scheme: Scheme,
+  ) {
+    this.left = c.left;
+    this.right = c.right;
+    this.total = c.total;
+    this.extraPoints = c.extraPoints;
+  }
+
+  get score(): PairScore {
+    return scorePair(this.l, this.r, this.scheme, true);
+  }
+}
+
 /** Left record `left`'s best candidate (see Stage.candidates), if it has any. */
 export function bestCandidate(stage: Stage, left: number): Candidate | undefined {
   const at = stage.candidateStart[left]!;
-  return at < stage.candidateStart[left + 1]! ? stage.candidates[at] : undefined;
+  return at < stage.candidateStart[left + 1]! ? stage.candidates.get(at) : undefined;
 }
 
 export interface ReconcileInput {
@@ -286,7 +313,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   }
 
   // Review items carry name and title similarities even with fuzzy matching off, to explain
-  // them; computed here, for the few pairs that need it, rather than for every candidate.
+  // them: worked out when the report reads them, not held (half a million at national size).
   const sides: Record<LinkName, [readonly Identity[], readonly Identity[]]> = {
     'ESR-NHSmail': [peopleIds, nhsIds],
     'NHSmail-AD': [nhsForAd, adIds],
@@ -294,7 +321,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   };
   const explained = (link: LinkName, c: Candidate): Candidate => {
     const [l, rt] = sides[link];
-    return { ...c, score: scorePair(l[c.left]!, rt[c.right]!, config.scheme, true) };
+    return new ExplainedCandidate(c, l[c.left]!, rt[c.right]!, config.scheme);
   };
   const review: ReviewItem[] = [];
   for (const stage of [esrNhsmail, nhsmailAd, esrAd]) {

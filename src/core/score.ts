@@ -172,23 +172,33 @@ export class PackedScore implements PairScore {
 const CODE_MISSING = 0;
 const CODE_EXACT = 1;
 const CODE_ALIAS = 2;
+const CODE_FUZZY = 3;
 const CODE_DIFFERS = 4;
 
 /**
  * `PackedScore.of(scorePair(a, b, scheme), weights)` for exact comparisons, without building the
- * seven AnchorResult objects: the score kept for every retained candidate at national size.
- * Fuzzy schemes go through scorePair.
+ * seven AnchorResult objects. Fuzzy schemes go through scorePair.
  */
 export function packedScore(a: Identity, b: Identity, scheme: Scheme): PackedScore {
   const w = scheme.weights;
   if (scheme.fuzzy.enabled) return PackedScore.of(scorePair(a, b, scheme), w);
-  const exact = (x: string | undefined, y: string | undefined): number =>
-    x === undefined || y === undefined ? CODE_MISSING : x === y ? CODE_EXACT : CODE_DIFFERS;
+  const levels = packedLevels(a, b);
+  return new PackedScore(levelsScore(levels, w), levels, w);
+}
+
+const exactCode = (x: string | undefined, y: string | undefined): number =>
+  x === undefined || y === undefined ? CODE_MISSING : x === y ? CODE_EXACT : CODE_DIFFERS;
+
+/**
+ * The levels field of `packedScore(a, b, scheme)` for an exact scheme, allocating nothing:
+ * what every retained candidate keeps at national size (millions of pairs).
+ */
+export function packedLevels(a: Identity, b: Identity): number {
   const emailL = emailLevel(a, b);
   const email = emailL === 'exact' ? CODE_EXACT : emailL === 'alias' ? CODE_ALIAS : emailL === 'missing' ? CODE_MISSING : CODE_DIFFERS;
-  const emp = exact(a.employeeNumber, b.employeeNumber);
-  const mob = exact(a.mobile, b.mobile);
-  const last = exact(a.lastName, b.lastName);
+  const emp = exactCode(a.employeeNumber, b.employeeNumber);
+  const mob = exactCode(a.mobile, b.mobile);
+  const last = exactCode(a.lastName, b.lastName);
   const af = a.firstNames;
   const bf = b.firstNames;
   let first = CODE_MISSING;
@@ -197,17 +207,27 @@ export function packedScore(a: Identity, b: Identity, scheme: Scheme): PackedSco
     for (const x of af) if (bf.includes(x)) first = CODE_EXACT;
   }
   const full = first === CODE_MISSING || last === CODE_MISSING ? CODE_MISSING : first === CODE_EXACT && last === CODE_EXACT ? CODE_EXACT : CODE_DIFFERS;
-  const pos = exact(a.position, b.position);
-  const codes = [email, emp, mob, last, first, full, pos];
-  const points = [w.email, w.employeeNumber, w.mobile, w.lastName, w.firstName, w.fullName, w.position];
+  const pos = exactCode(a.position, b.position);
+  // ANCHORS order: email, employeeNumber, mobile, lastName, firstName, fullName, position.
+  return (
+    email |
+    (emp << LEVEL_BITS) |
+    (mob << (2 * LEVEL_BITS)) |
+    (last << (3 * LEVEL_BITS)) |
+    (first << (4 * LEVEL_BITS)) |
+    (full << (5 * LEVEL_BITS)) |
+    (pos << (6 * LEVEL_BITS))
+  );
+}
+
+/** The points of packed `levels` under `weights` (agreeing anchors' weights summed). */
+export function levelsScore(levels: number, w: Readonly<Record<Anchor, number>>): number {
   let score = 0;
-  let levels = 0;
-  for (let k = 0; k < 7; k++) {
-    const c = codes[k]!;
-    if (c === CODE_EXACT || c === CODE_ALIAS) score += points[k]!;
-    levels |= c << (LEVEL_BITS * k);
+  for (let k = 0; k < ANCHORS.length; k++) {
+    const c = (levels >>> (LEVEL_BITS * k)) & 7;
+    if (c === CODE_EXACT || c === CODE_ALIAS || c === CODE_FUZZY) score += w[ANCHORS[k]!];
   }
-  return new PackedScore(score, levels, w);
+  return score;
 }
 
 function shareEmail(a: Identity, b: Identity): boolean {

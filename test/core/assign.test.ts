@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { assignOneToOne } from '../../src/core/assign.js';
-import type { Candidate } from '../../src/core/candidates.js';
+import { CandidateList, type Candidate } from '../../src/core/candidates.js';
+import { DEFAULT_CONFIG } from '../../src/core/config.js';
 
 const c = (left: number, right: number, total: number): Candidate => ({
   left,
@@ -123,6 +124,29 @@ describe('assignOneToOne against the rule stated plainly', () => {
         expect([...a.links.values()].map((x) => `${x.left}:${x.right}`).sort()).toEqual(want.links);
         expect(a.ambiguous.map((x) => `${x.left}:${x.right}`).sort()).toEqual(want.ambiguous);
         expect([...a.ambiguousLeft].sort((x, y) => x - y)).toEqual([...new Set(a.ambiguous.map((x) => x.left))].sort((x, y) => x - y));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('assignOneToOne on a candidate list', () => {
+  it('gives the links and ties it gives for the same pairs as objects, in findCandidates order (property)', () => {
+    const cand = fc.record({ left: fc.integer({ min: 0, max: 12 }), right: fc.integer({ min: 0, max: 12 }), total: fc.integer({ min: 4, max: 12 }) });
+    fc.assert(
+      fc.property(fc.uniqueArray(cand, { selector: (x) => `${x.left}:${x.right}`, maxLength: 60 }), (raw) => {
+        // findCandidates' order: left, then total descending, then right.
+        const cs = raw.map((x) => c(x.left, x.right, x.total)).sort((a, b) => a.left - b.left || b.total - a.total || a.right - b.right);
+        const fromList = assignOneToOne(CandidateList.of(cs, DEFAULT_CONFIG.scheme.weights), 6);
+        const want = reference(cs, 6);
+        expect([...fromList.links.entries()].map(([l, x]) => `${l}:${x.left}:${x.right}:${x.total}`).sort()).toEqual(
+          want.links.map((k) => `${k.split(':')[0]}:${k}:${cs.find((x) => `${x.left}:${x.right}` === k)!.total}`).sort(),
+        );
+        expect(fromList.ambiguous.map((x) => `${x.left}:${x.right}`)).toEqual(want.ambiguous.slice().sort((a, b) => {
+          const [al, ar] = a.split(':').map(Number);
+          const [bl, br] = b.split(':').map(Number);
+          return al! - bl! || ar! - br!;
+        }));
       }),
       { numRuns: 500 },
     );

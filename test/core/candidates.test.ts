@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
-import { allPairs, blockingPlan, findCandidates, LARGE_NAME_BLOCK, leftKeys, type Candidate } from '../../src/core/candidates.js';
+import { allPairs, blockingPlan, CandidateList, findCandidates, LARGE_NAME_BLOCK, leftKeys, type Candidate } from '../../src/core/candidates.js';
 import { hashPair } from '../../src/core/key-table.js';
 import { PackedScore, packedScore, quickScore, scorePair, type Identity } from '../../src/core/score.js';
 import { rng } from '../helpers/rng.js';
@@ -32,13 +32,53 @@ function generate(n: number, rnd: () => number): Identity[] {
 const key = (c: Candidate): string => `${c.left}:${c.right}:${c.total}`;
 const atLeast = (cs: Candidate[], floor: number): string[] => cs.filter((c) => c.total >= floor).map(key).sort();
 
+describe('retained candidates', () => {
+  // Packed scores keep each anchor's level and points, not similarities.
+  const full = (c: Candidate): unknown => ({
+    left: c.left,
+    right: c.right,
+    total: c.total,
+    extraPoints: c.extraPoints,
+    anchors: c.score.anchors.map(({ anchor, level, points }) => ({ anchor, level, points })),
+  });
+
+  it('carry the scores brute force gives, best first per left record (with the extra anchor)', () => {
+    const rnd = rng(7);
+    const left = generate(600, rnd);
+    const right = generate(600, rnd);
+    const scheme = DEFAULT_CONFIG.scheme;
+    const extra = { leftExtra: (i: number) => (i % 5 === 0 ? `id${i % 40}` : undefined), rightExtra: (j: number) => (j % 3 === 0 ? `id${j % 40}` : undefined), extraPoints: 6 };
+    const found = findCandidates(left, right, { scheme, ...extra, keepFrom: scheme.reviewFloor, retainFrom: scheme.reviewFloor }).toArray();
+    const brute = allPairs(left, right, { scheme, ...extra, keepFrom: scheme.reviewFloor });
+    expect(found.some((c) => c.extraPoints > 0)).toBe(true);
+    expect(found.map(full)).toEqual(brute.map(full));
+  });
+
+  it('a list holds what was pushed, past its first capacity, and packs explained scores', () => {
+    const w = DEFAULT_CONFIG.scheme.weights;
+    const x: Identity = { email: 'a@nhs.net', firstNames: ['ann'], lastName: 'lee', position: 'nurse' };
+    const y: Identity = { email: 'a@nhs.net', firstNames: ['ann'], lastName: 'lea' };
+    const explained: Candidate = { left: 3, right: 9, total: 12, extraPoints: 6, score: scorePair(x, y, DEFAULT_CONFIG.scheme) };
+    const list = CandidateList.of([explained], w);
+    for (let k = 0; k < 3000; k++) list.push(k, 2 * k, k % 13, k % 2, packedScore(x, k % 2 ? y : x, DEFAULT_CONFIG.scheme).levels);
+    list.trim();
+    expect(list.length).toBe(3001);
+    expect(list.left.length).toBe(3001);
+    expect(full(list.get(0))).toEqual(full(explained));
+    const last = list.get(3000);
+    expect([last.left, last.right, last.total, last.extraPoints]).toEqual([2999, 5998, 2999 % 13, 1]);
+    expect(last.score.anchors).toEqual(packedScore(x, y, DEFAULT_CONFIG.scheme).anchors);
+    expect([...list].map(full)).toEqual(list.toArray().map(full));
+  });
+});
+
 describe('candidate generation is complete', () => {
   it('finds exactly the pairs brute force finds at or above the review floor (3,000 × 3,000)', () => {
     const rnd = rng(42);
     const left = generate(3000, rnd);
     const right = generate(3000, rnd);
     const scheme = DEFAULT_CONFIG.scheme;
-    const fast = findCandidates(left, right, { scheme });
+    const fast = findCandidates(left, right, { scheme }).toArray();
     const brute = allPairs(left, right, { scheme, keepFrom: scheme.reviewFloor });
     const expected = atLeast(brute, scheme.reviewFloor);
     expect(expected.length).toBeGreaterThan(1000);
@@ -57,7 +97,7 @@ describe('candidate generation is complete', () => {
           const rnd = rng(seed);
           const left = generate(120, rnd);
           const right = generate(120, rnd);
-          expect(atLeast(findCandidates(left, right, { scheme }), floor)).toEqual(atLeast(allPairs(left, right, { scheme, keepFrom: floor }), floor));
+          expect(atLeast(findCandidates(left, right, { scheme }).toArray(), floor)).toEqual(atLeast(allPairs(left, right, { scheme, keepFrom: floor }), floor));
         },
       ),
       { numRuns: 60 },
@@ -74,7 +114,7 @@ describe('candidate generation is complete', () => {
     for (const r of right) for (const f of r.firstNames ?? []) if (r.lastName) blocks.set(`${r.lastName} ${f}`, (blocks.get(`${r.lastName} ${f}`) ?? 0) + 1);
     expect(Math.max(...blocks.values())).toBeGreaterThanOrEqual(LARGE_NAME_BLOCK);
     const stats = { pairsScored: 0 };
-    const fast = findCandidates(left, right, { scheme, retainFrom: scheme.threshold, stats });
+    const fast = findCandidates(left, right, { scheme, retainFrom: scheme.threshold, stats }).toArray();
     // Blocking finds every pair from the review floor up, so compare from there: the best
     // candidate (highest total, then lowest right index) and everything at the threshold.
     const floor = scheme.reviewFloor;
@@ -92,7 +132,7 @@ describe('candidate generation is complete', () => {
     }
     // …and scores far fewer pairs than the blocks hold.
     const plain = { pairsScored: 0 };
-    findCandidates(left, right, { scheme, stats: plain });
+    findCandidates(left, right, { scheme, stats: plain }).toArray();
     expect(stats.pairsScored).toBeLessThan(plain.pairsScored / 2);
   });
 
@@ -104,7 +144,7 @@ describe('candidate generation is complete', () => {
     const floor = scheme.reviewFloor;
     const bestRight = new Float64Array(right.length).fill(-Infinity);
     const odd = (i: number): boolean => i % 2 === 1;
-    const found = findCandidates(left, right, { scheme, keepFrom: floor, retainFrom: floor, bestRight, retainLeft: odd });
+    const found = findCandidates(left, right, { scheme, keepFrom: floor, retainFrom: floor, bestRight, retainLeft: odd }).toArray();
     const brute = allPairs(left, right, { scheme, keepFrom: floor });
     const expected = new Float64Array(right.length).fill(-Infinity);
     for (const c of brute) expected[c.right] = Math.max(expected[c.right]!, c.total);
@@ -160,7 +200,7 @@ describe('candidate generation is complete', () => {
       leftExtra: () => 'id-1',
       rightExtra: () => 'id-1',
       extraPoints: 6,
-    });
+    }).toArray();
     expect(found).toHaveLength(1);
     expect(found[0]!.total).toBe(6);
     expect(found[0]!.extraPoints).toBe(6);
@@ -189,7 +229,7 @@ describe('candidate generation with hash collisions', () => {
     const left: Identity[] = [{ firstNames: [first], lastName: 'smith', position: 'porter' }];
     const scheme = DEFAULT_CONFIG.scheme;
     const stats = { pairsScored: 0 };
-    const found = findCandidates(left, right, { scheme, retainFrom: scheme.threshold, stats });
+    const found = findCandidates(left, right, { scheme, retainFrom: scheme.threshold, stats }).toArray();
     expect(found.map(key)).toEqual([key(allPairs(left, right, { scheme })[0]!)]);
     expect(found[0]!.right).toBe(1);
     expect(stats.pairsScored).toBe(0); // the block was taken implicitly, not scored pair by pair
@@ -199,7 +239,7 @@ describe('candidate generation with hash collisions', () => {
     const [first, impostor] = collidingFirstNames('jones');
     const left: Identity[] = [{ firstNames: [first], lastName: 'jones' }];
     const right: Identity[] = [{ firstNames: [impostor], lastName: 'jones' }, { firstNames: [first], lastName: 'jones' }];
-    const found = findCandidates(left, right, { scheme: DEFAULT_CONFIG.scheme });
+    const found = findCandidates(left, right, { scheme: DEFAULT_CONFIG.scheme }).toArray();
     expect(found.map(key)).toEqual(allPairs(left, right, { scheme: DEFAULT_CONFIG.scheme }).map(key));
     expect(found.map((c) => c.right)).toEqual([1, 0]);
   });
@@ -211,15 +251,15 @@ describe('left-side key hashes shared between calls', () => {
     const left = generate(800, rnd);
     const right = generate(800, rnd);
     const scheme = DEFAULT_CONFIG.scheme;
-    const plain = findCandidates(left, right, { scheme }).map(key);
-    expect(findCandidates(left, right, { scheme, leftKeys: leftKeys(left, scheme) }).map(key)).toEqual(plain);
+    const plain = findCandidates(left, right, { scheme }).toArray().map(key);
+    expect(findCandidates(left, right, { scheme, leftKeys: leftKeys(left, scheme) }).toArray().map(key)).toEqual(plain);
     // Keys of other records (same length) must not be taken for these.
     const other = generate(800, rng(6));
-    expect(findCandidates(left, right, { scheme, leftKeys: leftKeys(other, scheme) }).map(key)).toEqual(plain);
+    expect(findCandidates(left, right, { scheme, leftKeys: leftKeys(other, scheme) }).toArray().map(key)).toEqual(plain);
     // Keys without the extra anchor must not hide pairs found only through it.
     const extra = { leftExtra: (i: number) => `id-${i}`, rightExtra: (j: number) => `id-${799 - j}`, extraPoints: 6 };
-    const withExtra = findCandidates(left, right, { scheme, ...extra }).map(key);
+    const withExtra = findCandidates(left, right, { scheme, ...extra }).toArray().map(key);
     expect(withExtra.length).toBeGreaterThan(plain.length);
-    expect(findCandidates(left, right, { scheme, ...extra, leftKeys: leftKeys(left, scheme) }).map(key)).toEqual(withExtra);
+    expect(findCandidates(left, right, { scheme, ...extra, leftKeys: leftKeys(left, scheme) }).toArray().map(key)).toEqual(withExtra);
   });
 });

@@ -60,10 +60,10 @@ function checkStage(stage: Stage, threshold: number): void {
     expect(stage.rightLinked.has(c.right) || stage.assignment.ambiguousRight.has(c.right)).toBe(true);
   }
   // Each left record's run holds its candidates, best first.
-  stage.candidates.forEach((c, k) => {
+  stage.candidates.toArray().forEach((c, k, all) => {
     expect(stage.candidateStart[c.left]!).toBeLessThanOrEqual(k);
     expect(k).toBeLessThan(stage.candidateStart[c.left + 1]!);
-    if (k > stage.candidateStart[c.left]!) expect(stage.candidates[k - 1]!.total).toBeGreaterThanOrEqual(c.total);
+    if (k > stage.candidateStart[c.left]!) expect(all[k - 1]!.total).toBeGreaterThanOrEqual(c.total);
   });
 }
 
