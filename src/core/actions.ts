@@ -80,117 +80,223 @@ function dueForDeletion(m: NhsmailAccount, asOfMs: number, config: Config): bool
 }
 
 export function anchorUpdates(r: ReconcileResult, config: Config): AnchorUpdate[] {
-  return [...eachAnchorUpdate(r, config)];
+  return [...anchorUpdateSource(r, config).each()];
 }
 
-const SYSTEM_BIT: Readonly<Record<System, number>> = { ESR: 1, NHSmail: 2, AD: 4 };
-
-/**
- * Which systems each identity has anchor updates for (bits of SYSTEM_BIT), filled in by the
- * first complete pass over all systems; later passes skip identities without updates (for the
- * one system asked for, or for any).
- */
-export interface UpdateMarks {
-  systems: Uint8Array;
-  complete: boolean;
+/** One identity's records; a rule reads only those it needs. */
+interface Linked {
+  p: EsrPerson | undefined;
+  m: NhsmailAccount | undefined;
+  a: AdAccount | undefined;
 }
 
 /**
- * The anchor updates as a function the report calls once per table (`only`: one system's
- * worklist). At national size there are about two per person, so they are regenerated for each
- * table instead of held; after the first full pass, later passes visit only the identities
- * that have updates (for that system).
+ * One kind of anchor update: whether an identity needs it, and the update itself. Kept apart
+ * so that which identities need what is worked out once, and the updates are built only when
+ * a table is written (once per table and format: they are never all held).
  */
-export function anchorUpdateSource(r: ReconcileResult, config: Config): (only?: System) => Iterable<AnchorUpdate> {
-  const marks: UpdateMarks = { systems: new Uint8Array(r.identities.length), complete: false };
-  return (only) => eachAnchorUpdate(r, config, only, marks);
+interface UpdateRule {
+  system: System;
+  /** The `field` and whether an `adAttribute` of every update it builds (a test checks). */
+  field: string;
+  adAttribute: boolean;
+  applies(x: Linked): boolean;
+  build(x: Linked, config: Config): AnchorUpdate;
 }
 
-/**
- * The anchor updates one at a time, in report order. `only` skips building the other systems'
- * updates (the per-system worklists); `marks` see UpdateMarks.
- */
-export function* eachAnchorUpdate(r: ReconcileResult, config: Config, only?: System, marks?: UpdateMarks): Generator<AnchorUpdate> {
-  const esr = only === undefined || only === 'ESR';
-  const nhs = only === undefined || only === 'NHSmail';
-  const adSys = only === undefined || only === 'AD';
-  // One identity's updates, yielded before the next identity is looked at.
-  const pending: AnchorUpdate[] = [];
-  const attr = config.ad.nhsmailIdAttribute;
-  // Once marked: skip identities without updates for the system asked for (any system for all).
-  const skip = marks !== undefined && marks.complete ? (only !== undefined ? SYSTEM_BIT[only] : 7) : 0;
-  const mark = marks !== undefined && !marks.complete && only === undefined ? marks.systems : undefined;
-  const identities = r.identities;
-  for (let k = 0; k < identities.length; k++) {
-    if (skip !== 0 && (marks!.systems[k]! & skip) === 0) continue;
-    const id = identities[k]!;
-    const p = id.esr === undefined ? undefined : r.people[id.esr]!;
-    const m = id.nhsmail === undefined ? undefined : r.nhsmail[id.nhsmail]!;
-    const a = id.ad === undefined ? undefined : r.ad[id.ad]!;
+/** Why ESR's email must change to the matched account's primary address, if it must (guide 6.4, 6.6). */
+function esrEmailReason(p: EsrPerson, m: NhsmailAccount): string | undefined {
+  const esrEmail = p.identity.email;
+  const withEmail = p.assignments.find((x) => x.emailRaw !== undefined || x.email !== undefined);
+  const raw = withEmail?.emailRaw ?? withEmail?.email?.value;
+  if (raw === undefined) return 'ESR has no email address; JML matches on it';
+  if (esrEmail === undefined) return 'ESR email address is not a valid address';
+  if (m.aliases.some((x) => x.value === esrEmail)) return 'ESR holds an NHSmail alias, not the primary address (guide 6.6)';
+  if (!p.assignments.some((x) => x.email?.nhsNet)) return 'ESR email is not an NHS.net address (guide 6.6)';
+  if (esrEmail !== m.email.value) return 'ESR email differs from the matched NHSmail account';
+  return undefined;
+}
 
-    if (p && m && esr) {
-      // ESR email must be the account's primary nhs.net address (guide 6.4, 6.6).
-      const esrEmail = p.identity.email;
-      const withEmail = p.assignments.find((x) => x.emailRaw !== undefined || x.email !== undefined);
-      const raw = withEmail?.emailRaw ?? withEmail?.email?.value;
-      let reason: string | undefined;
-      if (raw === undefined) reason = 'ESR has no email address; JML matches on it';
-      else if (esrEmail === undefined) reason = 'ESR email address is not a valid address';
-      else if (m.aliases.some((x) => x.value === esrEmail)) reason = 'ESR holds an NHSmail alias, not the primary address (guide 6.6)';
-      else if (!p.assignments.some((x) => x.email?.nhsNet)) reason = 'ESR email is not an NHS.net address (guide 6.6)';
-      else if (esrEmail !== m.email.value) reason = 'ESR email differs from the matched NHSmail account';
-      if (reason) {
-        pending.push({ system: 'ESR', key: p.employeeNumber, lines: lineList(p), field: 'Email Address', current: raw, proposed: m.email.value, reason, owner: 'Workforce' });
-      }
-    }
-    if (p && m && nhs) {
-      // ESR is authoritative for names and mobile: NHSmail should carry ESR's values.
-      const esrMobile = p.identity.mobile;
-      if (esrMobile !== undefined && m.mobile?.e164 !== esrMobile) {
-        pending.push({ system: 'NHSmail', key: m.email.value, lines: String(m.line), field: 'Mobile', current: m.mobileRaw, proposed: esrMobile, reason: m.mobileRaw === undefined ? 'NHSmail has no mobile; ESR is authoritative' : 'Mobile differs from ESR; ESR is authoritative', owner: 'IT' });
-      }
-      const firstOk = m.firstKey !== undefined && p.identity.firstNames?.includes(m.firstKey);
-      if (!firstOk && p.primary.firstName !== undefined) {
-        pending.push({ system: 'NHSmail', key: m.email.value, lines: String(m.line), field: 'First Name', current: m.firstName, proposed: p.primary.firstName, reason: 'First name differs from ESR (neither First Name nor Known As); ESR is authoritative', owner: 'IT' });
-      }
-      if (p.identity.lastName !== undefined && m.lastKey !== p.identity.lastName && p.primary.lastName !== undefined) {
-        pending.push({ system: 'NHSmail', key: m.email.value, lines: String(m.line), field: 'Last Name', current: m.lastName, proposed: p.primary.lastName, reason: 'Last name differs from ESR; ESR is authoritative (names do not sync after switch-on, guide 6.6)', owner: 'IT' });
-      }
-      if (m.employeeNumber !== p.employeeNumber) {
-        pending.push({ system: 'NHSmail', key: m.email.value, lines: String(m.line), field: 'Employee Number', current: m.employeeNumber, proposed: p.employeeNumber, reason: m.employeeNumber === undefined ? 'Employee Number missing on the NHSmail account' : 'Employee Number differs from ESR', owner: 'IT' });
-      }
-    }
+const firstNameAgrees = (p: EsrPerson, m: NhsmailAccount): boolean => m.firstKey !== undefined && p.identity.firstNames?.includes(m.firstKey) === true;
+/** The employee number an AD account should carry: ESR's, else the NHSmail account's. */
+const adEmployeeNumber = ({ p, m }: Linked): string | undefined => p?.employeeNumber ?? m?.employeeNumber;
+/** Names and mobile flow NHSmail → AD under JML; ESR's values where a person is linked. */
+const adMobile = ({ p, m }: Linked): string | undefined => p?.identity.mobile ?? m?.mobile?.e164;
 
-    if (a && m && adSys) {
-      if (a.email?.value !== m.email.value) {
-        pending.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'Mail', adAttribute: AD_ATTR.mail, current: a.emailRaw, proposed: m.email.value, reason: a.emailRaw === undefined ? 'AD mail is empty; set the NHS.net address (guide 6.4)' : m.aliases.some((x) => x.value === a.email?.value) ? 'AD mail holds an NHSmail alias, not the primary address' : 'AD mail differs from the matched NHSmail account', owner: 'IT' });
-      }
-      if (m.nhsmailId !== undefined && a.nhsmailId !== m.nhsmailId) {
-        pending.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'NHSmail ID', adAttribute: attr, current: a.nhsmailId, proposed: m.nhsmailId, reason: a.nhsmailId === undefined ? `AD ${attr} (NHSmail ID anchor) is empty` : `AD ${attr} (NHSmail ID anchor) differs from the NHSmail account`, owner: 'IT' });
-      }
-    }
-
-    if (a && (p || m) && adSys) {
-      const empNo = p?.employeeNumber ?? m?.employeeNumber;
-      if (empNo !== undefined && a.employeeNumber !== empNo) {
-        pending.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'Employee ID', adAttribute: AD_ATTR.employeeID, current: a.employeeNumber, proposed: empNo, reason: a.employeeNumber === undefined ? 'Employee Number missing on the AD account' : 'AD employeeID differs from ESR', owner: 'IT' });
-      }
-      // Names and mobile flow NHSmail → AD under JML; ESR's values where a person is linked.
-      const mobile = p?.identity.mobile ?? m?.mobile?.e164;
-      if (mobile !== undefined && a.mobile?.e164 !== mobile) {
-        pending.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'Mobile', adAttribute: AD_ATTR.mobile, current: a.mobileRaw, proposed: mobile, reason: p ? 'AD mobile differs from ESR; ESR is authoritative' : 'AD mobile differs from NHSmail', owner: 'IT' });
-      }
+/** The rules in report order: an identity's updates come out in this order. */
+const RULES: readonly UpdateRule[] = [
+  {
+    system: 'ESR',
+    field: 'Email Address',
+    adAttribute: false,
+    applies: ({ p, m }) => p !== undefined && m !== undefined && esrEmailReason(p, m) !== undefined,
+    build: ({ p, m }) => {
+      const withEmail = p!.assignments.find((x) => x.emailRaw !== undefined || x.email !== undefined);
+      const current = withEmail?.emailRaw ?? withEmail?.email?.value;
+      return { system: 'ESR', key: p!.employeeNumber, lines: lineList(p!), field: 'Email Address', current, proposed: m!.email.value, reason: esrEmailReason(p!, m!)!, owner: 'Workforce' };
+    },
+  },
+  // ESR is authoritative for names and mobile: NHSmail should carry ESR's values.
+  {
+    system: 'NHSmail',
+    field: 'Mobile',
+    adAttribute: false,
+    applies: ({ p, m }) => p !== undefined && m !== undefined && p.identity.mobile !== undefined && m.mobile?.e164 !== p.identity.mobile,
+    build: ({ p, m }) => ({ system: 'NHSmail', key: m!.email.value, lines: String(m!.line), field: 'Mobile', current: m!.mobileRaw, proposed: p!.identity.mobile!, reason: m!.mobileRaw === undefined ? 'NHSmail has no mobile; ESR is authoritative' : 'Mobile differs from ESR; ESR is authoritative', owner: 'IT' }),
+  },
+  {
+    system: 'NHSmail',
+    field: 'First Name',
+    adAttribute: false,
+    applies: ({ p, m }) => p !== undefined && m !== undefined && !firstNameAgrees(p, m) && p.primary.firstName !== undefined,
+    build: ({ p, m }) => ({ system: 'NHSmail', key: m!.email.value, lines: String(m!.line), field: 'First Name', current: m!.firstName, proposed: p!.primary.firstName!, reason: 'First name differs from ESR (neither First Name nor Known As); ESR is authoritative', owner: 'IT' }),
+  },
+  {
+    system: 'NHSmail',
+    field: 'Last Name',
+    adAttribute: false,
+    applies: ({ p, m }) => p !== undefined && m !== undefined && p.identity.lastName !== undefined && m.lastKey !== p.identity.lastName && p.primary.lastName !== undefined,
+    build: ({ p, m }) => ({ system: 'NHSmail', key: m!.email.value, lines: String(m!.line), field: 'Last Name', current: m!.lastName, proposed: p!.primary.lastName!, reason: 'Last name differs from ESR; ESR is authoritative (names do not sync after switch-on, guide 6.6)', owner: 'IT' }),
+  },
+  {
+    system: 'NHSmail',
+    field: 'Employee Number',
+    adAttribute: false,
+    applies: ({ p, m }) => p !== undefined && m !== undefined && m.employeeNumber !== p.employeeNumber,
+    build: ({ p, m }) => ({ system: 'NHSmail', key: m!.email.value, lines: String(m!.line), field: 'Employee Number', current: m!.employeeNumber, proposed: p!.employeeNumber, reason: m!.employeeNumber === undefined ? 'Employee Number missing on the NHSmail account' : 'Employee Number differs from ESR', owner: 'IT' }),
+  },
+  {
+    system: 'AD',
+    field: 'Mail',
+    adAttribute: true,
+    applies: ({ m, a }) => a !== undefined && m !== undefined && a.email?.value !== m.email.value,
+    build: ({ m, a }) => ({ system: 'AD', key: a!.samAccountName, lines: String(a!.line), field: 'Mail', adAttribute: AD_ATTR.mail, current: a!.emailRaw, proposed: m!.email.value, reason: a!.emailRaw === undefined ? 'AD mail is empty; set the NHS.net address (guide 6.4)' : m!.aliases.some((x) => x.value === a!.email?.value) ? 'AD mail holds an NHSmail alias, not the primary address' : 'AD mail differs from the matched NHSmail account', owner: 'IT' }),
+  },
+  {
+    system: 'AD',
+    field: 'NHSmail ID',
+    adAttribute: true,
+    applies: ({ m, a }) => a !== undefined && m !== undefined && m.nhsmailId !== undefined && a.nhsmailId !== m.nhsmailId,
+    build: ({ m, a }, config) => {
+      const attr = config.ad.nhsmailIdAttribute;
+      return { system: 'AD', key: a!.samAccountName, lines: String(a!.line), field: 'NHSmail ID', adAttribute: attr, current: a!.nhsmailId, proposed: m!.nhsmailId!, reason: a!.nhsmailId === undefined ? `AD ${attr} (NHSmail ID anchor) is empty` : `AD ${attr} (NHSmail ID anchor) differs from the NHSmail account`, owner: 'IT' };
+    },
+  },
+  {
+    system: 'AD',
+    field: 'Employee ID',
+    adAttribute: true,
+    applies: (x) => {
+      const empNo = adEmployeeNumber(x);
+      return x.a !== undefined && empNo !== undefined && x.a.employeeNumber !== empNo;
+    },
+    build: (x) => ({ system: 'AD', key: x.a!.samAccountName, lines: String(x.a!.line), field: 'Employee ID', adAttribute: AD_ATTR.employeeID, current: x.a!.employeeNumber, proposed: adEmployeeNumber(x)!, reason: x.a!.employeeNumber === undefined ? 'Employee Number missing on the AD account' : 'AD employeeID differs from ESR', owner: 'IT' }),
+  },
+  {
+    system: 'AD',
+    field: 'Mobile',
+    adAttribute: true,
+    applies: (x) => {
+      const mobile = adMobile(x);
+      return x.a !== undefined && mobile !== undefined && x.a.mobile?.e164 !== mobile;
+    },
+    build: (x) => ({ system: 'AD', key: x.a!.samAccountName, lines: String(x.a!.line), field: 'Mobile', adAttribute: AD_ATTR.mobile, current: x.a!.mobileRaw, proposed: adMobile(x)!, reason: x.p ? 'AD mobile differs from ESR; ESR is authoritative' : 'AD mobile differs from NHSmail', owner: 'IT' }),
+  },
+  {
+    system: 'AD',
+    field: 'Last Name',
+    adAttribute: true,
+    applies: ({ p, m, a }) => {
       const last = p?.primary.lastName ?? m?.lastName;
       const lastKey = p?.identity.lastName ?? m?.lastKey;
-      if (last !== undefined && lastKey !== undefined && a.lastKey !== lastKey) {
-        pending.push({ system: 'AD', key: a.samAccountName, lines: String(a.line), field: 'Last Name', adAttribute: AD_ATTR.sn, current: a.lastName, proposed: last, reason: p ? 'AD surname differs from ESR; ESR is authoritative' : 'AD surname differs from NHSmail', owner: 'IT' });
+      return a !== undefined && last !== undefined && lastKey !== undefined && a.lastKey !== lastKey;
+    },
+    build: ({ p, m, a }) => ({ system: 'AD', key: a!.samAccountName, lines: String(a!.line), field: 'Last Name', adAttribute: AD_ATTR.sn, current: a!.lastName, proposed: (p?.primary.lastName ?? m?.lastName)!, reason: p ? 'AD surname differs from ESR; ESR is authoritative' : 'AD surname differs from NHSmail', owner: 'IT' }),
+  },
+];
+
+/**
+ * Which anchor updates are due, in report order: entry e is rule `rule[e]` for identity
+ * `identity[e]`. Five bytes an update where the updates themselves would be hundreds (about two
+ * per person at national size).
+ */
+interface UpdatePlan {
+  length: number;
+  identity: Int32Array;
+  rule: Uint8Array;
+}
+
+export interface UpdateCounts {
+  all: number;
+  bySystem: Record<System, number>;
+  /** ESR Email Address updates (the ESR mass-update list). */
+  esrEmail: number;
+  /** AD updates with an attribute to set (the Set-ADUser list). */
+  adAnchor: number;
+}
+
+/**
+ * The anchor updates: counted when this is made, built one at a time each time `each` is read
+ * (once per table and format; `only`: one system's worklist), never all held at once.
+ */
+export interface AnchorUpdates {
+  counts: UpdateCounts;
+  each(only?: System): Iterable<AnchorUpdate>;
+}
+
+function linkedOf(r: ReconcileResult, k: number, x: Linked): Linked {
+  const id = r.identities[k]!;
+  x.p = id.esr === undefined ? undefined : r.people[id.esr]!;
+  x.m = id.nhsmail === undefined ? undefined : r.nhsmail[id.nhsmail]!;
+  x.a = id.ad === undefined ? undefined : r.ad[id.ad]!;
+  return x;
+}
+
+/** Works out which anchor updates each identity needs (one pass, no updates built). */
+function planAnchorUpdates(r: ReconcileResult): UpdatePlan {
+  let identity = new Int32Array(1024);
+  let rule = new Uint8Array(1024);
+  let length = 0;
+  const x: Linked = { p: undefined, m: undefined, a: undefined };
+  for (let k = 0; k < r.identities.length; k++) {
+    linkedOf(r, k, x);
+    for (let u = 0; u < RULES.length; u++) {
+      if (!RULES[u]!.applies(x)) continue;
+      if (length === identity.length) {
+        const grownIds = new Int32Array(length * 2);
+        grownIds.set(identity);
+        identity = grownIds;
+        const grownRules = new Uint8Array(length * 2);
+        grownRules.set(rule);
+        rule = grownRules;
       }
+      identity[length] = k;
+      rule[length++] = u;
     }
-    if (mark !== undefined) for (const u of pending) mark[k] = mark[k]! | SYSTEM_BIT[u.system];
-    yield* pending;
-    pending.length = 0;
   }
-  if (mark !== undefined) marks!.complete = true;
+  return { length, identity, rule };
+}
+
+export function anchorUpdateSource(r: ReconcileResult, config: Config): AnchorUpdates {
+  const plan = planAnchorUpdates(r);
+  const counts: UpdateCounts = { all: plan.length, bySystem: { ESR: 0, NHSmail: 0, AD: 0 }, esrEmail: 0, adAnchor: 0 };
+  for (let e = 0; e < plan.length; e++) {
+    const rule = RULES[plan.rule[e]!]!;
+    counts.bySystem[rule.system]++;
+    if (rule.system === 'ESR' && rule.field === 'Email Address') counts.esrEmail++;
+    if (rule.system === 'AD' && rule.adAttribute) counts.adAnchor++;
+  }
+  return {
+    counts,
+    each: function* (only) {
+      const x: Linked = { p: undefined, m: undefined, a: undefined };
+      for (let e = 0; e < plan.length; e++) {
+        const rule = RULES[plan.rule[e]!]!;
+        if (only !== undefined && rule.system !== only) continue;
+        yield rule.build(linkedOf(r, plan.identity[e]!, x), config);
+      }
+    },
+  };
 }
 
 export function findIssues(r: ReconcileResult, config: Config, asOfMs: number): Issue[] {

@@ -10,7 +10,7 @@ import type { AdAccount, NhsmailAccount, Reject } from './records.js';
 import { bestCandidate, type ReconcileResult, type ReviewItem, type Stage } from './reconcile.js';
 import { agreedAnchors, missingAnchors, pointsOf, suggestChange, type PairScore } from './score.js';
 import type { Cell, ColumnSpec } from './table.js';
-import type { AnchorUpdate, Issue, System } from './actions.js';
+import type { AnchorUpdate, AnchorUpdates, Issue, System } from './actions.js';
 
 export interface TableData {
   name: string;
@@ -453,24 +453,17 @@ export interface ActionTables {
 }
 
 /**
- * The per-team worklists (issue "Data validation actions"). `updates` is called once per table
- * and per output format, so the updates are never all held at once; `only` asks for one
- * system's updates (same order), for the per-system tables.
+ * The per-team worklists (issue "Data validation actions"). The updates are built each time a
+ * table is written (once per table and format), so they are never all held at once; `only`
+ * asks for one system's updates (same order), for the per-system tables.
  */
-export function buildActionTables(updates: (only?: System) => Iterable<AnchorUpdate>, issues: readonly Issue[]): ActionTables {
+export function buildActionTables(source: AnchorUpdates, issues: readonly Issue[]): ActionTables {
   const isEsrEmail = (u: AnchorUpdate): boolean => u.system === 'ESR' && u.field === 'Email Address';
   const isAdAnchor = (u: AnchorUpdate): boolean => u.system === 'AD' && u.adAttribute !== undefined;
-  const counts = { all: 0, esrEmail: 0, adAnchor: 0 };
-  const bySystem: Record<System, number> = { ESR: 0, NHSmail: 0, AD: 0 };
-  for (const u of updates()) {
-    counts.all++;
-    bySystem[u.system]++;
-    if (isEsrEmail(u)) counts.esrEmail++;
-    if (isAdAnchor(u)) counts.adAnchor++;
-  }
+  const { counts } = source;
   const rowsOf = (only: System | undefined, keep: (u: AnchorUpdate) => boolean, row: (u: AnchorUpdate) => Cell[]) =>
     function* (): Iterable<Cell[]> {
-      for (const u of updates(only)) if (keep(u)) yield row(u);
+      for (const u of source.each(only)) if (keep(u)) yield row(u);
     };
   const anchorUpdates: TableData = {
     name: 'Anchor Updates',
@@ -517,5 +510,5 @@ export function buildActionTables(updates: (only?: System) => Iterable<AnchorUpd
     count: issues.length,
     rows: mapped(issues, (i) => [i.code, i.owner, i.employeeNumber, i.nhsmailEmail, i.samAccountName, i.explanation, i.lines]),
   };
-  return { anchorUpdates, esrEmailUpdates, adAnchorUpdates, issues: issuesTable, updatesBySystem: bySystem };
+  return { anchorUpdates, esrEmailUpdates, adAnchorUpdates, issues: issuesTable, updatesBySystem: counts.bySystem };
 }

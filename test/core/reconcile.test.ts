@@ -165,23 +165,37 @@ describe('data validation actions', () => {
     expect(u.some((x) => x.key === 'dnoble' && x.field === 'NHSmail ID')).toBe(false);
   });
 
-  it('gives the same worklists, per system and in all, once the full pass has marked which identities have updates', () => {
-    // Clara has NHSmail and AD but no ESR record: AD updates only.
+  it('gives each system its own updates in the order of the full list, every time it is read, and counts them', () => {
+    // Clara and Ood have NHSmail and AD but no ESR record: AD updates only. Ood's AD account
+    // links on mail and first name, and lacks the NHSmail ID and employee number, with another surname.
     const r = run({
-      nhsmail: [mailbox({ email: 'clara.oswald@nhs.net', first: 'Clara', last: 'Oswald', nhsmailId: 'clara.oswald' })],
-      ad: [adUser({ sam: 'coswald', first: 'Clara', last: 'Oswald', nhsmailId: 'clara.oswald', email: email('c.oswald@trust.nhs.uk') })],
+      nhsmail: [
+        mailbox({ email: 'clara.oswald@nhs.net', first: 'Clara', last: 'Oswald', nhsmailId: 'clara.oswald' }),
+        mailbox({ email: 'ood.sigma@nhs.net', first: 'Ood', last: 'Sigma', nhsmailId: 'ood.sigma', employeeNumber: '00000078' }),
+      ],
+      ad: [
+        adUser({ sam: 'coswald', first: 'Clara', last: 'Oswald', nhsmailId: 'clara.oswald', email: email('c.oswald@trust.nhs.uk') }),
+        adUser({ sam: 'osigma', first: 'Ood', last: 'Sigmah', email: email('ood.sigma@nhs.net') }),
+      ],
     });
     const updates = anchorUpdateSource(r, config);
     const systems: System[] = ['ESR', 'NHSmail', 'AD'];
-    const unmarked = systems.map((s) => [...updates(s)]);
-    const all = [...updates()];
+    const first = systems.map((s) => [...updates.each(s)]);
+    const all = [...updates.each()];
+    expect(all.some((u) => u.key === 'coswald')).toBe(true);
     for (const [k, s] of systems.entries()) {
       const want = all.filter((u) => u.system === s);
       expect(want.length).toBeGreaterThan(0);
-      expect(unmarked[k]).toEqual(want);
-      expect([...updates(s)]).toEqual(want);
+      expect(first[k]).toEqual(want);
+      expect([...updates.each(s)]).toEqual(want);
+      expect(updates.counts.bySystem[s]).toBe(want.length);
     }
-    expect([...updates()]).toEqual(all);
+    expect([...updates.each()]).toEqual(all);
+    expect(updates.counts.all).toBe(all.length);
+    expect(updates.counts.esrEmail).toBe(all.filter((u) => u.system === 'ESR' && u.field === 'Email Address').length);
+    expect(updates.counts.adAnchor).toBe(all.filter((u) => u.system === 'AD' && u.adAttribute !== undefined).length);
+    // Every kind of AD update appears here, so a count kept apart from what is built would show.
+    expect(new Set(all.filter((u) => u.system === 'AD').map((u) => u.field))).toEqual(new Set(['Mail', 'NHSmail ID', 'Employee ID', 'Mobile', 'Last Name']));
   });
 
   it('raises each issue code where it applies', () => {
