@@ -105,7 +105,8 @@ export class KeyTableBuilder {
  * Items sharing a key, grouped (items in input order), groups ordered by key; items whose key
  * is undefined are left out. Keys go into a KeyTable: almost every key is unique, and a Map
  * entry per key was most of the cost at national size. Equal hashes are confirmed on the real
- * keys.
+ * keys, which are read only for entries whose hash another entry shares: a bucket holding two
+ * different hashes is common, and reading those records again was a cache miss each.
  */
 export function duplicateGroups<T>(items: readonly T[], key: (t: T) => string | undefined): T[][] {
   const builder = new KeyTableBuilder();
@@ -122,6 +123,9 @@ export function duplicateGroups<T>(items: readonly T[], key: (t: T) => string | 
     if (to - from < 2) continue;
     for (let e = from; e < to; e++) {
       if (grouped.has(e)) continue;
+      let shared = false;
+      for (let f = e + 1; f < to && !shared; f++) shared = hashes[f] === hashes[e];
+      if (!shared) continue;
       const k = key(items[at[e]!]!)!;
       let group: T[] | undefined;
       for (let f = e + 1; f < to; f++) {

@@ -63,6 +63,29 @@ describe('duplicateGroups', () => {
     );
   });
 
+  it('groups as a Map would when most keys are unique (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('dup1', 'dup2')), { maxLength: 400 }), (keys) => {
+        const items = keys.map((k, i) => ({ k, i }));
+        const byKey = new Map<string, number[]>();
+        for (const x of items) byKey.set(x.k, [...(byKey.get(x.k) ?? []), x.i]);
+        const expected = [...byKey.entries()].filter(([, g]) => g.length > 1).sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([, g]) => g);
+        expect(duplicateGroups(items, (x) => x.k).map((g) => g.map((x) => x.i))).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads a key again only for an item whose hash another item shares', () => {
+    // 4,000 distinct keys: many buckets hold two of them, none shares a hash.
+    const keys = Array.from({ length: 4000 }, (_, i) => `person${i}@nhs.net`);
+    expect(new Set(keys.map((k) => hashKey(k))).size).toBe(keys.length);
+    let reads = 0;
+    expect(duplicateGroups([...keys, keys[7]!], (k) => (reads++, k))).toEqual([[keys[7], keys[7]]]);
+    // Once each to build the table, then the two items sharing a hash.
+    expect(reads).toBe(keys.length + 1 + 2);
+  });
+
   it('keeps keys apart that only share a hash', () => {
     const byHash = new Map<number, string>();
     let pair: [string, string] | undefined;
