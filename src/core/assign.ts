@@ -44,7 +44,7 @@ function pairsOf(candidates: CandidateList | readonly Candidate[]): Pairs {
  * total in input order: the outcome of a level does not depend on it); and where each total's
  * run starts. A counting sort, O(n): a comparison sort of millions of pairs took seconds.
  */
-function byLevel(p: Pairs, threshold: number): { order: Int32Array; runs: number[] } {
+function byLevel(p: Pairs, threshold: number): { order: number[]; runs: number[] } {
   const bucketOf = new Map<number, number>();
   const totals: number[] = [];
   let n = 0;
@@ -69,7 +69,9 @@ function byLevel(p: Pairs, threshold: number): { order: Int32Array; runs: number
     start[r + 1] = start[r]! + count[rank[r]!.b]!;
     at[rank[r]!.b] = start[r]!;
   }
-  const order = new Int32Array(n);
+  // A plain array: millions of entries in typed arrays would be memory outside the heap, which
+  // V8 answers with full collections (see CandidateList).
+  const order = new Array<number>(n).fill(0);
   for (let k = 0; k < p.length; k++) {
     const t = p.total[k]!;
     if (t >= threshold) order[at[bucketOf.get(t)!]!++] = k;
@@ -106,11 +108,11 @@ export function assignOneToOne(candidates: CandidateList | readonly Candidate[],
 
   let levelNo = 0;
   // One score level's open pairs (positions in the candidates), reused level to level.
-  let level = new Int32Array(0);
+  let level: number[] = [];
   for (let r = 0; r + 1 < runs.length; r++) {
     const from = runs[r]!;
     const to = runs[r + 1]!;
-    if (level.length < to - from) level = new Int32Array(to - from);
+    if (level.length < to - from) level = new Array<number>(to - from).fill(0);
     let n = 0;
     for (let q = from; q < to; q++) {
       const k = order[q]!;

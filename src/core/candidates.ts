@@ -161,38 +161,32 @@ class PackedCandidate implements Candidate {
   }
 }
 
-const INITIAL_CAPACITY = 1024;
-
 /**
- * Candidates held by column in typed arrays, one entry per pair: left and right index, total,
- * the extra anchor's points and the packed anchor levels (PackedScore). Exact-mode passes
- * retain millions at national size (every pair at the threshold, for the tie rules); as
- * objects they were about 80 bytes each, and a garbage collector's work to mark; here 28.
- * `get(k)` builds a Candidate for the few that are read as such (links, ties, reports).
+ * Candidates held by column, one entry per pair: left and right index, total, the extra
+ * anchor's points and the packed anchor levels (PackedScore). Exact-mode passes retain
+ * millions at national size (every pair at the threshold, for the tie rules); as objects they
+ * were about 80 bytes each and a garbage collector's work to mark. `get(k)` builds a Candidate
+ * for the few that are read as such (links, ties, reports).
+ *
+ * The columns are plain arrays of numbers (small integers and doubles, unboxed), not typed
+ * arrays: a typed array's buffer lives outside the JavaScript heap, and V8 answers enough of
+ * such memory allocated with a full collection of the whole heap. Growing one 256 MB typed
+ * array by doubling took 2.6 s beside a 1.5 GiB heap (a 2 s full collection) against 0.4 s
+ * beside an empty one; the columns grow to that size at national scale, beside 4 GiB. Plain
+ * arrays grow with the heap like any other object.
  */
 export class CandidateList implements Iterable<Candidate> {
-  length = 0;
-  left: Int32Array;
-  right: Int32Array;
-  total: Float64Array;
-  extra: Float64Array;
-  levels: Int32Array;
+  readonly left: number[] = [];
+  readonly right: number[] = [];
+  readonly total: number[] = [];
+  readonly extra: number[] = [];
+  readonly levels: number[] = [];
 
-  constructor(
-    readonly weights: Readonly<Record<Anchor, number>>,
-    capacity = INITIAL_CAPACITY,
-  ) {
-    const n = Math.max(1, capacity);
-    this.left = new Int32Array(n);
-    this.right = new Int32Array(n);
-    this.total = new Float64Array(n);
-    this.extra = new Float64Array(n);
-    this.levels = new Int32Array(n);
-  }
+  constructor(readonly weights: Readonly<Record<Anchor, number>>) {}
 
   /** A list of these candidates, in this order (their scores packed). */
   static of(candidates: readonly Candidate[], weights: Readonly<Record<Anchor, number>>): CandidateList {
-    const list = new CandidateList(weights, candidates.length);
+    const list = new CandidateList(weights);
     for (const c of candidates) {
       const levels = c.score instanceof PackedScore ? c.score.levels : PackedScore.of(c.score, weights).levels;
       list.push(c.left, c.right, c.total, c.extraPoints, levels);
@@ -200,14 +194,16 @@ export class CandidateList implements Iterable<Candidate> {
     return list;
   }
 
+  get length(): number {
+    return this.left.length;
+  }
+
   push(left: number, right: number, total: number, extra: number, levels: number): void {
-    if (this.length === this.left.length) this.grow(this.length * 2);
-    const k = this.length++;
-    this.left[k] = left;
-    this.right[k] = right;
-    this.total[k] = total;
-    this.extra[k] = extra;
-    this.levels[k] = levels;
+    this.left.push(left);
+    this.right.push(right);
+    this.total.push(total);
+    this.extra.push(extra);
+    this.levels.push(levels);
   }
 
   /** Entry k as a Candidate (a new object each call). */
@@ -223,26 +219,6 @@ export class CandidateList implements Iterable<Candidate> {
 
   *[Symbol.iterator](): Iterator<Candidate> {
     for (let k = 0; k < this.length; k++) yield this.get(k);
-  }
-
-  /** Releases the room grown beyond `length` (a copy). */
-  trim(): this {
-    if (this.left.length > this.length) this.grow(this.length);
-    return this;
-  }
-
-  private grow(capacity: number): void {
-    const n = Math.max(1, capacity);
-    const copy = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a.subarray(0, this.length));
-      return b;
-    };
-    this.left = copy(this.left, (m) => new Int32Array(m));
-    this.right = copy(this.right, (m) => new Int32Array(m));
-    this.total = copy(this.total, (m) => new Float64Array(m));
-    this.extra = copy(this.extra, (m) => new Float64Array(m));
-    this.levels = copy(this.levels, (m) => new Int32Array(m));
   }
 }
 
@@ -483,7 +459,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       if (k === 0 || c.total >= retainFrom) out.push(i, c.right, c.total, c.extraPoints, (c.score as PackedScore).levels);
     }
   }
-  return out.trim();
+  return out;
 }
 
 /**
