@@ -471,7 +471,12 @@ async function writeCsv(final: string, sheet: SheetData, shareMode: boolean | un
       failed.check();
       if (!out.write(text)) await Promise.race([once(out, 'drain'), failed.promise]);
     };
-    const line = (row: readonly Cell[]): string => csvLine(kinds.map((k, i) => csvValue(row[i], k)), false);
+    // One cells array for the whole file, not a new one per row (8.5M rows at national size).
+    const cells: string[] = kinds.map(() => '');
+    const line = (row: readonly Cell[]): string => {
+      for (let i = 0; i < kinds.length; i++) cells[i] = csvValue(row[i], kinds[i]!);
+      return csvLine(cells, false);
+    };
     const rows = sheet.rows();
     if (Symbol.iterator in rows) {
       for (const row of rows) {

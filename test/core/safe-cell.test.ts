@@ -20,6 +20,8 @@ describe('neutraliseFormula', () => {
         const out = neutraliseFormula(s);
         expect(out === s || out === `'${s}`).toBe(true);
         expect(/^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(out)).toBe(false);
+        // Prefixed exactly when the first character is a trigger.
+        expect(out !== s).toBe(/^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(s));
       }),
     );
   });
