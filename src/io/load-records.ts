@@ -94,10 +94,26 @@ export async function loadJob<S extends RecordSource>(job: LoadJob & { source: S
   return rows;
 }
 
+/**
+ * A batch as text for the trip from a worker to the main thread: JSON rather than the
+ * structured clone postMessage makes of objects. The same 1.5M-person files loaded in the same
+ * time (43–45 s either way) and left 1.73 GiB of heap instead of 2.00 GiB: objects built by
+ * JSON.parse hold their fields more compactly than deserialised ones. Records hold only
+ * strings, finite numbers, booleans, arrays and plain objects; a field left undefined is
+ * dropped, which every reader treats alike. A test checks records of every source survive.
+ */
+export function encodeBatch(batch: Batch<unknown>): string {
+  return JSON.stringify(batch);
+}
+
+export function decodeBatch(text: string): Batch<unknown> {
+  return JSON.parse(text) as Batch<unknown>;
+}
+
 /** Messages from load-worker.js. */
 export type WorkerMessage =
-  /** `strings`: values first used in this batch's pooled fields (pooled-strings.ts). */
-  | { type: 'batch'; batch: Batch<unknown>; strings: string[] }
+  /** `text`: encodeBatch's; `strings`: values first used in this batch's pooled fields (pooled-strings.ts). */
+  | { type: 'batch'; text: string; strings: string[] }
   | { type: 'done'; rows: number }
   | { type: 'error'; error: SerialisedError };
 
@@ -175,7 +191,7 @@ function runInWorker(job: LoadJob, onBatch: (batch: Batch<unknown>, strings: rea
   let settled = false;
   const done = new Promise<number>((resolve, reject) => {
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'batch') onBatch(m.batch, m.strings);
+      if (m.type === 'batch') onBatch(decodeBatch(m.text), m.strings);
       else if (m.type === 'done') {
         settled = true;
         resolve(m.rows);

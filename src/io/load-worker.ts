@@ -3,7 +3,7 @@
  * records and rejects in batches, then the row count, or the error that stopped it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadJob, serialiseError, type LoadJob, type WorkerMessage } from './load-records.js';
+import { encodeBatch, loadJob, serialiseError, type LoadJob, type WorkerMessage } from './load-records.js';
 import { FieldEncoder } from './pooled-strings.js';
 
 const port = parentPort;
@@ -15,7 +15,7 @@ try {
   const encoder = new FieldEncoder(job.source);
   const rows = await loadJob(job, (batch) => {
     for (const r of batch.records) encoder.encode(r);
-    post({ type: 'batch', batch, strings: encoder.takeFresh() });
+    post({ type: 'batch', text: encodeBatch(batch), strings: encoder.takeFresh() });
   });
   post({ type: 'done', rows });
 } catch (err) {
