@@ -166,7 +166,7 @@ class PackedCandidate implements Candidate {
  * anchor's points and the packed anchor levels (PackedScore). Exact-mode passes retain
  * millions at national size (every pair at the threshold, for the tie rules); as objects they
  * were about 80 bytes each and a garbage collector's work to mark. `get(k)` builds a Candidate
- * for the few that are read as such (links, ties, reports).
+ * for those read as such: links, ties, and the best candidates the reports show.
  *
  * The columns are plain arrays of numbers (small integers and doubles, unboxed), not typed
  * arrays: a typed array's buffer lives outside the JavaScript heap, and V8 answers enough of
