@@ -8,7 +8,7 @@
  * (pairs sharing a record are connected); a component of one pair is linked, a component of
  * several is ambiguous as a whole. The result therefore does not depend on input order.
  */
-import { CandidateList, type Candidate } from './candidates.js';
+import type { Candidate, CandidateList } from './candidates.js';
 
 export interface Assignment {
   /** left index → the candidate linking it. */
@@ -19,32 +19,12 @@ export interface Assignment {
   ambiguousRight: Set<number>;
 }
 
-/** The columns assignment reads, and the candidate a position stands for. */
-interface Pairs {
-  length: number;
-  left: ArrayLike<number>;
-  right: ArrayLike<number>;
-  total: ArrayLike<number>;
-  get(k: number): Candidate;
-}
-
-function pairsOf(candidates: CandidateList | readonly Candidate[]): Pairs {
-  if (candidates instanceof CandidateList) return candidates;
-  return {
-    length: candidates.length,
-    left: Int32Array.from(candidates, (c) => c.left),
-    right: Int32Array.from(candidates, (c) => c.right),
-    total: Float64Array.from(candidates, (c) => c.total),
-    get: (k) => candidates[k]!,
-  };
-}
-
 /**
  * Positions of the pairs at or above `threshold`, grouped by total, highest first (within a
  * total in input order: the outcome of a level does not depend on it); and where each total's
  * run starts. A counting sort, O(n): a comparison sort of millions of pairs took seconds.
  */
-function byLevel(p: Pairs, threshold: number): { order: number[]; runs: number[] } {
+function byLevel(p: CandidateList, threshold: number): { order: number[]; runs: number[] } {
   const bucketOf = new Map<number, number>();
   const totals: number[] = [];
   let n = 0;
@@ -79,8 +59,7 @@ function byLevel(p: Pairs, threshold: number): { order: number[]; runs: number[]
   return { order, runs: Array.from(start) };
 }
 
-export function assignOneToOne(candidates: CandidateList | readonly Candidate[], threshold: number): Assignment {
-  const p = pairsOf(candidates);
+export function assignOneToOne(p: CandidateList, threshold: number): Assignment {
   const { order, runs } = byLevel(p, threshold);
 
   // Per-record state in typed arrays, not Maps and Sets: at national size a level holds a

@@ -175,7 +175,7 @@ class PackedCandidate implements Candidate {
  * beside an empty one; the columns grow to that size at national scale, beside 4 GiB. Plain
  * arrays grow with the heap like any other object.
  */
-export class CandidateList implements Iterable<Candidate> {
+export class CandidateList {
   readonly left: number[] = [];
   readonly right: number[] = [];
   readonly total: number[] = [];
@@ -215,10 +215,6 @@ export class CandidateList implements Iterable<Candidate> {
     const out: Candidate[] = [];
     for (let k = 0; k < this.length; k++) out.push(this.get(k));
     return out;
-  }
-
-  *[Symbol.iterator](): Iterator<Candidate> {
-    for (let k = 0; k < this.length; k++) yield this.get(k);
   }
 }
 

@@ -12,34 +12,36 @@ const c = (left: number, right: number, total: number): Candidate => ({
   score: { score: total, anchors: [] },
 });
 
+const list = (cs: readonly Candidate[]): CandidateList => CandidateList.of(cs, DEFAULT_CONFIG.scheme.weights);
+
 describe('assignOneToOne', () => {
   it('links best score first, one to one', () => {
-    const a = assignOneToOne([c(0, 0, 12), c(0, 1, 6), c(1, 0, 10), c(1, 1, 7)], 6);
+    const a = assignOneToOne(list([c(0, 0, 12), c(0, 1, 6), c(1, 0, 10), c(1, 1, 7)]), 6);
     expect(a.links.get(0)!.right).toBe(0);
     expect(a.links.get(1)!.right).toBe(1);
     expect(a.ambiguous).toEqual([]);
   });
 
   it('does not link when a record ties at its top score; all tied pairs go to review', () => {
-    const a = assignOneToOne([c(0, 0, 10), c(0, 1, 10), c(1, 2, 8)], 6);
+    const a = assignOneToOne(list([c(0, 0, 10), c(0, 1, 10), c(1, 2, 8)]), 6);
     expect(a.links.has(0)).toBe(false);
     expect(a.ambiguous.map((x) => x.right).sort()).toEqual([0, 1]);
     expect(a.links.get(1)!.right).toBe(2);
   });
 
   it('a tie on the right side (two people for one account) is ambiguous too', () => {
-    const a = assignOneToOne([c(0, 0, 10), c(1, 0, 10)], 6);
+    const a = assignOneToOne(list([c(0, 0, 10), c(1, 0, 10)]), 6);
     expect(a.links.size).toBe(0);
     expect(a.ambiguousLeft).toEqual(new Set([0, 1]));
   });
 
   it('a record held as ambiguous is not linked to a lower-scoring candidate either', () => {
-    const a = assignOneToOne([c(0, 0, 10), c(0, 1, 10), c(0, 2, 6)], 6);
+    const a = assignOneToOne(list([c(0, 0, 10), c(0, 1, 10), c(0, 2, 6)]), 6);
     expect(a.links.has(0)).toBe(false);
   });
 
   it('ignores pairs below the threshold', () => {
-    expect(assignOneToOne([c(0, 0, 5)], 6).links.size).toBe(0);
+    expect(assignOneToOne(list([c(0, 0, 5)]), 6).links.size).toBe(0);
   });
 
   it('is always one-to-one, above threshold, and independent of input order (property)', () => {
@@ -47,7 +49,7 @@ describe('assignOneToOne', () => {
     fc.assert(
       fc.property(fc.uniqueArray(cand, { selector: (x) => `${x.left}:${x.right}`, maxLength: 80 }), (raw) => {
         const cs = raw.map((x) => c(x.left, x.right, x.total));
-        const a = assignOneToOne(cs, 6);
+        const a = assignOneToOne(list(cs), 6);
         const rights = [...a.links.values()].map((x) => x.right);
         expect(new Set(rights).size).toBe(rights.length);
         for (const [l, x] of a.links) {
@@ -55,7 +57,7 @@ describe('assignOneToOne', () => {
           expect(x.total).toBeGreaterThanOrEqual(6);
           expect(a.ambiguousLeft.has(l)).toBe(false);
         }
-        const b = assignOneToOne([...cs].reverse(), 6);
+        const b = assignOneToOne(list([...cs].reverse()), 6);
         expect([...b.links.entries()].map(([l, x]) => `${l}:${x.right}`).sort()).toEqual(
           [...a.links.entries()].map(([l, x]) => `${l}:${x.right}`).sort(),
         );
@@ -69,7 +71,7 @@ describe('assignOneToOne: ties spread through shared records', () => {
   it('a chain of equal-score pairs is ambiguous as a whole, whatever the order', () => {
     const cs = [c(0, 0, 10), c(0, 1, 10), c(2, 1, 10)];
     for (const order of [cs, [...cs].reverse(), [cs[2]!, cs[0]!, cs[1]!]]) {
-      const a = assignOneToOne(order, 6);
+      const a = assignOneToOne(list(order), 6);
       expect(a.links.size).toBe(0);
       expect([...a.ambiguousLeft].sort()).toEqual([0, 2]);
       expect([...a.ambiguousRight].sort()).toEqual([0, 1]);
@@ -119,7 +121,7 @@ describe('assignOneToOne against the rule stated plainly', () => {
     fc.assert(
       fc.property(fc.uniqueArray(cand, { selector: (x) => `${x.left}:${x.right}`, maxLength: 60 }), (raw) => {
         const cs = raw.map((x) => c(x.left, x.right, x.total));
-        const a = assignOneToOne(cs, 6);
+        const a = assignOneToOne(list(cs), 6);
         const want = reference(cs, 6);
         expect([...a.links.values()].map((x) => `${x.left}:${x.right}`).sort()).toEqual(want.links);
         expect(a.ambiguous.map((x) => `${x.left}:${x.right}`).sort()).toEqual(want.ambiguous);
@@ -130,14 +132,14 @@ describe('assignOneToOne against the rule stated plainly', () => {
   });
 });
 
-describe('assignOneToOne on a candidate list', () => {
-  it('gives the links and ties it gives for the same pairs as objects, in findCandidates order (property)', () => {
+describe('assignOneToOne on pairs in the order findCandidates gives them', () => {
+  it('links and holds as ambiguous exactly the pairs the rule does (property)', () => {
     const cand = fc.record({ left: fc.integer({ min: 0, max: 12 }), right: fc.integer({ min: 0, max: 12 }), total: fc.integer({ min: 4, max: 12 }) });
     fc.assert(
       fc.property(fc.uniqueArray(cand, { selector: (x) => `${x.left}:${x.right}`, maxLength: 60 }), (raw) => {
         // findCandidates' order: left, then total descending, then right.
         const cs = raw.map((x) => c(x.left, x.right, x.total)).sort((a, b) => a.left - b.left || b.total - a.total || a.right - b.right);
-        const fromList = assignOneToOne(CandidateList.of(cs, DEFAULT_CONFIG.scheme.weights), 6);
+        const fromList = assignOneToOne(list(cs), 6);
         const want = reference(cs, 6);
         expect([...fromList.links.entries()].map(([l, x]) => `${l}:${x.left}:${x.right}:${x.total}`).sort()).toEqual(
           want.links.map((k) => `${k.split(':')[0]}:${k}:${cs.find((x) => `${x.left}:${x.right}` === k)!.total}`).sort(),

@@ -54,7 +54,7 @@ function checkStage(stage: Stage, threshold: number): void {
     expect(c.total).toBe(c.score.anchors.reduce((t, a) => t + a.points, 0) + c.extraPoints);
   }
   // Maximal: an unlinked, non-ambiguous record has no open candidate at the threshold.
-  for (const c of stage.candidates) {
+  for (const c of stage.candidates.toArray()) {
     if (stage.assignment.links.has(c.left) || stage.assignment.ambiguousLeft.has(c.left)) continue;
     if (c.total < threshold) continue;
     expect(stage.rightLinked.has(c.right) || stage.assignment.ambiguousRight.has(c.right)).toBe(true);
