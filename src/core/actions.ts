@@ -10,7 +10,7 @@
 import type { Config } from './config.js';
 import { daysBetween, toIsoDate } from './normalise-date.js';
 import type { EsrPerson } from './people.js';
-import { duplicateGroups as duplicates } from './key-table.js';
+import { duplicateGroups as duplicates, IntPairs } from './key-table.js';
 import type { AdAccount, NhsmailAccount } from './records.js';
 import type { ReconcileResult, ReconciledIdentity } from './reconcile.js';
 
@@ -216,15 +216,11 @@ const RULES: readonly UpdateRule[] = [
 ];
 
 /**
- * Which anchor updates are due, in report order: entry e is rule `rule[e]` for identity
- * `identity[e]`. Five bytes an update where the updates themselves would be hundreds (about two
+ * Which anchor updates are due, in report order: entry e is rule `second[e]` for identity
+ * `first[e]`. Eight bytes an update where the updates themselves would be hundreds (about two
  * per person at national size).
  */
-interface UpdatePlan {
-  length: number;
-  identity: Int32Array;
-  rule: Uint8Array;
-}
+type UpdatePlan = IntPairs;
 
 export interface UpdateCounts {
   all: number;
@@ -254,34 +250,20 @@ function linkedOf(r: ReconcileResult, k: number, x: Linked): Linked {
 
 /** Works out which anchor updates each identity needs (one pass, no updates built). */
 function planAnchorUpdates(r: ReconcileResult): UpdatePlan {
-  let identity = new Int32Array(1024);
-  let rule = new Uint8Array(1024);
-  let length = 0;
+  const plan = new IntPairs();
   const x: Linked = { p: undefined, m: undefined, a: undefined };
   for (let k = 0; k < r.identities.length; k++) {
     linkedOf(r, k, x);
-    for (let u = 0; u < RULES.length; u++) {
-      if (!RULES[u]!.applies(x)) continue;
-      if (length === identity.length) {
-        const grownIds = new Int32Array(length * 2);
-        grownIds.set(identity);
-        identity = grownIds;
-        const grownRules = new Uint8Array(length * 2);
-        grownRules.set(rule);
-        rule = grownRules;
-      }
-      identity[length] = k;
-      rule[length++] = u;
-    }
+    for (let u = 0; u < RULES.length; u++) if (RULES[u]!.applies(x)) plan.push(k, u);
   }
-  return { length, identity, rule };
+  return plan;
 }
 
 export function anchorUpdateSource(r: ReconcileResult, config: Config): AnchorUpdates {
   const plan = planAnchorUpdates(r);
   const counts: UpdateCounts = { all: plan.length, bySystem: { ESR: 0, NHSmail: 0, AD: 0 }, esrEmail: 0, adAnchor: 0 };
   for (let e = 0; e < plan.length; e++) {
-    const rule = RULES[plan.rule[e]!]!;
+    const rule = RULES[plan.second[e]!]!;
     counts.bySystem[rule.system]++;
     if (rule.system === 'ESR' && rule.field === 'Email Address') counts.esrEmail++;
     if (rule.system === 'AD' && rule.adAttribute) counts.adAnchor++;
@@ -291,9 +273,9 @@ export function anchorUpdateSource(r: ReconcileResult, config: Config): AnchorUp
     each: function* (only) {
       const x: Linked = { p: undefined, m: undefined, a: undefined };
       for (let e = 0; e < plan.length; e++) {
-        const rule = RULES[plan.rule[e]!]!;
+        const rule = RULES[plan.second[e]!]!;
         if (only !== undefined && rule.system !== only) continue;
-        yield rule.build(linkedOf(r, plan.identity[e]!, x), config);
+        yield rule.build(linkedOf(r, plan.first[e]!, x), config);
       }
     },
   };
