@@ -10,27 +10,18 @@
  * values are not rows (as blank lines in CSV). Values in columns right of the last header cell
  * make the row a reject (they would otherwise be dropped silently).
  *
- * 1904 date system: exceljs's streaming reader honours workbook.xml's `date1904` when the
- * workbook part precedes the sheet in the zip (as Excel writes it); formula results in date
- * cells are converted here with the same flag.
+ * 1904 date system: workbook.xml is read before the sheet whatever the zip's order, so its
+ * `date1904` flag holds for exceljs's date cells; formula results in date cells are converted
+ * here with the same flag.
  */
+import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import type { CellValue, Row } from 'exceljs';
 import { InputError } from '../errors.js';
 import { readHead } from './read-csv.js';
+import { openZip } from './zip.js';
 import type { OpenTableOptions, RawRow, RejectedRaw, Table, TableInfo } from './table.js';
-
-/** The parts of exceljs's streaming reader that its type declarations leave out. */
-interface StreamingWorkbookReader {
-  model?: { sheets?: Array<{ name: string }> };
-  properties?: { model?: { date1904?: boolean } };
-  stream?: { destroy(): void };
-  [Symbol.asyncIterator](): AsyncIterator<StreamingWorksheetReader>;
-}
-interface StreamingWorksheetReader {
-  name: string;
-  [Symbol.asyncIterator](): AsyncIterator<Row>;
-}
 
 /**
  * exceljs, loaded on first use: it takes about 0.4 s to load, which every run (errors and
@@ -119,54 +110,94 @@ function rowValues(row: Row, date1904: boolean): string[] {
 }
 
 /**
+ * The parts of exceljs's streaming WorkbookReader used here. Its `parse()` walks the zip in
+ * stored order, and on Node 18+ that pass races: it can lose `xl/workbook.xml` (which exceljs
+ * and other writers store last), then throws "reading 'sheets'" or never settles, and a sheet
+ * parked in a temp file can crash the process on ENOENT (exceljs #3064, #1753; measured here
+ * at about one read in thirty of a two-sheet workbook). So the container is read through its
+ * central directory instead (as the upstream fix, PR #3065, does), and the reader's own part
+ * parsers are fed the parts in the order they depend on: relationships, workbook, shared
+ * strings, styles, then only the one sheet wanted. These are exceljs 4.4.0's internal methods;
+ * the version is pinned, and the XLSX tests read through them.
+ */
+interface WorkbookPartReader {
+  model?: { sheets?: Array<{ name: string; rId: string }> };
+  workbookRels?: Array<{ Id: string; Target: string }>;
+  properties?: { model?: { date1904?: boolean } };
+  _parseRels(part: Readable): Promise<void>;
+  _parseWorkbook(part: Readable): Promise<void>;
+  _parseSharedStrings(part: Readable): AsyncIterable<unknown>;
+  _parseStyles(part: Readable): Promise<void>;
+  _parseWorksheet(part: Readable, sheetNo: string): Iterator<{ value: StreamingWorksheetReader }>;
+}
+interface StreamingWorksheetReader {
+  name: string;
+  [Symbol.asyncIterator](): AsyncIterator<Row>;
+}
+
+/** The path of a workbook relationship's target inside the zip (targets are relative to xl/). */
+function partPath(target: string): string {
+  return target.startsWith('/') ? target.slice(1) : posix.normalize(`xl/${target}`);
+}
+
+/**
  * Streams the rows of one sheet (the first, or `sheet`) that hold any value. The first call
  * of `onSheet` receives the sheet name; throws InputError for unknown sheets or bad files.
  */
 async function* sheetRows(file: string, sheet: string | undefined, onSheet: (name: string) => void): AsyncGenerator<SheetRow> {
-  const { stream } = await loadExcelJs();
+  const [{ stream }, zip] = await Promise.all([loadExcelJs(), openZip(file).catch(() => undefined)]);
+  if (zip === undefined) throw notXlsxError(file, 'the zip container could not be read');
   const reader = new stream.xlsx.WorkbookReader(file, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'cache',
     worksheets: 'emit',
     entries: 'ignore',
-  }) as unknown as StreamingWorkbookReader;
-  let target: string | undefined;
-  let found = false;
+  }) as unknown as WorkbookPartReader;
   let inRows = false;
   try {
-    for await (const ws of reader) {
+    const rels = zip.part('xl/_rels/workbook.xml.rels');
+    const book = zip.part('xl/workbook.xml');
+    if (rels === undefined || book === undefined) throw notXlsxError(file, 'it has no workbook part');
+    await reader._parseRels(rels);
+    await reader._parseWorkbook(book);
+    const strings = zip.part('xl/sharedStrings.xml');
+    if (strings !== undefined) for await (const _ of reader._parseSharedStrings(strings));
+    const styles = zip.part('xl/styles.xml');
+    if (styles !== undefined) await reader._parseStyles(styles);
+
+    const sheets = reader.model?.sheets ?? [];
+    const names = sheets.map((s) => s.name);
+    let target: string | undefined;
+    if (sheet === undefined) target = names[0];
+    else {
+      target = names.find((n) => n === sheet) ?? names.find((n) => n.toLowerCase() === sheet.toLowerCase());
       if (target === undefined) {
-        const names = (reader.model?.sheets ?? []).map((s) => s.name);
-        if (sheet === undefined) target = names[0] ?? ws.name;
-        else {
-          target = names.find((n) => n === sheet) ?? names.find((n) => n.toLowerCase() === sheet.toLowerCase());
-          if (target === undefined) {
-            throw new InputError(`${file} has no sheet named "${sheet}"; check --sheet: sheets found: ${names.join(', ') || '(none)'}.`, file);
-          }
-        }
+        throw new InputError(`${file} has no sheet named "${sheet}"; check --sheet: sheets found: ${names.join(', ') || '(none)'}.`, file);
       }
-      if (ws.name !== target) continue; // the reader drains sheets left unread
-      found = true;
-      onSheet(ws.name);
-      const date1904 = reader.properties?.model?.date1904 === true;
-      inRows = true;
-      for await (const row of ws) {
-        const values = rowValues(row, date1904);
-        if (values.length > 0) yield { line: row.number, values };
-      }
-      inRows = false;
-      break;
     }
+    if (target === undefined) throw notXlsxError(file, 'no worksheets found');
+    const rId = sheets.find((s) => s.name === target)?.rId;
+    const rel = reader.workbookRels?.find((r) => r.Id === rId);
+    const part = rel === undefined ? undefined : zip.part(partPath(rel.Target));
+    if (rel === undefined || part === undefined) throw notXlsxError(file, `sheet "${target}" has no worksheet part`);
+    const ws = reader._parseWorksheet(part, /sheet(\d+)\.xml$/.exec(rel.Target)?.[1] ?? '').next().value.value;
+    ws.name = target;
+
+    onSheet(target);
+    const date1904 = reader.properties?.model?.date1904 === true;
+    inRows = true;
+    for await (const row of ws) {
+      const values = rowValues(row, date1904);
+      if (values.length > 0) yield { line: row.number, values };
+    }
+    inRows = false;
   } catch (err) {
     if (err instanceof InputError) throw err;
     if (inRows) throw new InputError(`${file} could not be read to the end (the workbook is damaged); re-save it from Excel and try again.`, file);
-    throw notXlsxError(file, 'the zip container or workbook parts could not be read');
+    throw notXlsxError(file, 'its workbook parts could not be read');
   } finally {
-    reader.stream?.destroy();
-  }
-  if (!found) {
-    throw target === undefined ? notXlsxError(file, 'no worksheets found') : notXlsxError(file, `sheet "${target}" has no worksheet part`);
+    zip.close(); // a caller that stops early leaves the sheet's stream open
   }
 }
 
