@@ -54,4 +54,30 @@ describe('groupPeople', () => {
     expect(two!.currentOrganisations).toEqual(['Trust A']);
     expect(two!.leaver).toBe(false);
   });
+
+  it('sorts each person\'s current organisations, shares equal lists, and dates a leaver by the latest end', () => {
+    const DAY = 86_400_000;
+    const rows: EsrAssignment[] = [
+      { line: 2, employeeNumber: '00000001', organisation: 'Trust B' },
+      { line: 3, employeeNumber: '00000001', organisation: 'Trust A', assignmentNumber: '00000001-2' },
+      { line: 4, employeeNumber: '00000002', organisation: 'Trust A' },
+      { line: 5, employeeNumber: '00000002', organisation: 'Trust B', assignmentNumber: '00000002-2' },
+      { line: 6, employeeNumber: '00000003', organisation: 'Trust B' },
+      { line: 7, employeeNumber: '00000004', organisation: 'Trust A', end: AS_OF - 9 * DAY },
+      { line: 8, employeeNumber: '00000004', organisation: 'Trust C', end: AS_OF - 2 * DAY, assignmentNumber: '00000004-2' },
+    ];
+    const [one, two, three, four] = groupPeople(rows, AS_OF);
+    expect(one!.currentOrganisations).toEqual(['Trust A', 'Trust B']);
+    expect(two!.currentOrganisations).toBe(one!.currentOrganisations);
+    expect(three!.currentOrganisations).toEqual(['Trust B']);
+    expect(four!.currentOrganisations).toEqual([]);
+    expect([one!.leaver, four!.leaver]).toEqual([false, true]);
+    expect([one!.leftOn, four!.leftOn]).toEqual([undefined, AS_OF - 2 * DAY]);
+  });
+
+  it('keys a person\'s first names by first name then Known As, once each', () => {
+    const row = (line: number, employeeNumber: string, firstKey?: string, knownAsKey?: string): EsrAssignment => ({ line, employeeNumber, firstKey, knownAsKey });
+    const people = groupPeople([row(2, '1', 'robert', 'bob'), row(3, '2', 'ann', 'ann'), row(4, '3', undefined, 'bea'), row(5, '4')], AS_OF);
+    expect(people.map((p) => p.identity.firstNames)).toEqual([['robert', 'bob'], ['ann'], ['bea'], []]);
+  });
 });
