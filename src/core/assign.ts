@@ -146,3 +146,34 @@ export function assignOneToOne(p: CandidateList, threshold: number): Assignment 
   ambiguous.sort((a, b) => a.left - b.left || a.right - b.right);
   return { links, ambiguous, ambiguousLeft, ambiguousRight };
 }
+
+/**
+ * Record index → record index over one side's records, in a typed array (-1 for none): at
+ * national size a Map entry per link cost about ten times these four bytes.
+ */
+export class IndexMap {
+  private readonly to: Int32Array;
+  private count = 0;
+
+  constructor(records: number) {
+    this.to = new Int32Array(records).fill(-1);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  set(i: number, value: number): void {
+    if (this.to[i] === -1) this.count++;
+    this.to[i] = value;
+  }
+
+  get(i: number): number | undefined {
+    const v = this.to[i];
+    return v === undefined || v < 0 ? undefined : v;
+  }
+
+  has(i: number): boolean {
+    return this.get(i) !== undefined;
+  }
+}

@@ -346,8 +346,7 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
     }),
   };
 
-  const personOf = new Map<number, number>();
-  for (const [i, c] of r.esrNhsmail.assignment.links) personOf.set(c.right, i);
+  const personOf = r.esrNhsmail.rightLinked;
   const nhsAmbiguous = r.esrNhsmail.assignment.ambiguousRight;
   const unmatchedNhsmail: TableData = {
     name: 'Unmatched NHSmail',
@@ -384,16 +383,9 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
     }),
   };
 
-  // Best NHSmail candidate score per AD account, in one pass over the candidates.
-  const bestAdScore = new Array<number>(ad.length).fill(0);
-  const adCandidates = r.nhsmailAd.candidates;
-  for (let k = 0; k < adCandidates.length; k++) {
-    const right = adCandidates.right[k]!;
-    if (adCandidates.total[k]! > bestAdScore[right]!) bestAdScore[right] = adCandidates.total[k]!;
-  }
-  for (const [k, total] of r.nhsmailAd.rightBest) if (total > bestAdScore[k]!) bestAdScore[k] = total;
-  const esrOfAd = new Map<number, number>();
-  for (const [i, c] of r.esrAd.assignment.links) esrOfAd.set(c.right, i);
+  // Best NHSmail candidate score per AD account (0 when none was kept).
+  const bestAdScore = (k: number): number => Math.max(0, r.nhsmailAd.bestOfRight[k]!);
+  const esrOfAd = r.esrAd.rightLinked;
   const unmatchedAd: TableData = {
     name: 'Unmatched AD',
     csvName: 'unmatched-ad.csv',
@@ -414,7 +406,7 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
     ...filtered(ad.length, (k) => !r.nhsmailAd.rightLinked.has(k), (k) => {
       const a: AdAccount = ad[k]!;
       const e = esrOfAd.get(k);
-      const bestScore = bestAdScore[k] ?? 0;
+      const bestScore = bestAdScore(k);
       return [
           a.samAccountName,
           a.upn,

@@ -5,8 +5,8 @@
  * person/account with its employee type (JML onboarding guide, section 2.3 tables).
  */
 import type { Config, Scheme } from './config.js';
-import { assignOneToOne, type Assignment } from './assign.js';
-import { findCandidates, leftKeys, type Candidate, type CandidateList, type LeftKeys } from './candidates.js';
+import { assignOneToOne, IndexMap, type Assignment } from './assign.js';
+import { findCandidates, leftKeys, type Candidate, CandidateList, type LeftKeys } from './candidates.js';
 import { groupPeople, type EsrPerson } from './people.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount } from './records.js';
 import { scorePair, type Identity, type PairScore } from './score.js';
@@ -25,28 +25,28 @@ export interface Stage {
   candidatesMs: number;
   assignMs: number;
   /**
-   * Per left index, best first: its best candidate (even below the review floor) and every
-   * candidate at or above the threshold. Pairs between the floor and the threshold are not all
-   * kept: at national size common full names make them grow with the square of the block size,
-   * and only those below give near misses (`nearMisses`) and best scores (`rightBest`).
-   * One list ordered by left index: left record i's run is `candidateStart[i]` up to
-   * `candidateStart[i + 1]` (a Map of arrays was two objects per person at national size).
+   * Per left index, its best candidate (even below the review floor), for the reports: left
+   * record i's is `candidates.get(candidateStart[i])` when `candidateStart[i + 1]` is greater.
+   * The assignment used every pair at or above the threshold too; at national size those are
+   * millions (common names with the same title), so they are let go when the stage is done.
    */
   candidates: CandidateList;
   candidateStart: Int32Array;
   assignment: Assignment;
   /** right index → left index it is linked to. */
-  rightLinked: Map<number, number>;
+  rightLinked: IndexMap;
   /**
    * Pairs scoring from the review floor to below the threshold where neither record was linked
    * or held as ambiguous, by left index, then best first.
    */
   nearMisses: Candidate[];
   /**
-   * For each right record not linked: the best total among its pairs at or above the review
-   * floor (any left record). With `candidates` this gives every right record's best kept score.
+   * For each right record, the best total of the pairs into it that were kept: every pair at or
+   * above the threshold, each left record's best, and (for records left unlinked) every pair at
+   * or above the review floor; -Infinity when none. So it is the record's best score whenever
+   * that reaches the floor.
    */
-  rightBest: Map<number, number>;
+  bestOfRight: Float64Array;
 }
 
 export interface ReconciledIdentity {
@@ -141,7 +141,7 @@ function runStage(
   for (let i = 0; i < left.length; i++) candidateStart[i + 1]! += candidateStart[i]!;
   const t1 = clock();
   const assignment = assignOneToOne(all, scheme.threshold);
-  const rightLinked = new Map<number, number>();
+  const rightLinked = new IndexMap(right.length);
   for (const [l, c] of assignment.links) rightLinked.set(c.right, l);
   const t2 = clock();
   // Pass 2: pairs at or above the floor into right records left unlinked (few, so the index is
@@ -160,24 +160,32 @@ function runStage(
     bestRight: best,
     retainLeft: (i) => !links.has(i) && !ambiguousLeft.has(i),
   });
-  const rightBest = new Map<number, number>();
-  for (let j = 0; j < best.length; j++) if (best[j]! >= floor) rightBest.set(j, best[j]!);
   const nearMisses: Candidate[] = [];
   for (let k = 0; k < open.length; k++) {
     if (open.total[k]! >= scheme.threshold || ambiguousRight.has(open.right[k]!)) continue;
     nearMisses.push(open.get(k));
+  }
+  // Of pass 1's pairs the reports need only each left record's best and each right record's
+  // best total: the rest go (the assignment's links and ties are objects of their own).
+  for (let k = 0; k < all.length; k++) if (all.total[k]! > best[all.right[k]!]!) best[all.right[k]!] = all.total[k]!;
+  const bestOfLeft = new CandidateList(scheme.weights);
+  const bestStart = new Int32Array(left.length + 1);
+  for (let i = 0; i < left.length; i++) {
+    const at = candidateStart[i]!;
+    if (at < candidateStart[i + 1]!) bestOfLeft.push(i, all.right[at]!, all.total[at]!, all.extra[at]!, all.levels[at]!);
+    bestStart[i + 1] = bestOfLeft.length;
   }
   return {
     link,
     pairsScored: stats.pairsScored,
     candidatesMs: t1 - t0 + (clock() - t2),
     assignMs: t2 - t1,
-    candidates: all,
-    candidateStart,
+    candidates: bestOfLeft,
+    candidateStart: bestStart,
     assignment,
     rightLinked,
     nearMisses,
-    rightBest,
+    bestOfRight: best,
   };
 }
 
@@ -225,23 +233,27 @@ export interface ReconcileInput {
   clock?: () => number;
 }
 
-export function reconcile(input: ReconcileInput): ReconcileResult {
-  const { config } = input;
-  const clock = input.clock ?? (() => 0);
-  const { reviewFloor } = config.scheme;
-  const people = groupPeople(input.esr, input.asOfMs);
-  const nhsmail = [...input.nhsmail];
-  const ad = [...input.ad];
-
-  // Stage 1: ESR people ↔ NHSmail accounts.
-  const peopleIds = people.map((p) => p.identity);
+/**
+ * Stage 1, ESR people ↔ NHSmail accounts (its review items handed to `addReview`), and the
+ * accounts as stage 2 sees them. A function of its own so that stage 1's identities of the
+ * accounts are let go when it returns: 1.3M of them are replaced at national size.
+ *
+ * In stage 2 a linked account stands for the reconciled identity: it borrows its ESR person's
+ * employee number, first names (incl. Known As), and mobile/position where the account lacks
+ * them, since local AD is often populated from HR rather than from NHSmail.
+ */
+function stageOne(
+  clock: () => number,
+  people: readonly EsrPerson[],
+  peopleIds: readonly Identity[],
+  peopleKeys: LeftKeys,
+  nhsmail: readonly NhsmailAccount[],
+  config: Config,
+  addReview: (stage: Stage, left: readonly Identity[], right: readonly Identity[]) => void,
+): { esrNhsmail: Stage; nhsForAd: Identity[] } {
   const nhsIds = nhsmail.map((a) => nhsmailIdentity(a));
-  const peopleKeys = leftKeys(peopleIds, config.scheme);
   const esrNhsmail = runStage(clock, 'ESR-NHSmail', peopleIds, nhsIds, config, undefined, undefined, peopleKeys);
-
-  // Stage 2: NHSmail ↔ AD. A linked account stands for the reconciled identity: it borrows its
-  // ESR person's employee number, first names (incl. Known As), and mobile/position where the
-  // account lacks them, since local AD is often populated from HR rather than from NHSmail.
+  addReview(esrNhsmail, peopleIds, nhsIds);
   const nhsForAd = nhsmail.map((a, j): Identity => {
     const person = esrNhsmail.rightLinked.get(j);
     const id = nhsIds[j]!;
@@ -260,18 +272,47 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       position: id.position ?? p.position,
     };
   });
+  return { esrNhsmail, nhsForAd };
+}
+
+export function reconcile(input: ReconcileInput): ReconcileResult {
+  const { config } = input;
+  const clock = input.clock ?? (() => 0);
+  const { reviewFloor } = config.scheme;
+  const people = groupPeople(input.esr, input.asOfMs);
+  const nhsmail = [...input.nhsmail];
+  const ad = [...input.ad];
+
+  // Review items carry name and title similarities even with fuzzy matching off, to explain
+  // them: worked out when the report reads them from the pair's two identities, not held (half
+  // a million at national size). A stage's items are made when it is done, so that identities
+  // only that stage used can go before the next one runs.
+  const review: ReviewItem[] = [];
+  const addReview = (stage: Stage, left: readonly Identity[], right: readonly Identity[]): void => {
+    const explained = (c: Candidate): Candidate => new ExplainedCandidate(c, left[c.left]!, right[c.right]!, config.scheme);
+    for (const c of stage.assignment.ambiguous) review.push({ link: stage.link, kind: 'ambiguous', candidate: explained(c) });
+    for (const c of stage.nearMisses) if (c.total >= reviewFloor) review.push({ link: stage.link, kind: 'near-miss', candidate: explained(c) });
+  };
+
+  const peopleIds = people.map((p) => p.identity);
+  const peopleKeys = leftKeys(peopleIds, config.scheme);
+  const { esrNhsmail, nhsForAd } = stageOne(clock, people, peopleIds, peopleKeys, nhsmail, config, addReview);
+
+  // Stage 2: NHSmail ↔ AD (see stageOne for what a linked account borrows from its person).
   const adIds = ad.map(adIdentity);
   const nhsmailAd = runStage(clock, 'NHSmail-AD', nhsForAd, adIds, config, {
     left: (j) => nhsmail[j]!.nhsmailId,
     right: (k) => ad[k]!.nhsmailId,
     points: config.scheme.nhsmailIdPoints,
   });
+  addReview(nhsmailAd, nhsForAd, adIds);
 
   // Stage 3: AD accounts with no NHSmail match ↔ ESR people with no NHSmail match.
   const esrAd = runStage(clock, 'ESR-AD', peopleIds, adIds, config, undefined, {
     left: (i) => !esrNhsmail.assignment.links.has(i) && !esrNhsmail.assignment.ambiguousLeft.has(i),
     right: (k) => !nhsmailAd.rightLinked.has(k) && !nhsmailAd.assignment.ambiguousRight.has(k),
   }, peopleKeys);
+  addReview(esrAd, peopleIds, adIds);
 
   // Reconciled identities: ESR people first (employee number order), then NHSmail accounts
   // not linked to a person (file order), then AD accounts linked to neither (file order).
@@ -310,23 +351,6 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   for (let k = 0; k < ad.length; k++) {
     if (adUsed[k] === 1) continue;
     identities.push({ ad: k, employeeType: 'Manual' });
-  }
-
-  // Review items carry name and title similarities even with fuzzy matching off, to explain
-  // them: worked out when the report reads them, not held (half a million at national size).
-  const sides: Record<LinkName, [readonly Identity[], readonly Identity[]]> = {
-    'ESR-NHSmail': [peopleIds, nhsIds],
-    'NHSmail-AD': [nhsForAd, adIds],
-    'ESR-AD': [peopleIds, adIds],
-  };
-  const explained = (link: LinkName, c: Candidate): Candidate => {
-    const [l, rt] = sides[link];
-    return new ExplainedCandidate(c, l[c.left]!, rt[c.right]!, config.scheme);
-  };
-  const review: ReviewItem[] = [];
-  for (const stage of [esrNhsmail, nhsmailAd, esrAd]) {
-    for (const c of stage.assignment.ambiguous) review.push({ link: stage.link, kind: 'ambiguous', candidate: explained(stage.link, c) });
-    for (const c of stage.nearMisses) if (c.total >= reviewFloor) review.push({ link: stage.link, kind: 'near-miss', candidate: explained(stage.link, c) });
   }
 
   return { people, nhsmail, ad, esrNhsmail, nhsmailAd, esrAd, identities, review };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { assignOneToOne } from '../../src/core/assign.js';
+import { assignOneToOne, IndexMap } from '../../src/core/assign.js';
 import { CandidateList, type Candidate } from '../../src/core/candidates.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
 
@@ -152,5 +152,16 @@ describe('assignOneToOne on pairs in the order findCandidates gives them', () =>
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('IndexMap', () => {
+  it('maps record indices to record indices, counting each set once', () => {
+    const m = new IndexMap(5);
+    expect([m.size, m.get(0), m.has(0)]).toEqual([0, undefined, false]);
+    m.set(3, 0);
+    m.set(1, 7);
+    m.set(3, 2);
+    expect([m.size, m.get(3), m.get(1), m.has(1), m.has(2), m.get(9)]).toEqual([2, 2, 7, true, false, undefined]);
   });
 });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../src/core/config.js';
-import { employeeTypeOf, reconcile, type Stage } from '../../src/core/reconcile.js';
+import { allPairs, type Candidate } from '../../src/core/candidates.js';
+import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
+import { employeeTypeOf, nhsmailIdentity, reconcile, type ReconcileResult, type Stage } from '../../src/core/reconcile.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount } from '../../src/core/records.js';
 
 const AS_OF = Date.UTC(2026, 10, 1);
@@ -53,17 +54,47 @@ function checkStage(stage: Stage, threshold: number): void {
     expect(c.total).toBeGreaterThanOrEqual(threshold);
     expect(c.total).toBe(c.score.anchors.reduce((t, a) => t + a.points, 0) + c.extraPoints);
   }
-  // Maximal: an unlinked, non-ambiguous record has no open candidate at the threshold.
-  for (const c of stage.candidates.toArray()) {
-    if (stage.assignment.links.has(c.left) || stage.assignment.ambiguousLeft.has(c.left)) continue;
-    if (c.total < threshold) continue;
-    expect(stage.rightLinked.has(c.right) || stage.assignment.ambiguousRight.has(c.right)).toBe(true);
+  // Each left record keeps at most one candidate, its own.
+  for (let i = 0; i + 1 < stage.candidateStart.length; i++) {
+    const n = stage.candidateStart[i + 1]! - stage.candidateStart[i]!;
+    expect(n === 0 || n === 1).toBe(true);
+    if (n === 1) expect(stage.candidates.get(stage.candidateStart[i]!).left).toBe(i);
   }
-  // Each left record's run holds its candidates, best first.
-  stage.candidates.toArray().forEach((c, k, all) => {
-    expect(stage.candidateStart[c.left]!).toBeLessThanOrEqual(k);
-    expect(k).toBeLessThan(stage.candidateStart[c.left + 1]!);
-    if (k > stage.candidateStart[c.left]!) expect(all[k - 1]!.total).toBeGreaterThanOrEqual(c.total);
+}
+
+/**
+ * ESR ↔ NHSmail against brute force (every pair scored): each person's kept candidate is their
+ * best pair (ties to the lower account index) when that reaches the review floor; the assignment is maximal (a pair at the
+ * threshold between records neither linked nor tied would have been linked); and each account's
+ * best total is known whenever it reaches the review floor.
+ */
+function checkAgainstAllPairs(r: ReconcileResult, scheme: Scheme): void {
+  const stage = r.esrNhsmail;
+  const left = r.people.map((p) => p.identity);
+  const right = r.nhsmail.map((a) => nhsmailIdentity(a));
+  const pairs = allPairs(left, right, { scheme, keepFrom: 1 });
+  const best = new Map<number, Candidate>();
+  for (const c of pairs) if (!best.has(c.left)) best.set(c.left, c);
+  // Pairs below the floor are found only through a shared key, so below it the kept one may be
+  // a lesser pair or none.
+  const floor = Math.min(scheme.reviewFloor, scheme.threshold);
+  for (let i = 0; i < left.length; i++) {
+    const at = stage.candidateStart[i]!;
+    const kept = at < stage.candidateStart[i + 1]! ? stage.candidates.get(at) : undefined;
+    const want = best.get(i);
+    if (want !== undefined && want.total >= floor) expect(kept && [kept.right, kept.total]).toEqual([want.right, want.total]);
+    else expect(kept?.total ?? 0).toBeLessThanOrEqual(want?.total ?? 0);
+  }
+  const { links, ambiguousLeft, ambiguousRight } = stage.assignment;
+  for (const c of pairs) {
+    if (c.total < scheme.threshold || links.has(c.left) || ambiguousLeft.has(c.left)) continue;
+    expect(stage.rightLinked.has(c.right) || ambiguousRight.has(c.right)).toBe(true);
+  }
+  const top = right.map(() => -Infinity);
+  for (const c of pairs) top[c.right] = Math.max(top[c.right]!, c.total);
+  top.forEach((t, j) => {
+    if (t >= floor) expect(stage.bestOfRight[j]).toBe(t);
+    else expect(stage.bestOfRight[j]!).toBeLessThan(floor);
   });
 }
 
@@ -85,6 +116,7 @@ describe('reconcile invariants (property)', () => {
         expect(adSeen.sort((x, y) => x - y)).toEqual(ad.map((_, k) => k));
 
         for (const s of [r.esrNhsmail, r.nhsmailAd, r.esrAd]) checkStage(s, config.scheme.threshold);
+        checkAgainstAllPairs(r, config.scheme);
         for (const id of r.identities) {
           expect(id.employeeType).toBe(employeeTypeOf(id.esr !== undefined, id.nhsmail !== undefined, id.ad !== undefined));
         }
