@@ -179,8 +179,13 @@ export class CandidateList {
   readonly left: number[] = [];
   readonly right: number[] = [];
   readonly total: number[] = [];
-  readonly extra: number[] = [];
   readonly levels: number[] = [];
+  /**
+   * The extra anchor's points per entry, empty until one is not 0: only NHSmail ↔ AD has that
+   * anchor, and the 5.65M entries of ESR ↔ NHSmail's first pass at national size would hold
+   * 45 MB of zeros.
+   */
+  private readonly extra: number[] = [];
 
   constructor(readonly weights: Readonly<Record<Anchor, number>>) {}
 
@@ -202,13 +207,21 @@ export class CandidateList {
     this.left.push(left);
     this.right.push(right);
     this.total.push(total);
-    this.extra.push(extra);
     this.levels.push(levels);
+    if (extra !== 0 || this.extra.length > 0) {
+      while (this.extra.length < this.left.length - 1) this.extra.push(0);
+      this.extra.push(extra);
+    }
+  }
+
+  /** Entry k's extra-anchor points. */
+  extraAt(k: number): number {
+    return this.extra[k] ?? 0;
   }
 
   /** Entry k as a Candidate (a new object each call). */
   get(k: number): Candidate {
-    return new PackedCandidate(this.left[k]!, this.right[k]!, this.total[k]!, this.extra[k]!, this.levels[k]!, this.weights);
+    return new PackedCandidate(this.left[k]!, this.right[k]!, this.total[k]!, this.extraAt(k), this.levels[k]!, this.weights);
   }
 
   toArray(): Candidate[] {

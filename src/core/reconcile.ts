@@ -172,7 +172,7 @@ function runStage(
   const bestStart = new Int32Array(left.length + 1);
   for (let i = 0; i < left.length; i++) {
     const at = candidateStart[i]!;
-    if (at < candidateStart[i + 1]!) bestOfLeft.push(i, all.right[at]!, all.total[at]!, all.extra[at]!, all.levels[at]!);
+    if (at < candidateStart[i + 1]!) bestOfLeft.push(i, all.right[at]!, all.total[at]!, all.extraAt(at), all.levels[at]!);
     bestStart[i + 1] = bestOfLeft.length;
   }
   return {

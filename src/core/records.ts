@@ -71,7 +71,7 @@ export interface NhsmailAccount extends NameParts {
   email: EmailInfo;
   nhsmailId?: string;
   displayName?: string;
-  aliases: EmailInfo[];
+  aliases: readonly EmailInfo[];
   mobileRaw?: string;
   mobile?: PhoneInfo;
   position?: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { assignOneToOne, IndexMap } from '../../src/core/assign.js';
+import { assignOneToOne, IndexMap, Links } from '../../src/core/assign.js';
 import { CandidateList, type Candidate } from '../../src/core/candidates.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
 
@@ -163,5 +163,18 @@ describe('IndexMap', () => {
     m.set(1, 7);
     m.set(3, 2);
     expect([m.size, m.get(3), m.get(1), m.has(1), m.has(2), m.get(9)]).toEqual([2, 2, 7, true, false, undefined]);
+  });
+});
+
+describe('Links', () => {
+  it('holds one candidate per left record and iterates in left order', () => {
+    const c = (left: number, right: number): Candidate => ({ left, right, score: { score: 6, anchors: [] }, extraPoints: 0, total: 6 });
+    const links = new Links(6);
+    links.set(4, c(4, 0));
+    links.set(1, c(1, 2));
+    links.set(4, c(4, 1));
+    expect([links.size, links.has(1), links.has(2), links.get(4)?.right, links.get(9)]).toEqual([2, true, false, 1, undefined]);
+    expect([...links].map(([l, x]) => `${l}:${x.right}`)).toEqual(['1:2', '4:1']);
+    expect([...links.values()].map((x) => x.left)).toEqual([1, 4]);
   });
 });

@@ -68,6 +68,14 @@ describe('retained candidates', () => {
     expect([last.left, last.right, last.total, last.extraPoints]).toEqual([2999, 5998, 2999 % 13, 1]);
     expect(last.score.anchors).toEqual(packedScore(x, y, DEFAULT_CONFIG.scheme).anchors);
   });
+
+  it('gives each entry its extra points when the first ones are 0', () => {
+    const list = new CandidateList(DEFAULT_CONFIG.scheme.weights);
+    const extras = [0, 0, 0, 4, 0, 4, 0];
+    extras.forEach((e, k) => list.push(k, k, 6 + e, e, 0));
+    expect(extras.map((_, k) => list.extraAt(k))).toEqual(extras);
+    expect(extras.map((_, k) => list.get(k).extraPoints)).toEqual(extras);
+  });
 });
 
 describe('candidate generation is complete', () => {

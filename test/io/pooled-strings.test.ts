@@ -144,4 +144,16 @@ describe('pooled strings across threads', () => {
     poolRecord('ad', r, new StringPool());
     expect(r).toEqual(copy);
   });
+
+  it('gives accounts without aliases one shared empty list, in a worker or in this thread', () => {
+    const bare = (n: number) =>
+      built(buildNhsmailAccount({ line: n + 2, fields: { email: `person${n}@nhs.net`, lastName: 'Smith', status: 'Active' } }, DOMAINS));
+    const [a, b, withAliases] = viaWorker('nhsmail', [[bare(1), bare(2)], [nhsmail(3)]]);
+    expect(a!.aliases).toEqual([]);
+    expect(b!.aliases).toBe(a!.aliases);
+    expect(withAliases!.aliases.map((x) => x.value)).toEqual(['alias3@nhs.net', 'p3@trust.nhs.uk']);
+    const here = bare(4);
+    poolRecord('nhsmail', here, new StringPool());
+    expect(here.aliases).toBe(a!.aliases);
+  });
 });
