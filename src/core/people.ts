@@ -56,10 +56,10 @@ function firstDefined<T>(list: readonly EsrAssignment[], pick: (a: EsrAssignment
 }
 
 /**
- * Groups assignments into people, in employee number order. At national size this is one
- * person per 1.5M and their memory counted (901 MiB measured): arrays grown by push or
- * filter keep room for 17 elements, so the small arrays a person keeps are built at their
- * size, and equal lists of organisations are one shared array.
+ * Groups assignments into people, in employee number order. A national run has 1.5M people, so
+ * what each keeps counts: an array grown by push or built by filter keeps room for 17 elements,
+ * so the small arrays a person keeps are copied to their size, and equal lists of organisations
+ * are one shared array.
  */
 export function groupPeople(assignments: readonly EsrAssignment[], asOfMs: number): EsrPerson[] {
   const byEmp = new Map<string, EsrAssignment[]>();
@@ -88,8 +88,9 @@ export function groupPeople(assignments: readonly EsrAssignment[], asOfMs: numbe
     if (orgSet.size > 0) {
       const sorted = [...orgSet].sort();
       const key = sorted.join('\u0000');
-      orgs = orgLists.get(key) ?? sorted.slice();
-      if (!orgLists.has(key)) orgLists.set(key, orgs);
+      let shared = orgLists.get(key);
+      if (shared === undefined) orgLists.set(key, (shared = sorted.slice()));
+      orgs = shared;
     }
     const firstKey = firstDefined(list, (a) => a.firstKey);
     const knownAsKey = firstDefined(list, (a) => a.knownAsKey);
