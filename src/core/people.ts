@@ -56,12 +56,36 @@ function firstDefined<T>(list: readonly EsrAssignment[], pick: (a: EsrAssignment
 }
 
 /**
+ * One read-only array per distinct list of strings: a national run has millions of people and
+ * accounts but only thousands of distinct first-name or organisation lists, and a list of its
+ * own is 40 bytes or more each.
+ */
+export class ListPool {
+  /** Lists of one item, by the item; longer lists by their JSON text (which no joining can confuse). */
+  private readonly singles = new Map<string, readonly string[]>();
+  private readonly longer = new Map<string, readonly string[]>();
+
+  /** The shared list equal to `items` (read-only: never change a list it returns). */
+  get(items: readonly string[]): readonly string[] {
+    if (items.length === 0) return NO_ITEMS;
+    const single = items.length === 1;
+    const lists = single ? this.singles : this.longer;
+    const key = single ? items[0]! : JSON.stringify(items);
+    let shared = lists.get(key);
+    if (shared === undefined) lists.set(key, (shared = items.slice()));
+    return shared;
+  }
+}
+
+const NO_ITEMS: readonly string[] = Object.freeze([]);
+
+/**
  * Groups assignments into people, in employee number order. A national run has 1.5M people, so
  * what each keeps counts: an array grown by push or built by filter keeps room for 17 elements,
- * so the small arrays a person keeps are copied to their size, and equal lists of organisations
- * are one shared array.
+ * so a person's assignment list is copied to its size, and their lists of organisations and
+ * first names are shared through `lists`.
  */
-export function groupPeople(assignments: readonly EsrAssignment[], asOfMs: number): EsrPerson[] {
+export function groupPeople(assignments: readonly EsrAssignment[], asOfMs: number, lists = new ListPool()): EsrPerson[] {
   const byEmp = new Map<string, EsrAssignment[]>();
   for (const a of assignments) {
     const list = byEmp.get(a.employeeNumber);
@@ -70,8 +94,6 @@ export function groupPeople(assignments: readonly EsrAssignment[], asOfMs: numbe
   }
   const people: EsrPerson[] = [];
   const cmp = comparePrimary(asOfMs);
-  const orgLists = new Map<string, readonly string[]>();
-  const NO_ORGANISATIONS: readonly string[] = Object.freeze([]);
   for (const [employeeNumber, grown] of byEmp) {
     const list = grown.length === 1 ? grown : grown.sort(cmp).slice();
     const primary = list[0]!;
@@ -84,17 +106,10 @@ export function groupPeople(assignments: readonly EsrAssignment[], asOfMs: numbe
       leaver = false;
       if (a.organisation !== undefined) orgSet.add(a.organisation);
     }
-    let orgs = NO_ORGANISATIONS;
-    if (orgSet.size > 0) {
-      const sorted = [...orgSet].sort();
-      const key = sorted.join('\u0000');
-      let shared = orgLists.get(key);
-      if (shared === undefined) orgLists.set(key, (shared = sorted.slice()));
-      orgs = shared;
-    }
+    const orgs = lists.get([...orgSet].sort());
     const firstKey = firstDefined(list, (a) => a.firstKey);
     const knownAsKey = firstDefined(list, (a) => a.knownAsKey);
-    const firstNames = [firstKey, knownAsKey].filter((k, i, arr): k is string => k !== undefined && arr.indexOf(k) === i).slice();
+    const firstNames = lists.get([firstKey, knownAsKey].filter((k, i, arr): k is string => k !== undefined && arr.indexOf(k) === i));
     const email = firstDefined(list, (a) => (a.email?.valid ? a.email.value : undefined));
     people.push({
       employeeNumber,

@@ -7,7 +7,7 @@
 import type { Config, Scheme } from './config.js';
 import { assignOneToOne, IndexMap, type Assignment } from './assign.js';
 import { findCandidates, leftKeys, type Candidate, CandidateList, type LeftKeys } from './candidates.js';
-import { groupPeople, type EsrPerson } from './people.js';
+import { groupPeople, ListPool, type EsrPerson } from './people.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount } from './records.js';
 import { scorePair, type Identity, type PairScore } from './score.js';
 
@@ -99,12 +99,12 @@ export function nhsmailIdentity(a: NhsmailAccount, employeeNumberFallback?: stri
   };
 }
 
-export function adIdentity(a: AdAccount): Identity {
+export function adIdentity(a: AdAccount, lists?: ListPool): Identity {
   return {
     email: a.email?.valid ? a.email.value : undefined,
     employeeNumber: a.employeeNumber,
     mobile: a.mobile?.e164,
-    firstNames: a.firstKey === undefined ? NONE : [a.firstKey],
+    firstNames: a.firstKey === undefined ? NONE : (lists?.get([a.firstKey]) ?? [a.firstKey]),
     lastName: a.lastKey,
     position: a.positionKey,
   };
@@ -279,7 +279,9 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const { config } = input;
   const clock = input.clock ?? (() => 0);
   const { reviewFloor } = config.scheme;
-  const people = groupPeople(input.esr, input.asOfMs);
+  // Shared lists of names and organisations, one per distinct list (see ListPool).
+  const lists = new ListPool();
+  const people = groupPeople(input.esr, input.asOfMs, lists);
   const nhsmail = [...input.nhsmail];
   const ad = [...input.ad];
 
@@ -299,7 +301,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const { esrNhsmail, nhsForAd } = stageOne(clock, people, peopleIds, peopleKeys, nhsmail, config, addReview);
 
   // Stage 2: NHSmail ↔ AD (see stageOne for what a linked account borrows from its person).
-  const adIds = ad.map(adIdentity);
+  const adIds = ad.map((a) => adIdentity(a, lists));
   const nhsmailAd = runStage(clock, 'NHSmail-AD', nhsForAd, adIds, config, {
     left: (j) => nhsmail[j]!.nhsmailId,
     right: (k) => ad[k]!.nhsmailId,

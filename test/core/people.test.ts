@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { groupPeople } from '../../src/core/people.js';
+import { groupPeople, ListPool } from '../../src/core/people.js';
 import type { EsrAssignment } from '../../src/core/records.js';
 
 const AS_OF = Date.UTC(2026, 10, 1);
@@ -79,5 +79,27 @@ describe('groupPeople', () => {
     const row = (line: number, employeeNumber: string, firstKey?: string, knownAsKey?: string): EsrAssignment => ({ line, employeeNumber, firstKey, knownAsKey });
     const people = groupPeople([row(2, '1', 'robert', 'bob'), row(3, '2', 'ann', 'ann'), row(4, '3', undefined, 'bea'), row(5, '4')], AS_OF);
     expect(people.map((p) => p.identity.firstNames)).toEqual([['robert', 'bob'], ['ann'], ['bea'], []]);
+  });
+
+  it('gives people with the same first names one shared list', () => {
+    const row = (line: number, employeeNumber: string, firstKey: string, knownAsKey?: string): EsrAssignment => ({ line, employeeNumber, firstKey, knownAsKey });
+    const [a, b, c] = groupPeople([row(2, '1', 'ann'), row(3, '2', 'ann'), row(4, '3', 'ann', 'annie')], AS_OF);
+    expect(b!.identity.firstNames).toBe(a!.identity.firstNames);
+    expect(c!.identity.firstNames).toEqual(['ann', 'annie']);
+  });
+});
+
+describe('ListPool', () => {
+  it('returns one copy per distinct list, in its order, and never the array given', () => {
+    const pool = new ListPool();
+    const given = ['ann', 'bob'];
+    const first = pool.get(given);
+    expect(first).toEqual(['ann', 'bob']);
+    expect(first).not.toBe(given);
+    expect(pool.get(['ann', 'bob'])).toBe(first);
+    expect(pool.get(['bob', 'ann'])).toEqual(['bob', 'ann']);
+    expect(pool.get(['ann\u0000bob'])).toEqual(['ann\u0000bob']);
+    expect(pool.get(['ann'])).not.toBe(pool.get(['bob']));
+    expect(pool.get([])).toEqual([]);
   });
 });
