@@ -67,7 +67,7 @@ export class ListPool {
 
   /** The shared list equal to `items` (read-only: never change a list it returns). */
   get(items: readonly string[]): readonly string[] {
-    if (items.length === 0) return NO_ITEMS;
+    if (items.length === 0) return NO_STRINGS;
     const single = items.length === 1;
     const lists = single ? this.singles : this.longer;
     const key = single ? items[0]! : JSON.stringify(items);
@@ -77,7 +77,8 @@ export class ListPool {
   }
 }
 
-const NO_ITEMS: readonly string[] = Object.freeze([]);
+/** The empty list of strings, shared (identities without aliases or first names, people without organisations). */
+export const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 /**
  * Groups assignments into people, in employee number order. A national run has 1.5M people, so

@@ -7,7 +7,7 @@
 import type { Config, Scheme } from './config.js';
 import { assignOneToOne, IndexMap, type Assignment } from './assign.js';
 import { findCandidates, leftKeys, type Candidate, CandidateList, type LeftKeys } from './candidates.js';
-import { groupPeople, ListPool, type EsrPerson } from './people.js';
+import { groupPeople, ListPool, NO_STRINGS, type EsrPerson } from './people.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount } from './records.js';
 import { scorePair, type Identity, type PairScore } from './score.js';
 
@@ -84,16 +84,13 @@ export function employeeTypeOf(esr: boolean, nhsmail: boolean, ad: boolean): Emp
   return 'Manual';
 }
 
-/** Shared by every identity without such values (most have no aliases): one array, not one each. */
-const NONE: readonly string[] = Object.freeze([]);
-
 export function nhsmailIdentity(a: NhsmailAccount, employeeNumberFallback?: string): Identity {
   return {
     email: a.email.value,
-    aliases: a.aliases.length === 0 ? NONE : a.aliases.map((x) => x.value),
+    aliases: a.aliases.length === 0 ? NO_STRINGS : a.aliases.map((x) => x.value),
     employeeNumber: a.employeeNumber ?? employeeNumberFallback,
     mobile: a.mobile?.e164,
-    firstNames: a.firstKey === undefined ? NONE : [a.firstKey],
+    firstNames: a.firstKey === undefined ? NO_STRINGS : [a.firstKey],
     lastName: a.lastKey,
     position: a.positionKey,
   };
@@ -104,7 +101,7 @@ export function adIdentity(a: AdAccount, lists?: ListPool): Identity {
     email: a.email?.valid ? a.email.value : undefined,
     employeeNumber: a.employeeNumber,
     mobile: a.mobile?.e164,
-    firstNames: a.firstKey === undefined ? NONE : (lists?.get([a.firstKey]) ?? [a.firstKey]),
+    firstNames: a.firstKey === undefined ? NO_STRINGS : (lists?.get([a.firstKey]) ?? [a.firstKey]),
     lastName: a.lastKey,
     position: a.positionKey,
   };
@@ -261,8 +258,8 @@ function stageOne(
     const p = people[person]!.identity;
     // A new identity only with what the person adds (most accounts already carry the names):
     // one object per account, no sets or arrays, at national size.
-    let firstNames = id.firstNames ?? NONE;
-    for (const f of p.firstNames ?? NONE) if (!firstNames.includes(f)) firstNames = [...firstNames, f];
+    let firstNames = id.firstNames ?? NO_STRINGS;
+    for (const f of p.firstNames ?? NO_STRINGS) if (!firstNames.includes(f)) firstNames = [...firstNames, f];
     return {
       ...id,
       employeeNumber: a.employeeNumber ?? people[person]!.employeeNumber,
