@@ -296,8 +296,8 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
         ad: tables.unmatchedAd.count,
       },
       review: {
-        ambiguous: result.review.filter((r) => r.kind === 'ambiguous').length,
-        nearMiss: result.review.filter((r) => r.kind === 'near-miss').length,
+        ambiguous: result.review.count('ambiguous'),
+        nearMiss: result.review.count('near-miss'),
       },
       employeeTypes,
       anchorUpdates: { ...actions.updatesBySystem },

@@ -8,7 +8,8 @@
  * (pairs sharing a record are connected); a component of one pair is linked, a component of
  * several is ambiguous as a whole. The result therefore does not depend on input order.
  */
-import type { Candidate, CandidateList } from './candidates.js';
+import { CandidateList, type Candidate } from './candidates.js';
+import { PackedScore } from './score.js';
 
 export interface Assignment {
   /** left index → the candidate linking it. */
@@ -80,7 +81,7 @@ export function assignOneToOne(p: CandidateList, threshold: number): Assignment 
   const rightLevel = new Int32Array(rights);
   const leftFirst = new Int32Array(lefts);
   const rightFirst = new Int32Array(rights);
-  const links = new Links(lefts);
+  const links = new Links(lefts, p.weights);
   const ambiguous: Candidate[] = [];
   const ambiguousLeft = new Set<number>();
   const ambiguousRight = new Set<number>();
@@ -130,7 +131,7 @@ export function assignOneToOne(p: CandidateList, threshold: number): Assignment 
       const l = p.left[level[k]!]!;
       const rt = p.right[level[k]!]!;
       if (size[find(k)] === 1) {
-        links.set(l, p.get(level[k]!));
+        links.setFrom(l, p, level[k]!);
         leftState[l] = LINKED;
         rightState[rt] = LINKED;
       } else {
@@ -148,38 +149,76 @@ export function assignOneToOne(p: CandidateList, threshold: number): Assignment 
 }
 
 /**
- * Left index → the candidate linking it, in an array over the left records: at national size a
- * Map entry per link cost five times its slot here. Iterates in left index order.
+ * Left index → the candidate linking it. The linked pairs are held packed, by column (a
+ * CandidateList), with each left record's position in it: at national size there are over two
+ * million links, and as objects, each with its slot in an array, they took more than twice the
+ * memory. `get` builds a Candidate on each call (so two calls give equal, not identical,
+ * objects); `rightOf` and `totalOf` read one value without building one. Iterates in left
+ * index order.
  */
 export class Links implements Iterable<[number, Candidate]> {
-  private readonly byLeft: (Candidate | undefined)[];
+  /** Left index → position in `pairs`, -1 for none. */
+  private readonly at: Int32Array;
+  private readonly pairs: CandidateList;
   private count = 0;
 
-  constructor(lefts: number) {
-    this.byLeft = new Array<Candidate | undefined>(lefts).fill(undefined);
+  constructor(lefts: number, weights: CandidateList['weights']) {
+    this.at = new Int32Array(lefts).fill(-1);
+    this.pairs = new CandidateList(weights);
   }
 
   get size(): number {
     return this.count;
   }
 
+  /** Links `left` by entry k of `from` (a list with the same weights). */
+  setFrom(left: number, from: CandidateList, k: number): void {
+    this.place(left);
+    this.pairs.push(from.left[k]!, from.right[k]!, from.total[k]!, from.extraAt(k), from.levels[k]!);
+  }
+
   set(left: number, c: Candidate): void {
-    if (this.byLeft[left] === undefined) this.count++;
-    this.byLeft[left] = c;
+    this.place(left);
+    const levels = c.score instanceof PackedScore ? c.score.levels : PackedScore.of(c.score, this.pairs.weights).levels;
+    this.pairs.push(c.left, c.right, c.total, c.extraPoints, levels);
+  }
+
+  private place(left: number): void {
+    if (!(left >= 0 && left < this.at.length)) throw new RangeError(`left index ${left} is outside 0..${this.at.length - 1}`);
+    if (this.at[left] === -1) this.count++;
+    this.at[left] = this.pairs.length;
+  }
+
+  private position(left: number): number {
+    const k = this.at[left];
+    return k === undefined ? -1 : k;
   }
 
   get(left: number): Candidate | undefined {
-    return this.byLeft[left];
+    const k = this.position(left);
+    return k < 0 ? undefined : this.pairs.get(k);
   }
 
   has(left: number): boolean {
-    return this.byLeft[left] !== undefined;
+    return this.position(left) >= 0;
+  }
+
+  /** The right index `left` is linked to, without building the candidate. */
+  rightOf(left: number): number | undefined {
+    const k = this.position(left);
+    return k < 0 ? undefined : this.pairs.right[k];
+  }
+
+  /** The linking pair's total, without building the candidate. */
+  totalOf(left: number): number | undefined {
+    const k = this.position(left);
+    return k < 0 ? undefined : this.pairs.total[k];
   }
 
   *entries(): IterableIterator<[number, Candidate]> {
-    for (let i = 0; i < this.byLeft.length; i++) {
-      const c = this.byLeft[i];
-      if (c !== undefined) yield [i, c];
+    for (let i = 0; i < this.at.length; i++) {
+      const k = this.at[i]!;
+      if (k >= 0) yield [i, this.pairs.get(k)];
     }
   }
 

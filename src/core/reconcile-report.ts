@@ -301,7 +301,9 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
       text('Right Lines'),
     ],
     count: r.review.length,
-    rows: mapped(r.review, reviewRows),
+    rows: function* () {
+      for (let k = 0; k < r.review.length; k++) yield reviewRows(r.review.get(k));
+    },
   };
 
   const unmatchedEsr: TableData = {

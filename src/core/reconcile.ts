@@ -5,11 +5,12 @@
  * person/account with its employee type (JML onboarding guide, section 2.3 tables).
  */
 import type { Config, Scheme } from './config.js';
-import { assignOneToOne, IndexMap, type Assignment } from './assign.js';
+import { assignOneToOne, IndexMap, type Assignment, type Links } from './assign.js';
 import { findCandidates, leftKeys, type Candidate, CandidateList, type LeftKeys } from './candidates.js';
 import { groupPeople, ListPool, NO_STRINGS, type EsrPerson } from './people.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount } from './records.js';
-import { scorePair, type Identity, type PairScore } from './score.js';
+import type { Identity } from './score.js';
+import { ReviewItems, type ReviewSides } from './review.js';
 
 export type EmployeeType = 'JML' | 'JML (TANSync)' | 'JML (ESR)' | 'Manual' | 'Invalid: needs NHSmail';
 
@@ -36,11 +37,6 @@ export interface Stage {
   /** right index → left index it is linked to. */
   rightLinked: IndexMap;
   /**
-   * Pairs scoring from the review floor to below the threshold where neither record was linked
-   * or held as ambiguous, by left index, then best first.
-   */
-  nearMisses: Candidate[];
-  /**
    * For each right record, the best total of the pairs into it that were kept: every pair at or
    * above the threshold, each left record's best, and (for records left unlinked) every pair at
    * or above the review floor; -Infinity when none. So it is the record's best score whenever
@@ -59,11 +55,8 @@ export interface ReconciledIdentity {
   employeeType: EmployeeType;
 }
 
-export interface ReviewItem {
-  link: LinkName;
-  kind: 'ambiguous' | 'near-miss';
-  candidate: Candidate;
-}
+export type { ReviewItem, ReviewKind } from './review.js';
+export { ReviewItems } from './review.js';
 
 export interface ReconcileResult {
   people: EsrPerson[];
@@ -73,7 +66,7 @@ export interface ReconcileResult {
   nhsmailAd: Stage;
   esrAd: Stage;
   identities: ReconciledIdentity[];
-  review: ReviewItem[];
+  review: ReviewItems;
 }
 
 export function employeeTypeOf(esr: boolean, nhsmail: boolean, ad: boolean): EmployeeType {
@@ -107,16 +100,21 @@ export function adIdentity(a: AdAccount, lists?: ListPool): Identity {
   };
 }
 
-function runStage(
-  clock: () => number,
-  link: LinkName,
-  left: readonly Identity[],
-  right: readonly Identity[],
-  config: Config,
-  extra?: { left: (i: number) => string | undefined; right: (j: number) => string | undefined; points: number },
-  filters?: { left?: (i: number) => boolean; right?: (j: number) => boolean },
-  keys?: LeftKeys,
-): Stage {
+interface StageOptions {
+  /** Where the stage's ties and near misses go, and how its records are explained there (its link's name too). */
+  review: ReviewItems;
+  sides: ReviewSides;
+  /** An extra exact anchor (AD NHSmail ID) and its points. */
+  extra?: { left: (i: number) => string | undefined; right: (j: number) => string | undefined; points: number };
+  filters?: { left?: (i: number) => boolean; right?: (j: number) => boolean };
+  /** The left records' key hashes, when already worked out for them. */
+  keys?: LeftKeys;
+}
+
+function runStage(clock: () => number, left: readonly Identity[], right: readonly Identity[], config: Config, opts: StageOptions): Stage {
+  const { extra, filters, keys } = opts;
+  const link = opts.sides.link;
+  const reviewStage = opts.review.stage(opts.sides);
   const scheme = config.scheme;
   const floor = Math.min(scheme.reviewFloor, scheme.threshold);
   const stats = { pairsScored: 0 };
@@ -139,7 +137,10 @@ function runStage(
   const t1 = clock();
   const assignment = assignOneToOne(all, scheme.threshold);
   const rightLinked = new IndexMap(right.length);
-  for (const [l, c] of assignment.links) rightLinked.set(c.right, l);
+  for (let l = 0; l < left.length; l++) {
+    const r = assignment.links.rightOf(l);
+    if (r !== undefined) rightLinked.set(r, l);
+  }
   const t2 = clock();
   // Pass 2: pairs at or above the floor into right records left unlinked (few, so the index is
   // small and most lookups miss): the near misses and those records' best scores.
@@ -157,13 +158,16 @@ function runStage(
     bestRight: best,
     retainLeft: (i) => !links.has(i) && !ambiguousLeft.has(i),
   });
-  const nearMisses: Candidate[] = [];
+  // Review: the ties, then pairs from the review floor to below the threshold where neither
+  // record was linked or tied (by left index, then best first).
+  for (const c of assignment.ambiguous) opts.review.add(reviewStage, 'ambiguous', c);
   for (let k = 0; k < open.length; k++) {
-    if (open.total[k]! >= scheme.threshold || ambiguousRight.has(open.right[k]!)) continue;
-    nearMisses.push(open.get(k));
+    const total = open.total[k]!;
+    if (total >= scheme.threshold || total < scheme.reviewFloor || ambiguousRight.has(open.right[k]!)) continue;
+    opts.review.add(reviewStage, 'near-miss', { left: open.left[k]!, right: open.right[k]!, total, extraPoints: open.extraAt(k) });
   }
   // Of pass 1's pairs the reports need only each left record's best and each right record's
-  // best total: the rest go (the assignment's links and ties are objects of their own).
+  // best total: the rest go (the assignment holds its links and ties itself).
   for (let k = 0; k < all.length; k++) if (all.total[k]! > best[all.right[k]!]!) best[all.right[k]!] = all.total[k]!;
   const bestOfLeft = new CandidateList(scheme.weights);
   const bestStart = new Int32Array(left.length + 1);
@@ -181,42 +185,44 @@ function runStage(
     candidateStart: bestStart,
     assignment,
     rightLinked,
-    nearMisses,
     bestOfRight: best,
   };
-}
-
-/**
- * A review item's candidate. Its `score` is the pair's full explanation, similarities included,
- * worked out on each read (so a reader takes it once): holding it was eight objects per item.
- */
-class ExplainedCandidate implements Candidate {
-  readonly left: number;
-  readonly right: number;
-  readonly total: number;
-  readonly extraPoints: number;
-
-  constructor(
-    c: Candidate,
-    private readonly l: Identity,
-    private readonly r: Identity,
-    private readonly scheme: Scheme,
-  ) {
-    this.left = c.left;
-    this.right = c.right;
-    this.total = c.total;
-    this.extraPoints = c.extraPoints;
-  }
-
-  get score(): PairScore {
-    return scorePair(this.l, this.r, this.scheme, true);
-  }
 }
 
 /** Left record `left`'s best candidate (see Stage.candidates), if it has any. */
 export function bestCandidate(stage: Stage, left: number): Candidate | undefined {
   const at = stage.candidateStart[left]!;
   return at < stage.candidateStart[left + 1]! ? stage.candidates.get(at) : undefined;
+}
+
+/**
+ * The class of a result's reconciled identities. An identity holds its three record indices
+ * and its type; its linking pairs are read from the stages' links when asked for (a person's
+ * ESR ↔ NHSmail pair is stage 1's link of the person, and so on), not held: three more fields
+ * on each of millions of identities. A class per result, made here so that its
+ * getters hold the three links and nothing else of the run.
+ */
+function reconciledClass(links1: Links, links2: Links, links3: Links) {
+  return class Reconciled implements ReconciledIdentity {
+    constructor(
+      readonly esr: number | undefined,
+      readonly nhsmail: number | undefined,
+      readonly ad: number | undefined,
+      readonly employeeType: EmployeeType,
+    ) {}
+
+    get esrNhsmail(): Candidate | undefined {
+      return this.esr === undefined || this.nhsmail === undefined ? undefined : links1.get(this.esr);
+    }
+
+    get nhsmailAd(): Candidate | undefined {
+      return this.nhsmail === undefined || this.ad === undefined ? undefined : links2.get(this.nhsmail);
+    }
+
+    get esrAd(): Candidate | undefined {
+      return this.esr === undefined || this.nhsmail !== undefined || this.ad === undefined ? undefined : links3.get(this.esr);
+    }
+  };
 }
 
 export interface ReconcileInput {
@@ -231,13 +237,55 @@ export interface ReconcileInput {
 }
 
 /**
- * Stage 1, ESR people ↔ NHSmail accounts (its review items handed to `addReview`), and the
- * accounts as stage 2 sees them. A function of its own so that stage 1's identities of the
- * accounts are let go when it returns: 1.3M of them are replaced at national size.
- *
- * In stage 2 a linked account stands for the reconciled identity: it borrows its ESR person's
- * employee number, first names (incl. Known As), and mobile/position where the account lacks
- * them, since local AD is often populated from HR rather than from NHSmail.
+ * An NHSmail account as stage 2 sees it. A linked account stands for the reconciled identity:
+ * it borrows its ESR person's employee number, first names (incl. Known As), and
+ * mobile/position where the account lacks them, since local AD is often populated from HR
+ * rather than from NHSmail. `id` is the account's own identity (nhsmailIdentity).
+ */
+function accountForAd(a: NhsmailAccount, id: Identity, person: EsrPerson | undefined): Identity {
+  if (person === undefined) return id;
+  const p = person.identity;
+  // A new identity only with what the person adds (most accounts already carry the names):
+  // one object per account, no sets or arrays, at national size.
+  let firstNames = id.firstNames ?? NO_STRINGS;
+  for (const f of p.firstNames ?? NO_STRINGS) if (!firstNames.includes(f)) firstNames = [...firstNames, f];
+  return {
+    ...id,
+    employeeNumber: a.employeeNumber ?? person.employeeNumber,
+    firstNames,
+    lastName: id.lastName ?? p.lastName,
+    mobile: id.mobile ?? p.mobile,
+    position: id.position ?? p.position,
+  };
+}
+
+/**
+ * The three stages' sides for review explanations, built again from the records on each read
+ * (functions of their own, so that they hold the records and nothing else of the run).
+ */
+function esrNhsmailSides(people: readonly EsrPerson[], nhsmail: readonly NhsmailAccount[]): ReviewSides {
+  return { link: 'ESR-NHSmail', left: (i) => people[i]!.identity, right: (j) => nhsmailIdentity(nhsmail[j]!) };
+}
+
+function nhsmailAdSides(people: readonly EsrPerson[], nhsmail: readonly NhsmailAccount[], ad: readonly AdAccount[], personOf: IndexMap): ReviewSides {
+  return {
+    link: 'NHSmail-AD',
+    left: (j) => {
+      const person = personOf.get(j);
+      return accountForAd(nhsmail[j]!, nhsmailIdentity(nhsmail[j]!), person === undefined ? undefined : people[person]);
+    },
+    right: (k) => adIdentity(ad[k]!),
+  };
+}
+
+function esrAdSides(people: readonly EsrPerson[], ad: readonly AdAccount[]): ReviewSides {
+  return { link: 'ESR-AD', left: (i) => people[i]!.identity, right: (k) => adIdentity(ad[k]!) };
+}
+
+/**
+ * Stage 1, ESR people ↔ NHSmail accounts, and the accounts as stage 2 sees them (accountForAd).
+ * A function of its own so that stage 1's identities of the accounts are let go when it
+ * returns: 1.3M of them are replaced at national size.
  */
 function stageOne(
   clock: () => number,
@@ -246,28 +294,13 @@ function stageOne(
   peopleKeys: LeftKeys,
   nhsmail: readonly NhsmailAccount[],
   config: Config,
-  addReview: (stage: Stage, left: readonly Identity[], right: readonly Identity[]) => void,
+  review: ReviewItems,
 ): { esrNhsmail: Stage; nhsForAd: Identity[] } {
   const nhsIds = nhsmail.map((a) => nhsmailIdentity(a));
-  const esrNhsmail = runStage(clock, 'ESR-NHSmail', peopleIds, nhsIds, config, undefined, undefined, peopleKeys);
-  addReview(esrNhsmail, peopleIds, nhsIds);
+  const esrNhsmail = runStage(clock, peopleIds, nhsIds, config, { review, sides: esrNhsmailSides(people, nhsmail), keys: peopleKeys });
   const nhsForAd = nhsmail.map((a, j): Identity => {
     const person = esrNhsmail.rightLinked.get(j);
-    const id = nhsIds[j]!;
-    if (person === undefined) return id;
-    const p = people[person]!.identity;
-    // A new identity only with what the person adds (most accounts already carry the names):
-    // one object per account, no sets or arrays, at national size.
-    let firstNames = id.firstNames ?? NO_STRINGS;
-    for (const f of p.firstNames ?? NO_STRINGS) if (!firstNames.includes(f)) firstNames = [...firstNames, f];
-    return {
-      ...id,
-      employeeNumber: a.employeeNumber ?? people[person]!.employeeNumber,
-      firstNames,
-      lastName: id.lastName ?? p.lastName,
-      mobile: id.mobile ?? p.mobile,
-      position: id.position ?? p.position,
-    };
+    return accountForAd(a, nhsIds[j]!, person === undefined ? undefined : people[person]);
   });
   return { esrNhsmail, nhsForAd };
 }
@@ -275,7 +308,6 @@ function stageOne(
 export function reconcile(input: ReconcileInput): ReconcileResult {
   const { config } = input;
   const clock = input.clock ?? (() => 0);
-  const { reviewFloor } = config.scheme;
   // Shared lists of names and organisations, one per distinct list (see ListPool).
   const lists = new ListPool();
   const people = groupPeople(input.esr, input.asOfMs, lists);
@@ -283,73 +315,63 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const ad = [...input.ad];
 
   // Review items carry name and title similarities even with fuzzy matching off, to explain
-  // them: worked out when the report reads them from the pair's two identities, not held (half
-  // a million at national size). A stage's items are made when it is done, so that identities
-  // only that stage used can go before the next one runs.
-  const review: ReviewItem[] = [];
-  const addReview = (stage: Stage, left: readonly Identity[], right: readonly Identity[]): void => {
-    const explained = (c: Candidate): Candidate => new ExplainedCandidate(c, left[c.left]!, right[c.right]!, config.scheme);
-    for (const c of stage.assignment.ambiguous) review.push({ link: stage.link, kind: 'ambiguous', candidate: explained(c) });
-    for (const c of stage.nearMisses) if (c.total >= reviewFloor) review.push({ link: stage.link, kind: 'near-miss', candidate: explained(c) });
-  };
+  // them: worked out when the report reads them, not held (see core/review.ts).
+  const review = new ReviewItems(config.scheme);
 
   const peopleIds = people.map((p) => p.identity);
   const peopleKeys = leftKeys(peopleIds, config.scheme);
-  const { esrNhsmail, nhsForAd } = stageOne(clock, people, peopleIds, peopleKeys, nhsmail, config, addReview);
+  const { esrNhsmail, nhsForAd } = stageOne(clock, people, peopleIds, peopleKeys, nhsmail, config, review);
 
   // Stage 2: NHSmail ↔ AD (see stageOne for what a linked account borrows from its person).
   const adIds = ad.map((a) => adIdentity(a, lists));
-  const nhsmailAd = runStage(clock, 'NHSmail-AD', nhsForAd, adIds, config, {
-    left: (j) => nhsmail[j]!.nhsmailId,
-    right: (k) => ad[k]!.nhsmailId,
-    points: config.scheme.nhsmailIdPoints,
+  const nhsmailAd = runStage(clock, nhsForAd, adIds, config, {
+    review,
+    sides: nhsmailAdSides(people, nhsmail, ad, esrNhsmail.rightLinked),
+    extra: { left: (j) => nhsmail[j]!.nhsmailId, right: (k) => ad[k]!.nhsmailId, points: config.scheme.nhsmailIdPoints },
   });
-  addReview(nhsmailAd, nhsForAd, adIds);
 
   // Stage 3: AD accounts with no NHSmail match ↔ ESR people with no NHSmail match.
-  const esrAd = runStage(clock, 'ESR-AD', peopleIds, adIds, config, undefined, {
-    left: (i) => !esrNhsmail.assignment.links.has(i) && !esrNhsmail.assignment.ambiguousLeft.has(i),
-    right: (k) => !nhsmailAd.rightLinked.has(k) && !nhsmailAd.assignment.ambiguousRight.has(k),
-  }, peopleKeys);
-  addReview(esrAd, peopleIds, adIds);
+  const esrAd = runStage(clock, peopleIds, adIds, config, {
+    review,
+    sides: esrAdSides(people, ad),
+    filters: {
+      left: (i) => !esrNhsmail.assignment.links.has(i) && !esrNhsmail.assignment.ambiguousLeft.has(i),
+      right: (k) => !nhsmailAd.rightLinked.has(k) && !nhsmailAd.assignment.ambiguousRight.has(k),
+    },
+    keys: peopleKeys,
+  });
 
   // Reconciled identities: ESR people first (employee number order), then NHSmail accounts
   // not linked to a person (file order), then AD accounts linked to neither (file order).
   const identities: ReconciledIdentity[] = [];
+  const links1 = esrNhsmail.assignment.links;
+  const links2 = nhsmailAd.assignment.links;
+  const links3 = esrAd.assignment.links;
+  const Reconciled = reconciledClass(links1, links2, links3);
   // Flags by index, not Sets: at national size a Set entry per account cost more than the loop.
   const nhsUsed = new Uint8Array(nhsmail.length);
   const adUsed = new Uint8Array(ad.length);
   for (let i = 0; i < people.length; i++) {
-    const en = esrNhsmail.assignment.links.get(i);
-    let na: Candidate | undefined;
-    let ea: Candidate | undefined;
-    if (en) {
-      nhsUsed[en.right] = 1;
-      na = nhsmailAd.assignment.links.get(en.right);
-      if (na) adUsed[na.right] = 1;
+    const m = links1.rightOf(i);
+    let a: number | undefined;
+    if (m !== undefined) {
+      nhsUsed[m] = 1;
+      a = links2.rightOf(m);
     } else {
-      ea = esrAd.assignment.links.get(i);
-      if (ea) adUsed[ea.right] = 1;
+      a = links3.rightOf(i);
     }
-    identities.push({
-      esr: i,
-      nhsmail: en?.right,
-      ad: na?.right ?? ea?.right,
-      esrNhsmail: en,
-      nhsmailAd: na,
-      esrAd: ea,
-      employeeType: employeeTypeOf(true, en !== undefined, na !== undefined || ea !== undefined),
-    });
+    if (a !== undefined) adUsed[a] = 1;
+    identities.push(new Reconciled(i, m, a, employeeTypeOf(true, m !== undefined, a !== undefined)));
   }
   for (let j = 0; j < nhsmail.length; j++) {
     if (nhsUsed[j] === 1) continue;
-    const na = nhsmailAd.assignment.links.get(j);
-    if (na) adUsed[na.right] = 1;
-    identities.push({ nhsmail: j, ad: na?.right, nhsmailAd: na, employeeType: employeeTypeOf(false, true, na !== undefined) });
+    const a = links2.rightOf(j);
+    if (a !== undefined) adUsed[a] = 1;
+    identities.push(new Reconciled(undefined, j, a, employeeTypeOf(false, true, a !== undefined)));
   }
   for (let k = 0; k < ad.length; k++) {
     if (adUsed[k] === 1) continue;
-    identities.push({ ad: k, employeeType: 'Manual' });
+    identities.push(new Reconciled(undefined, undefined, k, 'Manual'));
   }
 
   return { people, nhsmail, ad, esrNhsmail, nhsmailAd, esrAd, identities, review };

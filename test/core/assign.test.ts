@@ -169,12 +169,30 @@ describe('IndexMap', () => {
 describe('Links', () => {
   it('holds one candidate per left record and iterates in left order', () => {
     const c = (left: number, right: number): Candidate => ({ left, right, score: { score: 6, anchors: [] }, extraPoints: 0, total: 6 });
-    const links = new Links(6);
+    const links = new Links(6, DEFAULT_CONFIG.scheme.weights);
     links.set(4, c(4, 0));
     links.set(1, c(1, 2));
     links.set(4, c(4, 1));
     expect([links.size, links.has(1), links.has(2), links.get(4)?.right, links.get(9)]).toEqual([2, true, false, 1, undefined]);
     expect([...links].map(([l, x]) => `${l}:${x.right}`)).toEqual(['1:2', '4:1']);
     expect([...links.values()].map((x) => x.left)).toEqual([1, 4]);
+    expect([links.rightOf(4), links.rightOf(1), links.rightOf(2), links.rightOf(9), links.totalOf(1), links.totalOf(3)]).toEqual([1, 2, undefined, undefined, 6, undefined]);
+  });
+
+  it('keeps each link\'s score, extra points and anchor levels when packed', () => {
+    const w = DEFAULT_CONFIG.scheme.weights;
+    const from = new CandidateList(w);
+    from.push(0, 5, 8, 3, 0b101);
+    from.push(2, 7, 6.5, 0, 0b011);
+    const links = new Links(3, w);
+    links.setFrom(2, from, 1);
+    links.setFrom(0, from, 0);
+    const got = [...links].map(([l, x]) => [l, x.left, x.right, x.total, x.extraPoints, x.score.score]);
+    expect(got).toEqual([
+      [0, 0, 5, 8, 3, 5],
+      [2, 2, 7, 6.5, 0, 6.5],
+    ]);
+    expect(links.get(0)).toEqual(from.get(0));
+    expect(() => links.setFrom(3, from, 0)).toThrow(RangeError);
   });
 });

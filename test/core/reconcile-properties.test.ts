@@ -119,6 +119,27 @@ describe('reconcile invariants (property)', () => {
         checkAgainstAllPairs(r, config.scheme);
         for (const id of r.identities) {
           expect(id.employeeType).toBe(employeeTypeOf(id.esr !== undefined, id.nhsmail !== undefined, id.ad !== undefined));
+          // Each pair that joined the identity is its stage's link between its records, and
+          // only those are there.
+          const pair = (c: Candidate | undefined) => (c === undefined ? undefined : [c.left, c.right, c.total]);
+          const linkOf = (s: Stage, l: number | undefined) => (l === undefined ? undefined : pair(s.assignment.links.get(l)));
+          expect(pair(id.esrNhsmail)).toEqual(id.esr !== undefined && id.nhsmail !== undefined ? linkOf(r.esrNhsmail, id.esr) : undefined);
+          expect(pair(id.nhsmailAd)).toEqual(id.nhsmail !== undefined && id.ad !== undefined ? linkOf(r.nhsmailAd, id.nhsmail) : undefined);
+          expect(pair(id.esrAd)).toEqual(id.esr !== undefined && id.nhsmail === undefined && id.ad !== undefined ? linkOf(r.esrAd, id.esr) : undefined);
+          if (id.esrNhsmail) expect([id.esrNhsmail.left, id.esrNhsmail.right]).toEqual([id.esr, id.nhsmail]);
+          if (id.nhsmailAd) expect([id.nhsmailAd.left, id.nhsmailAd.right]).toEqual([id.nhsmail, id.ad]);
+          if (id.esrAd) expect([id.esrAd.left, id.esrAd.right]).toEqual([id.esr, id.ad]);
+          // Two records of one identity are always joined by a pair.
+          if (id.esr !== undefined && id.nhsmail !== undefined) expect(id.esrNhsmail).toBeDefined();
+          if (id.nhsmail !== undefined && id.ad !== undefined) expect(id.nhsmailAd).toBeDefined();
+          if (id.esr !== undefined && id.ad !== undefined && id.nhsmail === undefined) expect(id.esrAd).toBeDefined();
+        }
+        // A review item's explanation is worked out again from the records: it must be the
+        // score the stage gave the pair (so the records were rebuilt as the stage saw them).
+        for (const item of r.review) {
+          const c = item.candidate;
+          expect(c.score.score + c.extraPoints).toBe(c.total);
+          expect(c.total).toBeGreaterThanOrEqual(item.kind === 'ambiguous' ? config.scheme.threshold : config.scheme.reviewFloor);
         }
       }),
       { numRuns: 300 },

@@ -101,7 +101,8 @@ describe('reconcile', () => {
       asOfMs: AS_OF,
     });
     expect(r.esrNhsmail.assignment.links.size).toBe(0);
-    expect(r.review.filter((x) => x.kind === 'ambiguous')).toHaveLength(2);
+    expect([...r.review].filter((x) => x.kind === 'ambiguous')).toHaveLength(2);
+    expect([r.review.count('ambiguous'), r.review.count('near-miss')]).toEqual([2, 0]);
   });
 
   it('lists a near miss (score 5) for review, not as a match', () => {
@@ -113,9 +114,9 @@ describe('reconcile', () => {
       asOfMs: AS_OF,
     });
     expect(r.identities[0]!.employeeType).toBe('Manual');
-    expect(r.review).toHaveLength(1);
-    expect(r.review[0]!.kind).toBe('near-miss');
-    expect(r.review[0]!.candidate.total).toBe(5);
+    expect(r.review.length).toBe(1);
+    expect(r.review.get(0).kind).toBe('near-miss');
+    expect(r.review.get(0).candidate.total).toBe(5);
   });
 });
 
