@@ -30,7 +30,7 @@ function byLevel(p: CandidateList, threshold: number): { order: number[]; runs: 
   const totals: number[] = [];
   let n = 0;
   for (let k = 0; k < p.length; k++) {
-    const t = p.total[k]!;
+    const t = p.totalAt(k);
     if (!(t >= threshold)) continue;
     n++;
     if (!bucketOf.has(t)) {
@@ -42,7 +42,7 @@ function byLevel(p: CandidateList, threshold: number): { order: number[]; runs: 
   const start = new Int32Array(totals.length + 1);
   const count = new Int32Array(totals.length);
   for (let k = 0; k < p.length; k++) {
-    const t = p.total[k]!;
+    const t = p.totalAt(k);
     if (t >= threshold) count[bucketOf.get(t)!]!++;
   }
   const at = new Int32Array(totals.length);
@@ -54,7 +54,7 @@ function byLevel(p: CandidateList, threshold: number): { order: number[]; runs: 
   // V8 answers with full collections (see CandidateList).
   const order = new Array<number>(n).fill(0);
   for (let k = 0; k < p.length; k++) {
-    const t = p.total[k]!;
+    const t = p.totalAt(k);
     if (t >= threshold) order[at[bucketOf.get(t)!]!++] = k;
   }
   return { order, runs: Array.from(start) };
@@ -68,8 +68,8 @@ export function assignOneToOne(p: CandidateList, threshold: number): Assignment 
   let lefts = 0;
   let rights = 0;
   for (const k of order) {
-    if (p.left[k]! >= lefts) lefts = p.left[k]! + 1;
-    if (p.right[k]! >= rights) rights = p.right[k]! + 1;
+    if (p.leftAt(k) >= lefts) lefts = p.leftAt(k) + 1;
+    if (p.rightAt(k) >= rights) rights = p.rightAt(k) + 1;
   }
   const OPEN = 0;
   const LINKED = 1;
@@ -96,7 +96,7 @@ export function assignOneToOne(p: CandidateList, threshold: number): Assignment 
     let n = 0;
     for (let q = from; q < to; q++) {
       const k = order[q]!;
-      if (leftState[p.left[k]!] === OPEN && rightState[p.right[k]!] === OPEN) level[n++] = k;
+      if (leftState[p.leftAt(k)] === OPEN && rightState[p.rightAt(k)] === OPEN) level[n++] = k;
     }
     if (n === 0) continue;
     levelNo++;
@@ -112,8 +112,8 @@ export function assignOneToOne(p: CandidateList, threshold: number): Assignment 
       return k;
     };
     for (let k = 0; k < n; k++) {
-      const l = p.left[level[k]!]!;
-      const rt = p.right[level[k]!]!;
+      const l = p.leftAt(level[k]!);
+      const rt = p.rightAt(level[k]!);
       if (leftLevel[l] === levelNo) parent[find(k)] = find(leftFirst[l]!);
       else {
         leftLevel[l] = levelNo;
@@ -128,8 +128,8 @@ export function assignOneToOne(p: CandidateList, threshold: number): Assignment 
     const size = new Int32Array(n);
     for (let k = 0; k < n; k++) size[find(k)]!++;
     for (let k = 0; k < n; k++) {
-      const l = p.left[level[k]!]!;
-      const rt = p.right[level[k]!]!;
+      const l = p.leftAt(level[k]!);
+      const rt = p.rightAt(level[k]!);
       if (size[find(k)] === 1) {
         links.setFrom(l, p, level[k]!);
         leftState[l] = LINKED;
@@ -174,7 +174,7 @@ export class Links implements Iterable<[number, Candidate]> {
   /** Links `left` by entry k of `from` (a list with the same weights). */
   setFrom(left: number, from: CandidateList, k: number): void {
     this.place(left);
-    this.pairs.push(from.left[k]!, from.right[k]!, from.total[k]!, from.extraAt(k), from.levels[k]!);
+    this.pairs.push(from.leftAt(k), from.rightAt(k), from.totalAt(k), from.extraAt(k), from.levelsAt(k));
   }
 
   set(left: number, c: Candidate): void {
@@ -206,13 +206,13 @@ export class Links implements Iterable<[number, Candidate]> {
   /** The right index `left` is linked to, without building the candidate. */
   rightOf(left: number): number | undefined {
     const k = this.position(left);
-    return k < 0 ? undefined : this.pairs.right[k];
+    return k < 0 ? undefined : this.pairs.rightAt(k);
   }
 
   /** The linking pair's total, without building the candidate. */
   totalOf(left: number): number | undefined {
     const k = this.position(left);
-    return k < 0 ? undefined : this.pairs.total[k];
+    return k < 0 ? undefined : this.pairs.totalAt(k);
   }
 
   *entries(): IterableIterator<[number, Candidate]> {

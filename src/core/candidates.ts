@@ -11,6 +11,7 @@
  * real values like any other.
  */
 import { ANCHORS, type Anchor, type Scheme } from './config.js';
+import { NumberColumn } from './columns.js';
 import { hashKey, hashPair, IntPairs, KeyTableBuilder, type KeyTable } from './key-table.js';
 import { PackedScore, packedLevels, quickScore, scorePair, type Identity, type PairScore } from './score.js';
 
@@ -168,24 +169,22 @@ class PackedCandidate implements Candidate {
  * were about 80 bytes each and a garbage collector's work to mark. `get(k)` builds a Candidate
  * for those read as such: links, ties, and the best candidates the reports show.
  *
- * The columns are plain arrays of numbers (small integers and doubles, unboxed), not typed
- * arrays: a typed array's buffer lives outside the JavaScript heap, and V8 answers enough of
- * such memory allocated with a full collection of the whole heap. Growing one 256 MB typed
- * array by doubling took 2.6 s beside a 1.5 GiB heap (a 2 s full collection) against 0.4 s
- * beside an empty one; the columns grow to that size at national scale, beside 4 GiB. Plain
- * arrays grow with the heap like any other object.
+ * The columns are NumberColumns (core/columns.ts): plain arrays of numbers in chunks, so a list
+ * of millions grows without leaving copies of itself behind for the collector, and without
+ * typed arrays' memory outside the heap. Growing one 256 MB typed array by doubling took 2.6 s
+ * beside a 1.5 GiB heap (a 2 s full collection) against 0.4 s beside an empty one.
  */
 export class CandidateList {
-  readonly left: number[] = [];
-  readonly right: number[] = [];
-  readonly total: number[] = [];
-  readonly levels: number[] = [];
+  private readonly lefts = new NumberColumn();
+  private readonly rights = new NumberColumn();
+  private readonly totals = new NumberColumn();
+  private readonly levelCodes = new NumberColumn();
   /**
    * The extra anchor's points per entry, empty until one is not 0: only NHSmail ↔ AD has that
    * anchor, and the 5.65M entries of ESR ↔ NHSmail's first pass at national size would hold
    * 45 MB of zeros.
    */
-  private readonly extra: number[] = [];
+  private readonly extra = new NumberColumn();
 
   constructor(readonly weights: Readonly<Record<Anchor, number>>) {}
 
@@ -200,28 +199,46 @@ export class CandidateList {
   }
 
   get length(): number {
-    return this.left.length;
+    return this.lefts.length;
   }
 
   push(left: number, right: number, total: number, extra: number, levels: number): void {
-    this.left.push(left);
-    this.right.push(right);
-    this.total.push(total);
-    this.levels.push(levels);
     if (extra !== 0 || this.extra.length > 0) {
-      while (this.extra.length < this.left.length - 1) this.extra.push(0);
+      while (this.extra.length < this.lefts.length) this.extra.push(0);
       this.extra.push(extra);
     }
+    this.lefts.push(left);
+    this.rights.push(right);
+    this.totals.push(total);
+    this.levelCodes.push(levels);
+  }
+
+  /** Entry k's left index (0 ≤ k < length; so for the others). */
+  leftAt(k: number): number {
+    return this.lefts.at(k);
+  }
+
+  rightAt(k: number): number {
+    return this.rights.at(k);
+  }
+
+  totalAt(k: number): number {
+    return this.totals.at(k);
+  }
+
+  /** Entry k's packed anchor levels (PackedScore). */
+  levelsAt(k: number): number {
+    return this.levelCodes.at(k);
   }
 
   /** Entry k's extra-anchor points. */
   extraAt(k: number): number {
-    return this.extra[k] ?? 0;
+    return k < this.extra.length ? this.extra.at(k) : 0;
   }
 
   /** Entry k as a Candidate (a new object each call). */
   get(k: number): Candidate {
-    return new PackedCandidate(this.left[k]!, this.right[k]!, this.total[k]!, this.extraAt(k), this.levels[k]!, this.weights);
+    return new PackedCandidate(this.leftAt(k), this.rightAt(k), this.totalAt(k), this.extraAt(k), this.levelsAt(k), this.weights);
   }
 
   toArray(): Candidate[] {

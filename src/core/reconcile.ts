@@ -132,7 +132,7 @@ function runStage(clock: () => number, left: readonly Identity[], right: readonl
   const all = findCandidates(left, right, { ...base, stats, retainFrom: scheme.threshold, leftFilter: filters?.left, rightFilter: filters?.right });
   // findCandidates returns them ordered by left index.
   const candidateStart = new Int32Array(left.length + 1);
-  for (let k = 0; k < all.length; k++) candidateStart[all.left[k]! + 1]!++;
+  for (let k = 0; k < all.length; k++) candidateStart[all.leftAt(k) + 1]!++;
   for (let i = 0; i < left.length; i++) candidateStart[i + 1]! += candidateStart[i]!;
   const t1 = clock();
   const assignment = assignOneToOne(all, scheme.threshold);
@@ -162,18 +162,21 @@ function runStage(clock: () => number, left: readonly Identity[], right: readonl
   // record was linked or tied (by left index, then best first).
   for (const c of assignment.ambiguous) opts.review.add(reviewStage, 'ambiguous', c);
   for (let k = 0; k < open.length; k++) {
-    const total = open.total[k]!;
-    if (total >= scheme.threshold || total < scheme.reviewFloor || ambiguousRight.has(open.right[k]!)) continue;
-    opts.review.add(reviewStage, 'near-miss', { left: open.left[k]!, right: open.right[k]!, total, extraPoints: open.extraAt(k) });
+    const total = open.totalAt(k);
+    if (total >= scheme.threshold || total < scheme.reviewFloor || ambiguousRight.has(open.rightAt(k))) continue;
+    opts.review.add(reviewStage, 'near-miss', { left: open.leftAt(k), right: open.rightAt(k), total, extraPoints: open.extraAt(k) });
   }
   // Of pass 1's pairs the reports need only each left record's best and each right record's
   // best total: the rest go (the assignment holds its links and ties itself).
-  for (let k = 0; k < all.length; k++) if (all.total[k]! > best[all.right[k]!]!) best[all.right[k]!] = all.total[k]!;
+  for (let k = 0; k < all.length; k++) {
+    const j = all.rightAt(k);
+    if (all.totalAt(k) > best[j]!) best[j] = all.totalAt(k);
+  }
   const bestOfLeft = new CandidateList(scheme.weights);
   const bestStart = new Int32Array(left.length + 1);
   for (let i = 0; i < left.length; i++) {
     const at = candidateStart[i]!;
-    if (at < candidateStart[i + 1]!) bestOfLeft.push(i, all.right[at]!, all.total[at]!, all.extraAt(at), all.levels[at]!);
+    if (at < candidateStart[i + 1]!) bestOfLeft.push(i, all.rightAt(at), all.totalAt(at), all.extraAt(at), all.levelsAt(at));
     bestStart[i + 1] = bestOfLeft.length;
   }
   return {

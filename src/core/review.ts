@@ -8,6 +8,7 @@
  */
 import type { Scheme } from './config.js';
 import type { Candidate } from './candidates.js';
+import { NumberColumn } from './columns.js';
 import type { LinkName } from './reconcile.js';
 import { scorePair, type Identity, type PairScore } from './score.js';
 
@@ -51,11 +52,11 @@ class ExplainedCandidate implements Candidate {
 export class ReviewItems implements Iterable<ReviewItem> {
   private readonly sides: ReviewSides[] = [];
   /** Per item: its stage's place in `sides` × 2, plus 1 for a near miss. */
-  private readonly code: number[] = [];
-  private readonly left: number[] = [];
-  private readonly right: number[] = [];
-  private readonly total: number[] = [];
-  private readonly extra: number[] = [];
+  private readonly code = new NumberColumn();
+  private readonly left = new NumberColumn();
+  private readonly right = new NumberColumn();
+  private readonly total = new NumberColumn();
+  private readonly extra = new NumberColumn();
   private readonly counts = { ambiguous: 0, 'near-miss': 0 };
 
   constructor(private readonly scheme: Scheme) {}
@@ -87,13 +88,13 @@ export class ReviewItems implements Iterable<ReviewItem> {
 
   /** Item k (a new object each call). */
   get(k: number): ReviewItem {
-    const code = this.code[k];
-    if (code === undefined) throw new RangeError(`review item ${k} is outside 0..${this.length - 1}`);
+    if (!(k >= 0 && k < this.length)) throw new RangeError(`review item ${k} is outside 0..${this.length - 1}`);
+    const code = this.code.at(k);
     const sides = this.sides[code >> 1]!;
     return {
       link: sides.link,
       kind: (code & 1) === 1 ? 'near-miss' : 'ambiguous',
-      candidate: new ExplainedCandidate(this.left[k]!, this.right[k]!, this.total[k]!, this.extra[k]!, sides, this.scheme),
+      candidate: new ExplainedCandidate(this.left.at(k), this.right.at(k), this.total.at(k), this.extra.at(k), sides, this.scheme),
     };
   }
 

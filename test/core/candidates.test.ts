@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
 import { allPairs, blockingPlan, CandidateList, findCandidates, LARGE_NAME_BLOCK, leftKeys, type Candidate } from '../../src/core/candidates.js';
+import { CHUNK_SIZE } from '../../src/core/columns.js';
 import { hashPair } from '../../src/core/key-table.js';
 import { PackedScore, packedScore, quickScore, scorePair, type Identity } from '../../src/core/score.js';
 import { rng } from '../helpers/rng.js';
@@ -60,12 +61,18 @@ describe('retained candidates', () => {
     const y: Identity = { email: 'a@nhs.net', firstNames: ['ann'], lastName: 'lea' };
     const explained: Candidate = { left: 3, right: 9, total: 12, extraPoints: 6, score: scorePair(x, y, DEFAULT_CONFIG.scheme) };
     const list = CandidateList.of([explained], w);
-    for (let k = 0; k < 3000; k++) list.push(k, 2 * k, k % 13, k % 2, packedScore(x, k % 2 ? y : x, DEFAULT_CONFIG.scheme).levels);
-    expect(list.length).toBe(3001);
-    expect(list.levels.length).toBe(3001);
+    // Past a chunk of its columns (core/columns.ts), so entries on both sides of the seam.
+    const n = CHUNK_SIZE + 3000;
+    for (let k = 0; k < n; k++) list.push(k, 2 * k, k % 13, k % 2, packedScore(x, k % 2 ? y : x, DEFAULT_CONFIG.scheme).levels);
+    expect(list.length).toBe(n + 1);
+    for (const k of [1, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, n]) {
+      expect([list.leftAt(k), list.rightAt(k), list.totalAt(k), list.extraAt(k)]).toEqual([k - 1, 2 * (k - 1), (k - 1) % 13, (k - 1) % 2]);
+    }
+    expect(() => list.leftAt(n + 1)).toThrow(RangeError);
     expect(full(list.get(0))).toEqual(full(explained));
     const last = list.get(3000);
     expect([last.left, last.right, last.total, last.extraPoints]).toEqual([2999, 5998, 2999 % 13, 1]);
+    expect(list.get(n).score.anchors).toEqual(packedScore(x, (n - 1) % 2 ? y : x, DEFAULT_CONFIG.scheme).anchors);
     expect(last.score.anchors).toEqual(packedScore(x, y, DEFAULT_CONFIG.scheme).anchors);
   });
 
