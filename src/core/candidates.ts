@@ -318,11 +318,20 @@ export const LARGE_NAME_BLOCK = 8;
  * undefined when the shortcut does not apply and every pair must be scored.
  */
 function implicitNamePoints(plan: readonly BlockKey[], scheme: Scheme, keepFrom: number, retainFrom: number): number | undefined {
+  const points = nameOnlyPoints(plan, scheme);
+  return points !== undefined && points < retainFrom && points >= keepFrom ? points : undefined;
+}
+
+/**
+ * What a pair reached only through a large name block scores (see implicitNamePoints), or
+ * undefined when such pairs can score anything else (fuzzy mode, or name or title keys in the
+ * plan) and must be scored one by one.
+ */
+function nameOnlyPoints(plan: readonly BlockKey[], scheme: Scheme): number | undefined {
   if (scheme.fuzzy.enabled) return undefined;
   if (plan.some((k) => k === 'lastName' || k === 'firstName' || k === 'position')) return undefined;
   const w = scheme.weights;
-  const points = w.firstName + w.lastName + w.fullName;
-  return points < retainFrom && points >= keepFrom ? points : undefined;
+  return w.firstName + w.lastName + w.fullName;
 }
 
 /**
@@ -384,10 +393,20 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   // ordered best first: total descending, then right index.
   const kept: number[] = [];
   const byRank = (x: number, y: number): number => quickTotal[y]! - quickTotal[x]! || quickRight[x]! - quickRight[y]!;
-  // The shortcut leaves block pairs unscored, so it cannot feed bestRight.
+  // The shortcut for retained left records (see implicitNamePoints) leaves block pairs
+  // unscored, so it does not apply when they feed bestRight.
   const namePoints = opts.bestRight === undefined ? implicitNamePoints(plan, scheme, keepFrom, retainFrom) : undefined;
   const bestRight = opts.bestRight;
-  const subIndexes = namePoints === undefined || names === undefined ? undefined : positionSubIndexes(names, right);
+  // With bestRight, a left record whose candidates are not retained only raises right records'
+  // best totals. In a large name block its pairs not scored for another reason all total the
+  // name points, and only with the records that really share one of its names: so the names
+  // met in each block are noted, and the block's records raised once after the loop, instead
+  // of every pair being scored. At national size these blocks are the common names, and
+  // scoring them pair by pair grew with the square of the input.
+  const passivePoints = bestRight !== undefined && opts.retainLeft !== undefined ? nameOnlyPoints(plan, scheme) : undefined;
+  // Block hash → last name → first names of the passive left records that met the block.
+  const blockNames = new Map<number, Map<string, Set<string>>>();
+  const subIndexes = (namePoints === undefined && passivePoints === undefined) || names === undefined ? undefined : positionSubIndexes(names, right);
   // Hashes of the large name blocks the current left record is in (scored implicitly).
   const implicit: number[] = [];
   const extraPoints = opts.extraPoints ?? 0;
@@ -414,6 +433,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   };
   for (i = 0; i < left.length; i++) {
     if (opts.leftFilter && !opts.leftFilter(i)) continue;
+    const passive = passivePoints !== undefined && !opts.retainLeft!(i);
     quickRight.length = 0;
     quickTotal.length = 0;
     quickExtra.length = 0;
@@ -436,7 +456,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
           leftExtra = opts.leftExtra?.(i);
           mine = [];
         }
-        const byPosition = kind === FULL_NAME ? subIndexes?.get(h) : undefined;
+        const byPosition = kind === FULL_NAME && (namePoints !== undefined || passive) ? subIndexes?.get(h) : undefined;
         if (byPosition === undefined) {
           for (; e < end; e++) if (t.hashes[e] === h) consider(t.items[e]!);
           break;
@@ -444,7 +464,8 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
         // A large name block: the records with this title are scored, the rest implicitly.
         const same = a.position === undefined ? undefined : byPosition.get(a.position);
         if (same !== undefined) for (const j of same) consider(j);
-        implicit.push(h);
+        if (passive) noteNames(blockNames, h, a);
+        else implicit.push(h);
         break;
       }
     }
@@ -485,7 +506,38 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       if (k === 0 || c.total >= retainFrom) out.push(i, c.right, c.total, c.extraPoints, (c.score as PackedScore).levels);
     }
   }
+  if (passivePoints !== undefined && passivePoints >= keepFrom && names !== undefined) raiseNamed(names, blockNames, right, passivePoints, bestRight!);
   return out;
+}
+
+/** Notes a left record's (last name, first name) pairs against a large block it met. */
+function noteNames(blockNames: Map<number, Map<string, Set<string>>>, h: number, a: Identity): void {
+  if (a.lastName === undefined || a.firstNames === undefined) return;
+  let byLast = blockNames.get(h);
+  if (byLast === undefined) blockNames.set(h, (byLast = new Map()));
+  let firsts = byLast.get(a.lastName);
+  if (firsts === undefined) byLast.set(a.lastName, (firsts = new Set()));
+  for (const f of a.firstNames) firsts.add(f);
+}
+
+/**
+ * Raises to `points` the best total of each record of the noted large name blocks that shares
+ * a last name and a first name with a left record noted there (a block is a hash: a different
+ * name with the same hash is in it too, and is not raised).
+ */
+function raiseNamed(names: KeyTable, blockNames: Map<number, Map<string, Set<string>>>, right: readonly Identity[], points: number, bestRight: Float64Array): void {
+  for (const [h, byLast] of blockNames) {
+    const b = h & names.mask;
+    const end = names.start[b + 1]!;
+    for (let e = names.start[b]!; e < end; e++) {
+      if (names.hashes[e] !== h) continue;
+      const j = names.items[e]!;
+      if (!(points > bestRight[j]!)) continue;
+      const r = right[j]!;
+      const firsts = r.lastName === undefined ? undefined : byLast.get(r.lastName);
+      if (firsts !== undefined && r.firstNames !== undefined && r.firstNames.some((g) => firsts.has(g))) bestRight[j] = points;
+    }
+  }
 }
 
 /**

@@ -157,13 +157,47 @@ describe('candidate generation is complete', () => {
     const floor = scheme.reviewFloor;
     const bestRight = new Float64Array(right.length).fill(-Infinity);
     const odd = (i: number): boolean => i % 2 === 1;
-    const found = findCandidates(left, right, { scheme, keepFrom: floor, retainFrom: floor, bestRight, retainLeft: odd }).toArray();
+    const stats = { pairsScored: 0 };
+    const found = findCandidates(left, right, { scheme, keepFrom: floor, retainFrom: floor, bestRight, retainLeft: odd, stats }).toArray();
     const brute = allPairs(left, right, { scheme, keepFrom: floor });
     const expected = new Float64Array(right.length).fill(-Infinity);
     for (const c of brute) expected[c.right] = Math.max(expected[c.right]!, c.total);
     expect([...bestRight]).toEqual([...expected]);
     expect(expected.filter((t) => t >= floor).length).toBeGreaterThan(100);
     expect(found.map(key).sort()).toEqual(brute.filter((c) => odd(c.left)).map(key).sort());
+    // The left records not retained took the large name blocks implicitly: far fewer pairs
+    // scored than when every left record is retained, for the same best totals.
+    const all = { pairsScored: 0 };
+    const bestAll = new Float64Array(right.length).fill(-Infinity);
+    findCandidates(left, right, { scheme, keepFrom: floor, retainFrom: floor, bestRight: bestAll, retainLeft: () => true, stats: all });
+    expect([...bestAll]).toEqual([...expected]);
+    expect(stats.pairsScored).toBeLessThan(all.pairsScored * 0.75);
+  });
+
+  it('bestRight through a large name block raises only the records that really share a left record\'s name', () => {
+    const [first, impostor] = collidingFirstNames('smith');
+    const scheme = DEFAULT_CONFIG.scheme;
+    const floor = scheme.reviewFloor;
+    // One block (one hash): the impostor, then enough real namesakes to make it large, one of
+    // them with a second first name.
+    const right: Identity[] = [{ firstNames: [impostor], lastName: 'smith' }];
+    for (let k = 0; k < LARGE_NAME_BLOCK + 2; k++) right.push({ firstNames: k === 0 ? ['zed', first] : [first], lastName: 'smith', position: `post ${k}` });
+    right.push({ firstNames: [first], lastName: 'smyth' });
+    const check = (left: Identity[], scored: number): void => {
+      const bestRight = new Float64Array(right.length).fill(-Infinity);
+      const stats = { pairsScored: 0 };
+      const found = findCandidates(left, right, { scheme, keepFrom: floor, retainFrom: floor, bestRight, retainLeft: () => false, stats });
+      const expected = new Float64Array(right.length).fill(-Infinity);
+      for (const c of allPairs(left, right, { scheme, keepFrom: floor })) expected[c.right] = Math.max(expected[c.right]!, c.total);
+      expect([...bestRight]).toEqual([...expected]);
+      expect(found.length).toBe(0);
+      // Only pairs in small blocks, or sharing a title or another key, are scored one by one.
+      expect(stats.pairsScored).toBe(scored);
+    };
+    check([{ firstNames: [first], lastName: 'smith', position: 'porter' }], 0);
+    check([{ firstNames: [impostor], lastName: 'smith', position: 'porter' }], 0);
+    // "zed smith" is a block of one (scored); the second person meets the large block twice.
+    check([{ firstNames: ['zed'], lastName: 'smith' }, { firstNames: [impostor, first], lastName: 'smith' }], 1);
   });
 
   it('quickScore equals the explained score for every pair (property)', () => {
