@@ -4,7 +4,7 @@
  * then AD accounts left over ↔ ESR people left over. Produces one reconciled identity per
  * person/account with its employee type (JML onboarding guide, section 2.3 tables).
  */
-import type { Config, Scheme } from './config.js';
+import type { Config } from './config.js';
 import { assignOneToOne, IndexMap, type Assignment, type Links } from './assign.js';
 import { findCandidates, leftKeys, type Candidate, CandidateList, type LeftKeys } from './candidates.js';
 import { groupPeople, ListPool, NO_STRINGS, type EsrPerson } from './people.js';
