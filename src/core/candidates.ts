@@ -213,7 +213,7 @@ export class CandidateList {
     this.levelCodes.push(levels);
   }
 
-  /** Entry k's left index (0 ≤ k < length; so for the others). */
+  /** Entry k's left index. Here and in the readers below, k is a whole number below `length` (else a RangeError). */
   leftAt(k: number): number {
     return this.lefts.at(k);
   }

@@ -5,7 +5,7 @@
  * A plain array grown by `push` is copied to a new backing store half as large again each time
  * it fills. A column of 5.65M pairs left about twice its final size behind it in dead copies,
  * and because the copies are large objects they stay in the old generation until the next full
- * collection: at national size the candidate lists were over a gigabyte of such garbage, the
+ * collection: at national size the candidate lists made about a gigabyte of such garbage, the
  * main reason the heap grew between collections in the matching stages. Chunks are filled in
  * place and never copied.
  *
