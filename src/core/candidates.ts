@@ -404,6 +404,8 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   // of every pair being scored. At national size these blocks are the common names, and
   // scoring them pair by pair grew with the square of the input.
   const passivePoints = bestRight !== undefined && opts.retainLeft !== undefined ? nameOnlyPoints(plan, scheme) : undefined;
+  // Below keepFrom such pairs are not kept, so they raise nothing: the block is just skipped.
+  const notePassive = passivePoints !== undefined && passivePoints >= keepFrom;
   // Block hash → last name → first names of the passive left records that met the block.
   const blockNames = new Map<number, Map<string, Set<string>>>();
   const subIndexes = (namePoints === undefined && passivePoints === undefined) || names === undefined ? undefined : positionSubIndexes(names, right);
@@ -464,8 +466,8 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
         // A large name block: the records with this title are scored, the rest implicitly.
         const same = a.position === undefined ? undefined : byPosition.get(a.position);
         if (same !== undefined) for (const j of same) consider(j);
-        if (passive) noteNames(blockNames, h, a);
-        else implicit.push(h);
+        if (!passive) implicit.push(h);
+        else if (notePassive) noteNames(blockNames, h, a);
         break;
       }
     }
@@ -506,7 +508,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       if (k === 0 || c.total >= retainFrom) out.push(i, c.right, c.total, c.extraPoints, (c.score as PackedScore).levels);
     }
   }
-  if (passivePoints !== undefined && passivePoints >= keepFrom && names !== undefined) raiseNamed(names, blockNames, right, passivePoints, bestRight!);
+  if (notePassive && names !== undefined) raiseNamed(names, blockNames, right, passivePoints, bestRight!);
   return out;
 }
 
