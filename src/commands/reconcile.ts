@@ -398,7 +398,7 @@ export function registerReconcile(program: Command, version: () => string): void
   cmd.addHelpText(
     'after',
     `
-Cost: reads every input into memory (7–8 bytes per byte of CSV input); restarts itself once
+Cost: reads every input into memory (4–10 bytes per byte of CSV input); restarts itself once
 with a larger Node.js heap when the inputs need more than the default 4 GiB.
 
 Outputs (in --out): reconciliation.xlsx; people.csv, esr-nhsmail.csv, review.csv,

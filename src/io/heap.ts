@@ -1,7 +1,8 @@
 /**
- * Room for the reconcile job in V8's heap. Reconcile holds every record in memory, seven to eight
- * bytes of heap per byte of UTF-8 input (measured with `idrecon bench`: 0.7 GiB for the 100 MB
- * of a 150,000-person run, 6–8 GiB for 1 GB at 1.5 million). Node's default heap limit is about
+ * Room for the reconcile job in V8's heap. Reconcile holds every record in memory, four to ten
+ * bytes per byte of UTF-8 input, the most for small inputs (measured with `idrecon bench`: peak
+ * RSS 0.9 GiB for the 100 MB of a 150,000-person run, 3.6 GiB for the 0.8 GB at 1.5 million;
+ * it was 6–8 GiB there before matching kept less). Node's default heap limit is about
  * 4 GiB, and running out of it is a crash with a V8 stack dump, not an error a user can act on.
  * So before reading, the inputs' size is compared with the heap limit: when they need more and
  * the machine has the memory, the command restarts itself once with a larger heap; when the
@@ -12,7 +13,10 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 
-/** Heap bytes per byte of UTF-8 CSV input: the bench figures (7–8) with room to spare. */
+/**
+ * Heap bytes per byte of UTF-8 CSV input asked for: the bench figures with room to spare (a
+ * limit is only a ceiling; fuzzy and XLSX runs need more than CSV ones).
+ */
 export const HEAP_PER_INPUT_BYTE = 10;
 /** XLSX is zipped: its XML is about this many times the file, and its text about half that. */
 export const XLSX_EXPANSION = 5;
