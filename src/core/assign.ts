@@ -153,7 +153,7 @@ export function assignOneToOne(p: CandidateList, threshold: number): Assignment 
  * CandidateList), with each left record's position in it: at national size there are over two
  * million links, and as objects, each with its slot in an array, they took more than twice the
  * memory. `get` builds a Candidate on each call (so two calls give equal, not identical,
- * objects); `rightOf` and `totalOf` read one value without building one. Iterates in left
+ * objects); `rightOf` reads the right index without building one. Iterates in left
  * index order.
  */
 export class Links implements Iterable<[number, Candidate]> {
@@ -207,12 +207,6 @@ export class Links implements Iterable<[number, Candidate]> {
   rightOf(left: number): number | undefined {
     const k = this.position(left);
     return k < 0 ? undefined : this.pairs.rightAt(k);
-  }
-
-  /** The linking pair's total, without building the candidate. */
-  totalOf(left: number): number | undefined {
-    const k = this.position(left);
-    return k < 0 ? undefined : this.pairs.totalAt(k);
   }
 
   *entries(): IterableIterator<[number, Candidate]> {

@@ -3,11 +3,10 @@
  * (candidate pairs, links, review items).
  *
  * A plain array grown by `push` is copied to a new backing store half as large again each time
- * it fills. A column of 5.65M pairs left about twice its final size behind it in dead copies,
- * and because the copies are large objects they stay in the old generation until the next full
- * collection: at national size the candidate lists made about a gigabyte of such garbage, the
- * main reason the heap grew between collections in the matching stages. Chunks are filled in
- * place and never copied.
+ * it fills, so a long column leaves about twice its final size behind it in dead copies; being
+ * large objects, the copies stay in the old generation until the next full collection. At
+ * national size the candidate lists' copies were the main reason the heap grew between
+ * collections in the matching stages. Chunks are filled in place and never copied.
  *
  * The chunks are plain arrays of numbers, not typed arrays: a typed array's buffer lives outside
  * the JavaScript heap, and V8 answers enough such memory allocated with full collections of the

@@ -302,7 +302,7 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
     ],
     count: r.review.length,
     rows: function* () {
-      for (let k = 0; k < r.review.length; k++) yield reviewRows(r.review.get(k));
+      for (const item of r.review) yield reviewRows(item);
     },
   };
 
