@@ -8,7 +8,7 @@ import type { Candidate } from './candidates.js';
 import type { EsrPerson } from './people.js';
 import type { AdAccount, NhsmailAccount, Reject } from './records.js';
 import { bestCandidate, type ReconcileResult, type ReviewItem, type Stage } from './reconcile.js';
-import { agreedAnchors, missingAnchors, pointsOf, suggestChange, type PairScore } from './score.js';
+import { agreedAnchors, missingAnchors, PackedScore, pointsOf, suggestChange, type PairScore } from './score.js';
 import type { Cell, ColumnSpec } from './table.js';
 import type { AnchorUpdate, AnchorUpdates, Issue, System } from './actions.js';
 
@@ -66,6 +66,7 @@ function differing(s: PairScore): Anchor[] {
 }
 
 function esrLines(p: EsrPerson): string {
+  if (p.assignments.length === 1) return String(p.assignments[0]!.line); // most people
   return p.assignments.map((a) => a.line).sort((x, y) => x - y).join(' ');
 }
 
@@ -79,8 +80,38 @@ function esrMobile(p: EsrPerson): string | undefined {
 }
 
 function aliasUsed(s: PairScore | undefined): boolean {
+  if (s instanceof PackedScore) return s.levelOf('email') === 'alias';
   return s?.anchors.find((r) => r.anchor === 'email')?.level === 'alias';
 }
+
+/**
+ * The cells a packed score gives an ESR-NHSmail row (points per anchor, "Anchors Agreed",
+ * "Anchors Missing"), worked out once per distinct levels field. A national run has millions
+ * of rows but few distinct fields (most pairs agree in the same few patterns), and building
+ * each row's cells from seven AnchorResult objects was over half of that sheet's row time.
+ * One cache per table build, so the weights behind the points are fixed.
+ */
+function levelsCells(): (score: PairScore) => ScoreCells {
+  const cache = new Map<number, ScoreCells>();
+  const cellsOf = (score: PairScore): ScoreCells => ({
+    points: ANCHORS.map((a) => pointsOf(score, a)),
+    agreed: labels(agreedAnchors(score)),
+    missing: labels(missingAnchors(score)),
+  });
+  return (score) => {
+    if (!(score instanceof PackedScore)) return cellsOf(score);
+    let c = cache.get(score.levels);
+    if (c === undefined) cache.set(score.levels, (c = cellsOf(score)));
+    return c;
+  };
+}
+
+interface ScoreCells {
+  points: readonly number[];
+  agreed: string;
+  missing: string;
+}
+const NO_POINTS: readonly number[] = ANCHORS.map(() => 0);
 
 /** Why a left record ended where it did, for the "Match Status" column. */
 function matchStatus(stage: Stage, left: number, threshold: number, floor: number): { status: string; best?: Candidate } {
@@ -170,6 +201,7 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
     }),
   };
 
+  const scoreCells = levelsCells();
   const esrNhsmail: TableData = {
     name: 'ESR-NHSmail',
     csvName: 'esr-nhsmail.csv',
@@ -203,6 +235,7 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
       const { status, best } = matchStatus(r.esrNhsmail, i, threshold, reviewFloor);
       const m = best ? nhsmail[best.right]! : undefined;
       const score = best?.score; // built on each read (a packed candidate)
+      const cells = score ? scoreCells(score) : undefined;
       return [
         p.employeeNumber,
         p.primary.firstName,
@@ -218,13 +251,13 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
         m?.mobile?.e164 ?? m?.mobileRaw,
         m?.position,
         m?.status,
-        ...ANCHORS.map((a) => (score ? pointsOf(score, a) : 0)),
+        ...(cells?.points ?? NO_POINTS),
         best?.total ?? 0,
         status === 'Matched',
         status,
         aliasUsed(score),
-        score ? labels(agreedAnchors(score)) : '',
-        score ? labels(missingAnchors(score)) : '',
+        cells?.agreed ?? '',
+        cells?.missing ?? '',
         esrLines(p),
         m?.line,
       ];
