@@ -136,6 +136,14 @@ export function tempPathFor(final: string): string {
 }
 
 /**
+ * Bytes a report stream buffers before it asks the writer to wait. Node's default (16 KiB) is
+ * less than one batch of CSV lines, so each batch waited for the disk before the next was
+ * built: the writing thread and the disk took turns. With room for a few megabytes, rows are
+ * built while the previous batches are written.
+ */
+const STREAM_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/**
  * Runs `write` on a stream to a temp file beside `final`, then renames it into place. `write`
  * must resolve only once the stream has finished. Removes the temp file on any error.
  */
@@ -143,7 +151,7 @@ async function writeAtomically(final: string, shareMode: boolean | undefined, wr
   const tmp = tempPathFor(final);
   await rm(tmp, { force: true }); // a stale temp would keep its old mode
   activeTemps.add(tmp);
-  const out = createWriteStream(tmp, { flags: 'wx', mode: shareMode ? 0o666 : 0o600 });
+  const out = createWriteStream(tmp, { flags: 'wx', mode: shareMode ? 0o666 : 0o600, highWaterMark: STREAM_BUFFER_BYTES });
   try {
     await write(out);
     if (!out.closed) await once(out, 'close'); // the descriptor is released before the rename
