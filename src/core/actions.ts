@@ -9,7 +9,7 @@
  */
 import type { Config } from './config.js';
 import { daysBetween, toIsoDate } from './normalise-date.js';
-import type { EsrPerson } from './people.js';
+import { personLines, type EsrPerson } from './people.js';
 import { duplicateGroups as duplicates, IntPairs } from './key-table.js';
 import type { AdAccount, NhsmailAccount } from './records.js';
 import type { ReconcileResult, ReconciledIdentity } from './reconcile.js';
@@ -57,8 +57,6 @@ export interface Issue {
   explanation: string;
   lines: string;
 }
-
-const lineList = (p: EsrPerson): string => p.assignments.map((a) => a.line).sort((x, y) => x - y).join(' ');
 
 /** The AD attribute names the Set-ADUser loop writes for each field. */
 const AD_ATTR = { mail: 'mail', employeeID: 'employeeID', mobile: 'mobile', givenName: 'givenName', sn: 'sn' } as const;
@@ -133,7 +131,7 @@ const RULES: readonly UpdateRule[] = [
     build: ({ p, m }) => {
       const withEmail = p!.assignments.find((x) => x.emailRaw !== undefined || x.email !== undefined);
       const current = withEmail?.emailRaw ?? withEmail?.email?.value;
-      return { system: 'ESR', key: p!.employeeNumber, lines: lineList(p!), field: 'Email Address', current, proposed: m!.email.value, reason: esrEmailReason(p!, m!)!, owner: 'Workforce' };
+      return { system: 'ESR', key: p!.employeeNumber, lines: personLines(p!), field: 'Email Address', current, proposed: m!.email.value, reason: esrEmailReason(p!, m!)!, owner: 'Workforce' };
     },
   },
   // ESR is authoritative for names and mobile: NHSmail should carry ESR's values.
@@ -288,7 +286,7 @@ export function findIssues(r: ReconcileResult, config: Config, asOfMs: number): 
     const p = id.esr === undefined ? undefined : r.people[id.esr];
     const m = id.nhsmail === undefined ? undefined : r.nhsmail[id.nhsmail];
     const a = id.ad === undefined ? undefined : r.ad[id.ad];
-    const lines = [p ? `ESR ${lineList(p)}` : '', m ? `NHSmail ${m.line}` : '', a ? `AD ${a.line}` : ''].filter(Boolean).join('; ');
+    const lines = [p ? `ESR ${personLines(p)}` : '', m ? `NHSmail ${m.line}` : '', a ? `AD ${a.line}` : ''].filter(Boolean).join('; ');
     return { employeeNumber: p?.employeeNumber, nhsmailEmail: m?.email.value, samAccountName: a?.samAccountName, lines };
   };
 
@@ -339,7 +337,7 @@ export function findIssues(r: ReconcileResult, config: Config, asOfMs: number): 
   // Duplicated anchors within one source break JML's one-to-one joins.
   const people = r.people;
   for (const g of duplicates(people, (p) => p.identity.email)) {
-    out.push({ code: 'DUPLICATE_ESR_EMAIL', owner: 'Workforce', employeeNumber: g.map((p) => p.employeeNumber).join('; '), explanation: `${g.length} ESR people share one email address; each person needs their own.`, lines: g.map((p) => `ESR ${lineList(p)}`).join('; ') });
+    out.push({ code: 'DUPLICATE_ESR_EMAIL', owner: 'Workforce', employeeNumber: g.map((p) => p.employeeNumber).join('; '), explanation: `${g.length} ESR people share one email address; each person needs their own.`, lines: g.map((p) => `ESR ${personLines(p)}`).join('; ') });
   }
   const dupM = (code: IssueCode, what: string, key: (m: NhsmailAccount) => string | undefined): void => {
     for (const g of duplicates(r.nhsmail, key)) {

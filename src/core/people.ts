@@ -23,6 +23,12 @@ export interface EsrPerson {
   identity: Identity;
 }
 
+/** A person's source lines in the ESR extract, ascending and space-separated ("12 40"). */
+export function personLines(p: EsrPerson): string {
+  if (p.assignments.length === 1) return String(p.assignments[0]!.line); // most people
+  return p.assignments.map((a) => a.line).sort((x, y) => x - y).join(' ');
+}
+
 /** An assignment is current when it has started, not ended, and the person type is not EX_. */
 export function isCurrentAssignment(a: EsrAssignment, asOfMs: number): boolean {
   if (a.personType !== undefined && /^ex[_\s-]/i.test(a.personType)) return false;

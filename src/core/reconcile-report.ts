@@ -5,7 +5,7 @@
  */
 import { ANCHORS, ANCHOR_LABELS, type Anchor, type Config } from './config.js';
 import type { Candidate } from './candidates.js';
-import type { EsrPerson } from './people.js';
+import { personLines, type EsrPerson } from './people.js';
 import type { AdAccount, NhsmailAccount, Reject } from './records.js';
 import { bestCandidate, type ReconcileResult, type ReviewItem, type Stage } from './reconcile.js';
 import { agreedAnchors, missingAnchors, PackedScore, pointsOf, suggestChange, type PairScore } from './score.js';
@@ -65,11 +65,6 @@ function differing(s: PairScore): Anchor[] {
   return s.anchors.filter((r) => r.level === 'differs').map((r) => r.anchor);
 }
 
-function esrLines(p: EsrPerson): string {
-  if (p.assignments.length === 1) return String(p.assignments[0]!.line); // most people
-  return p.assignments.map((a) => a.line).sort((x, y) => x - y).join(' ');
-}
-
 function esrEmail(p: EsrPerson): string | undefined {
   return p.assignments.find((a) => a.emailRaw !== undefined)?.email?.value ?? p.assignments.find((a) => a.emailRaw)?.emailRaw;
 }
@@ -111,6 +106,7 @@ interface ScoreCells {
   agreed: string;
   missing: string;
 }
+
 const NO_POINTS: readonly number[] = ANCHORS.map(() => 0);
 
 /** Why a left record ended where it did, for the "Match Status" column. */
@@ -194,7 +190,7 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
         id.esrNhsmail?.total,
         id.nhsmailAd?.total,
         id.esrAd?.total,
-        p ? esrLines(p) : undefined,
+        p ? personLines(p) : undefined,
         m?.line,
         a?.line,
       ];
@@ -258,7 +254,7 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
         aliasUsed(score),
         cells?.agreed ?? '',
         cells?.missing ?? '',
-        esrLines(p),
+        personLines(p),
         m?.line,
       ];
     }),
@@ -268,7 +264,7 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
     const idx = side === 'left' ? c.left : c.right;
     if ((link === 'ESR-NHSmail' || link === 'ESR-AD') && side === 'left') {
       const p = people[idx]!;
-      return { system: 'ESR', key: p.employeeNumber, line: esrLines(p) };
+      return { system: 'ESR', key: p.employeeNumber, line: personLines(p) };
     }
     if (link === 'ESR-NHSmail' || (link === 'NHSmail-AD' && side === 'left')) {
       const m = nhsmail[idx]!;
@@ -376,7 +372,7 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
           adLink ? ad[adLink.right]!.samAccountName : undefined,
           best?.total ?? 0,
           status,
-          esrLines(p),
+          personLines(p),
       ];
     }),
   };

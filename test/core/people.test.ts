@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { groupPeople, ListPool } from '../../src/core/people.js';
+import { groupPeople, ListPool, personLines } from '../../src/core/people.js';
 import type { EsrAssignment } from '../../src/core/records.js';
 
 const AS_OF = Date.UTC(2026, 10, 1);
@@ -101,5 +101,19 @@ describe('ListPool', () => {
     expect(pool.get(['ann\u0000bob'])).toEqual(['ann\u0000bob']);
     expect(pool.get(['ann'])).not.toBe(pool.get(['bob']));
     expect(pool.get([])).toEqual([]);
+  });
+});
+
+describe('personLines', () => {
+  const row = (line: number): EsrAssignment => ({ line, employeeNumber: '00000001', firstName: 'A', lastName: 'B', firstKey: 'a', lastKey: 'b' });
+
+  it('lists a person\'s source lines in number order, not text order', () => {
+    const [person] = groupPeople([row(100), row(12), row(40)], AS_OF);
+    expect(personLines(person!)).toBe('12 40 100');
+  });
+
+  it('gives the one line of a person with one assignment', () => {
+    const [person] = groupPeople([row(7)], AS_OF);
+    expect(personLines(person!)).toBe('7');
   });
 });
