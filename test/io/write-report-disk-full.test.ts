@@ -1,8 +1,8 @@
 /**
  * A disk that fills while a report is written: the run stops with one sentence, keeps the old
- * report and leaves no temp file. The report streams buffer megabytes ahead of the disk (see
- * STREAM_BUFFER_BYTES), so the failure arrives rows after the write that caused it; this checks
- * it still arrives, and that nothing waits forever for it. `createWriteStream` is wrapped so that
+ * report and leaves no temp file. CSV report streams buffer megabytes ahead of the disk (see
+ * CSV_STREAM_BUFFER_BYTES), so the failure arrives rows after the write that caused it; this
+ * checks it still arrives, and that nothing waits forever for it. `createWriteStream` is wrapped so that
  * temp files take LIMIT bytes and then fail as a full disk does (ENOSPC).
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
