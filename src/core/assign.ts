@@ -9,7 +9,6 @@
  * several is ambiguous as a whole. The result therefore does not depend on input order.
  */
 import { CandidateList, type Candidate } from './candidates.js';
-import { PackedScore } from './score.js';
 
 export interface Assignment {
   /** left index → the candidate linking it. */
@@ -151,8 +150,8 @@ export function assignOneToOne(p: CandidateList, threshold: number): Assignment 
 /**
  * Left index → the candidate linking it. The linked pairs are held packed, by column (a
  * CandidateList), with each left record's position in it: at national size there are over two
- * million links, and as objects, each with its slot in an array, they took more than twice the
- * memory. `get` builds a Candidate on each call (so two calls give equal, not identical,
+ * million links, and an object per link (a Candidate and its score) costs several times the five
+ * numbers kept here. `get` builds a Candidate on each call (so two calls give equal, not identical,
  * objects); `rightOf` reads the right index without building one. Iterates in left
  * index order.
  */
@@ -175,12 +174,6 @@ export class Links implements Iterable<[number, Candidate]> {
   setFrom(left: number, from: CandidateList, k: number): void {
     this.place(left);
     this.pairs.push(from.leftAt(k), from.rightAt(k), from.totalAt(k), from.extraAt(k), from.levelsAt(k));
-  }
-
-  set(left: number, c: Candidate): void {
-    this.place(left);
-    const levels = c.score instanceof PackedScore ? c.score.levels : PackedScore.of(c.score, this.pairs.weights).levels;
-    this.pairs.push(c.left, c.right, c.total, c.extraPoints, levels);
   }
 
   private place(left: number): void {

@@ -168,11 +168,14 @@ describe('IndexMap', () => {
 
 describe('Links', () => {
   it('holds one candidate per left record and iterates in left order', () => {
-    const c = (left: number, right: number): Candidate => ({ left, right, score: { score: 6, anchors: [] }, extraPoints: 0, total: 6 });
+    const from = new CandidateList(DEFAULT_CONFIG.scheme.weights);
+    from.push(4, 0, 6, 0, 0);
+    from.push(1, 2, 6, 0, 0);
+    from.push(4, 1, 6, 0, 0);
     const links = new Links(6, DEFAULT_CONFIG.scheme.weights);
-    links.set(4, c(4, 0));
-    links.set(1, c(1, 2));
-    links.set(4, c(4, 1));
+    links.setFrom(4, from, 0);
+    links.setFrom(1, from, 1);
+    links.setFrom(4, from, 2);
     expect([links.size, links.has(1), links.has(2), links.get(4)?.right, links.get(9)]).toEqual([2, true, false, 1, undefined]);
     expect([...links].map(([l, x]) => `${l}:${x.right}`)).toEqual(['1:2', '4:1']);
     expect([...links.values()].map((x) => x.left)).toEqual([1, 4]);
