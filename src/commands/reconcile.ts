@@ -13,7 +13,7 @@ import { buildActionTables, buildReconcileTables, type TableData } from '../core
 import { anchorUpdateSource, findIssues } from '../core/actions.js';
 import { redactRow } from '../core/redact.js';
 import { loadConfigFile } from '../io/config-file.js';
-import { assertDistinctInputs, describeInput, type InputEvidence } from '../io/evidence.js';
+import { assertDistinctInputs, describeInputsInBackground, type InputEvidence } from '../io/evidence.js';
 import { autoThreads, loadAll, type LoadJob, type LoadedRecords, type RecordSource } from '../io/load-records.js';
 import { heapPlanFor, respawnWithHeap } from '../io/heap.js';
 import type { Cell, SheetData } from '../io/report.js';
@@ -204,6 +204,13 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   const rejects: Reject[] = [];
   const { esr, nhs, ad } = await loadInputs(opts, config, configFile, rejects, progress);
   const t1 = performance.now();
+  const roles = [
+    { role: 'ESR extract', file: opts.esr, rows: esr.rows },
+    { role: 'NHSmail report', file: opts.nhsmail, rows: nhs.rows },
+    ...(opts.ad ? [{ role: 'AD export', file: opts.ad, rows: ad.rows }] : []),
+  ];
+  // Hashed beside matching, which uses one core (describeInputsInBackground).
+  const described = describeInputsInBackground(roles);
 
   progress.phase('Matching');
   const result = reconcile({ esr: esr.records, nhsmail: nhs.records, ad: ad.records, config, asOfMs, clock: () => performance.now() });
@@ -260,14 +267,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
     tables.rejected,
   ];
 
-  const inputs: InputEvidence[] = [];
-  for (const [role, file, rows] of [
-    ['ESR extract', opts.esr, esr.rows],
-    ['NHSmail report', opts.nhsmail, nhs.rows],
-    ...(opts.ad ? [['AD export', opts.ad, ad.rows] as const] : []),
-  ] as const) {
-    inputs.push({ ...(await describeInput(role, file)), rows });
-  }
+  const inputs: InputEvidence[] = (await described()).map((e, k) => ({ ...e, rows: roles[k]!.rows }));
 
   const employeeTypes: Record<string, number> = {};
   for (const t of EMPLOYEE_TYPES) employeeTypes[t] = 0;
