@@ -22,6 +22,13 @@ export interface SheetData {
 
 export type OutputFormat = 'xlsx' | 'csv' | 'json';
 
+/**
+ * How XLSX data rows are written: 'direct' as XML into exceljs's sheet stream (xlsx-rows.ts;
+ * the default), or 'exceljs' through its Row and Cell objects. The bytes are the same; the
+ * second is kept for comparison and as the fallback.
+ */
+export type XlsxRowsVia = 'direct' | 'exceljs';
+
 export interface ReportOptions {
   outDir: string;
   formats: ReadonlySet<OutputFormat>;
@@ -46,4 +53,6 @@ export interface ReportOptions {
    * header); tests set it small.
    */
   maxRowsPerSheet?: number;
+  /** See XlsxRowsVia (default 'direct'). */
+  xlsxRowsVia?: XlsxRowsVia;
 }

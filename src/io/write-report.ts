@@ -24,7 +24,8 @@ import { InputError, OutputError } from '../errors.js';
 import { neutraliseFormula } from '../core/safe-cell.js';
 import { loadExcelJs } from './read-xlsx.js';
 import { csvLine } from './write-exports.js';
-import type { Cell, ColumnKind, ColumnSpec, ReportOptions, SheetData } from './report.js';
+import { directRows } from './xlsx-rows.js';
+import type { Cell, ColumnKind, ColumnSpec, ReportOptions, SheetData, XlsxRowsVia } from './report.js';
 
 /** Excel's 1,048,576 rows per sheet, less the header row. */
 export const XLSX_MAX_DATA_ROWS = 1_048_575;
@@ -376,9 +377,14 @@ async function writeXlsx(final: string, opts: ReportOptions, maxRows: number): P
     wb.created = opts.asOf;
     wb.modified = opts.asOf;
     const used = new Set<string>();
-    for (const sheet of opts.sheets) await writeXlsxSheet(wb, sheet, maxRows, used, failed.check);
+    for (const sheet of opts.sheets) await writeXlsxSheet(wb, sheet, maxRows, used, failed.check, opts.xlsxRowsVia ?? 'direct');
     await Promise.race([wb.commit(), failed.promise]);
   });
+}
+
+/** A column's cell style: a number format for dates. */
+function columnStyle(c: ColumnSpec): Partial<ExcelJS.Style> {
+  return c.kind === 'date' ? { numFmt: XLSX_DATE_FMT } : c.kind === 'datetime' ? { numFmt: XLSX_DATETIME_FMT } : {};
 }
 
 function addPart(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetData, part: number, used: Set<string>): ExcelJS.Worksheet {
@@ -386,10 +392,7 @@ function addPart(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetData, part:
     views: [{ state: 'frozen', xSplit: 0, ySplit: 1, topLeftCell: 'A2', activeCell: 'A2' }],
   });
   const n = sheet.columns.length;
-  ws.columns = sheet.columns.map((c) => ({
-    width: columnWidth(c),
-    style: c.kind === 'date' ? { numFmt: XLSX_DATE_FMT } : c.kind === 'datetime' ? { numFmt: XLSX_DATETIME_FMT } : {},
-  }));
+  ws.columns = sheet.columns.map((c) => ({ width: columnWidth(c), style: columnStyle(c) }));
   if (n > 0) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: n } };
   const header = ws.addRow(sheet.columns.map((c) => neutraliseFormula(c.header)));
   header.font = { bold: true };
@@ -423,17 +426,23 @@ async function writeXlsxSheet(
   maxRows: number,
   used: Set<string>,
   check: () => void,
+  rowsVia: XlsxRowsVia,
 ): Promise<void> {
   const kinds = sheet.columns.map((c) => c.kind ?? 'text');
+  const columnStyles = sheet.columns.map(columnStyle);
   const shared: SharedStyles = kinds.map(() => new Map());
   let part = 1;
   let ws = addPart(wb, sheet, part, used);
+  // Rows as XML straight into the sheet's stream (xlsx-rows.ts), else through exceljs's rows.
+  let direct = rowsVia === 'direct' ? directRows(wb, ws, columnStyles, FLAG_FILL) : undefined;
   let inPart = 0;
   let written = 0;
   for await (const row of sheet.rows()) {
     if (inPart === maxRows) {
+      direct?.flush();
       ws.commit();
       ws = addPart(wb, sheet, ++part, used);
+      if (direct !== undefined) direct = directRows(wb, ws, columnStyles, FLAG_FILL);
       inPart = 0;
     }
     const flagged = sheet.flagRow?.(row) === true;
@@ -442,16 +451,23 @@ async function writeXlsxSheet(
       // Flagged rows need a cell in every column so the fill covers the whole row.
       return v === null && !flagged ? undefined : v;
     });
-    const r = ws.addRow(values);
-    if (flagged) r.fill = FLAG_FILL;
-    else shareStyles(r, shared);
-    r.commit();
+    if (direct !== undefined) {
+      // Row 1 is the header.
+      direct.add(inPart + 2, values, flagged);
+    } else {
+      const r = ws.addRow(values);
+      if (flagged) r.fill = FLAG_FILL;
+      else shareStyles(r, shared);
+      r.commit();
+    }
     inPart++;
     if (++written % YIELD_EVERY_ROWS === 0) {
+      direct?.flush();
       check();
       await drainZip(ws);
     }
   }
+  direct?.flush();
   ws.commit();
   check();
 }
