@@ -93,7 +93,8 @@ function eachKey(id: Identity, extra: string | undefined, bits: number, add: (ki
 /** The blocking index over the right side: a KeyTable per kind of key in the plan. */
 function buildIndex(bits: number, right: readonly Identity[], opts: CandidateOptions): (KeyTable | undefined)[] {
   const builders: (KeyTableBuilder | undefined)[] = [];
-  for (let k = 0; k < KINDS; k++) builders.push((bits & (1 << k)) !== 0 ? new KeyTableBuilder() : undefined);
+  // About one key of a kind per record (a list doubles once where there are more).
+  for (let k = 0; k < KINDS; k++) builders.push((bits & (1 << k)) !== 0 ? new KeyTableBuilder(right.length) : undefined);
   let j = 0;
   const add = (kind: number, hash: number): void => builders[kind]!.add(hash, j);
   for (j = 0; j < right.length; j++) {
@@ -125,7 +126,10 @@ export interface LeftKeys {
 export function leftKeys(left: readonly Identity[], scheme: Scheme, extra?: (i: number) => string | undefined): LeftKeys {
   const bits = planBits(blockingPlan(scheme, Math.min(scheme.reviewFloor, scheme.threshold)));
   const start = new Int32Array(left.length + 1);
-  const keys = new IntPairs();
+  // About one key of each kind in the plan per record.
+  let kinds = 0;
+  for (let b = bits; b !== 0; b &= b - 1) kinds++;
+  const keys = new IntPairs(left.length * Math.max(1, kinds));
   const add = (k: number, h: number): void => keys.push(k, h);
   for (let i = 0; i < left.length; i++) {
     eachKey(left[i]!, extra?.(i), bits, add);

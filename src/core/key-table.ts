@@ -46,11 +46,22 @@ export interface KeyTable {
   readonly items: Int32Array;
 }
 
-/** A growable list of integer pairs in two Int32Arrays (doubling), for building tables. */
+/**
+ * A growable list of integer pairs in two Int32Arrays (doubling), for building tables. Give a
+ * `capacity` when the count can be foreseen: each doubling leaves the old arrays to the
+ * collector, and typed arrays' memory lies outside the heap, where V8 answers every few tens of
+ * MB allocated with a full collection ("external memory pressure"), which on a national-size
+ * heap takes a second or two.
+ */
 export class IntPairs {
-  first = new Int32Array(1024);
-  second = new Int32Array(1024);
+  first: Int32Array;
+  second: Int32Array;
   length = 0;
+
+  constructor(capacity = 1024) {
+    this.first = new Int32Array(Math.max(1, capacity));
+    this.second = new Int32Array(Math.max(1, capacity));
+  }
 
   push(a: number, b: number): void {
     if (this.length === this.first.length) {
@@ -69,7 +80,12 @@ export class IntPairs {
 
 /** Collects (hash, record) entries in record order, then lays them out as a KeyTable. */
 export class KeyTableBuilder {
-  private entries = new IntPairs();
+  private entries: IntPairs;
+
+  /** `capacity`: the entries expected, if known (see IntPairs). */
+  constructor(capacity?: number) {
+    this.entries = new IntPairs(capacity);
+  }
 
   add(hash: number, item: number): void {
     this.entries.push(hash, item);
@@ -87,16 +103,21 @@ export class KeyTableBuilder {
     const start = new Int32Array(buckets + 1);
     for (let e = 0; e < n; e++) start[(entryHashes[e]! & mask) + 1]!++;
     for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
-    const fill = start.slice(0, buckets);
+    // start[b + 1] is now the end of bucket b. Entries are placed from the last, each at its
+    // bucket's end moved down by one, so each bucket keeps entry order and start[b + 1] ends
+    // at the bucket's first entry; shifting start down by one then makes start[b] its start.
+    // No cursor array: one less typed array of every bucket (see IntPairs).
     const hashes = new Int32Array(n);
     const items = new Int32Array(n);
-    for (let e = 0; e < n; e++) {
+    for (let e = n - 1; e >= 0; e--) {
       const h = entryHashes[e]!;
-      const at = fill[h & mask]!++;
+      const at = --start[(h & mask) + 1]!;
       hashes[at] = h;
       items[at] = entryItems[e]!;
     }
-    this.entries = new IntPairs();
+    start.copyWithin(0, 1);
+    start[buckets] = n;
+    this.entries = new IntPairs(1);
     return { mask, start, hashes, items };
   }
 }
@@ -109,7 +130,7 @@ export class KeyTableBuilder {
  * different hashes is common, and reading those records again was a cache miss each.
  */
 export function duplicateGroups<T>(items: readonly T[], key: (t: T) => string | undefined): T[][] {
-  const builder = new KeyTableBuilder();
+  const builder = new KeyTableBuilder(items.length);
   for (let i = 0; i < items.length; i++) {
     const k = key(items[i]!);
     if (k !== undefined) builder.add(hashKey(k), i);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { duplicateGroups, hashKey, hashPair, KeyTableBuilder, type KeyTable } from '../../src/core/key-table.js';
+import { duplicateGroups, hashKey, hashPair, IntPairs, KeyTableBuilder, type KeyTable } from '../../src/core/key-table.js';
 
 /** The lookup findCandidates makes: bucket h & mask, entries with hash h. */
 const collect = (t: KeyTable, h: number): number[] => {
@@ -46,6 +46,19 @@ describe('KeyTable', () => {
     const seen = new Set<number>();
     for (let k = 0; k < 20_000; k++) seen.add(hashKey(`0${k}@nhs.net`));
     expect(seen.size).toBeGreaterThan(19_990);
+  });
+});
+
+describe('IntPairs', () => {
+  it('starts at the capacity given and grows past it, keeping every pair in order', () => {
+    for (const capacity of [0, 1, 3, 1024]) {
+      const pairs = new IntPairs(capacity);
+      expect(pairs.first.length).toBe(Math.max(1, capacity));
+      for (let k = 0; k < 2500; k++) pairs.push(k, -k);
+      expect(pairs.length).toBe(2500);
+      expect(Array.from(pairs.first.subarray(0, 2500))).toEqual(Array.from({ length: 2500 }, (_, k) => k));
+      expect(Array.from(pairs.second.subarray(0, 2500))).toEqual(Array.from({ length: 2500 }, (_, k) => -k || 0));
+    }
   });
 });
 
