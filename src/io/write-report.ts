@@ -440,11 +440,12 @@ async function writeXlsxSheet(
 ): Promise<void> {
   const kinds = sheet.columns.map((c) => c.kind ?? 'text');
   const columnStyles = sheet.columns.map(columnStyle);
-  const shared: SharedStyles = kinds.map(() => new Map());
   let part = 1;
   let ws = addPart(wb, sheet, part, used);
-  // Rows as XML straight into the sheet's stream (xlsx-rows.ts), else through exceljs's rows.
+  // Rows as XML straight into the sheet's stream (xlsx-rows.ts), else through exceljs's rows
+  // (with one style object per column and value type: shareStyles).
   let direct = rowsVia === 'direct' ? directRows(wb, ws, columnStyles, FLAG_FILL) : undefined;
+  let shared: SharedStyles | undefined;
   let inPart = 0;
   let written = 0;
   for await (const row of sheet.rows()) {
@@ -467,7 +468,7 @@ async function writeXlsxSheet(
     } else {
       const r = ws.addRow(values);
       if (flagged) r.fill = FLAG_FILL;
-      else shareStyles(r, shared);
+      else shareStyles(r, (shared ??= kinds.map(() => new Map())));
       r.commit();
     }
     inPart++;

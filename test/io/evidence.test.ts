@@ -44,4 +44,18 @@ describe('describeInputsInBackground', () => {
 
     await expect(ask()).rejects.toMatchObject({ code: 'ENOENT' });
   });
+
+  it('throws what the hashing worker met (a directory where a file was: EISDIR), when asked', async () => {
+    const dir = tempDir('idrecon-evidence-bg-');
+    const present = join(dir, 'present.csv');
+    writeFileSync(present, 'a\r\n');
+    // stat succeeds on a directory, so the failure can only come from the worker's read.
+    const ask = describeInputsInBackground([
+      { role: 'ESR extract', file: present },
+      { role: 'AD export', file: dir },
+    ]);
+    await new Promise((r) => setTimeout(r, 300));
+
+    await expect(ask()).rejects.toMatchObject({ code: 'EISDIR' });
+  });
 });
