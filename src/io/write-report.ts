@@ -26,6 +26,7 @@ import { neutraliseFormula } from '../core/safe-cell.js';
 import { loadExcelJs } from './read-xlsx.js';
 import { csvLine } from './write-exports.js';
 import { directRows } from './xlsx-rows.js';
+import { useNativeZipCrc } from './zip-crc.js';
 import type { Cell, ColumnKind, ColumnSpec, ReportOptions, SheetData, XlsxRowsVia } from './report.js';
 
 /** Excel's 1,048,576 rows per sheet, less the header row. */
@@ -391,6 +392,7 @@ export function columnWidth(c: ColumnSpec): number {
 
 async function writeXlsx(final: string, opts: ReportOptions, maxRows: number): Promise<void> {
   const { stream } = await loadExcelJs();
+  useNativeZipCrc();
   await writeAtomically(final, opts.shareMode, async (out) => {
     const failed = failureOf(out);
     const wb = new stream.xlsx.WorkbookWriter({
