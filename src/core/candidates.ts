@@ -12,7 +12,8 @@
  */
 import { ANCHORS, type Anchor, type Scheme } from './config.js';
 import { NumberColumn } from './columns.js';
-import { hashKey, hashPair, IntPairs, KeyTableBuilder, type KeyTable } from './key-table.js';
+import type { Int32Pool } from './int32-pool.js';
+import { hashKey, hashPair, IntPairs, KeyTableBuilder, releaseTable, type KeyTable } from './key-table.js';
 import { PackedScore, packedLevels, quickScore, scorePair, type Identity, type PairScore } from './score.js';
 
 /** Anchors whose exact values are used as index keys. 'fullName' = first + last together. */
@@ -94,7 +95,7 @@ function eachKey(id: Identity, extra: string | undefined, bits: number, add: (ki
 function buildIndex(bits: number, right: readonly Identity[], opts: CandidateOptions): (KeyTable | undefined)[] {
   const builders: (KeyTableBuilder | undefined)[] = [];
   // About one key of a kind per record (a list doubles once where there are more).
-  for (let k = 0; k < KINDS; k++) builders.push((bits & (1 << k)) !== 0 ? new KeyTableBuilder(right.length) : undefined);
+  for (let k = 0; k < KINDS; k++) builders.push((bits & (1 << k)) !== 0 ? new KeyTableBuilder(right.length, opts.pool) : undefined);
   let j = 0;
   const add = (kind: number, hash: number): void => builders[kind]!.add(hash, j);
   for (j = 0; j < right.length; j++) {
@@ -123,19 +124,21 @@ export interface LeftKeys {
 }
 
 /** The left-side key hashes for `scheme`'s blocking plan (with `extra`, the extra anchor's). */
-export function leftKeys(left: readonly Identity[], scheme: Scheme, extra?: (i: number) => string | undefined): LeftKeys {
+export function leftKeys(left: readonly Identity[], scheme: Scheme, extra?: (i: number) => string | undefined, pool?: Int32Pool): LeftKeys {
   const bits = planBits(blockingPlan(scheme, Math.min(scheme.reviewFloor, scheme.threshold)));
   const start = new Int32Array(left.length + 1);
   // About one key of each kind in the plan per record.
   let kinds = 0;
   for (let b = bits; b !== 0; b &= b - 1) kinds++;
-  const keys = new IntPairs(left.length * Math.max(1, kinds));
+  const keys = new IntPairs(left.length * Math.max(1, kinds), pool);
   const add = (k: number, h: number): void => keys.push(k, h);
   for (let i = 0; i < left.length; i++) {
     eachKey(left[i]!, extra?.(i), bits, add);
     start[i + 1] = keys.length;
   }
-  return { of: left, extra, bits, start, kind: keys.first.slice(0, keys.length), hash: keys.second.slice(0, keys.length) };
+  const out = { of: left, extra, bits, start, kind: keys.first.slice(0, keys.length), hash: keys.second.slice(0, keys.length) };
+  keys.release();
+  return out;
 }
 
 export interface Candidate {
@@ -279,6 +282,8 @@ export interface CandidateOptions {
   retainLeft?: (i: number) => boolean;
   /** The left side's key hashes from `leftKeys`, to share between calls (computed if absent or not for these records). */
   leftKeys?: LeftKeys;
+  /** Where the index's and the pass's own arrays come from, and go back to when it is done (see Int32Pool). */
+  pool?: Int32Pool;
 }
 
 /**
@@ -382,10 +387,10 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   const index = buildIndex(bits, right, opts);
   const names = index[FULL_NAME];
   let keys = opts.leftKeys;
-  if (keys === undefined || keys.of !== left || keys.extra !== opts.leftExtra || (keys.bits & bits) !== bits) keys = leftKeys(left, scheme, opts.leftExtra);
+  if (keys === undefined || keys.of !== left || keys.extra !== opts.leftExtra || (keys.bits & bits) !== bits) keys = leftKeys(left, scheme, opts.leftExtra, opts.pool);
   const out = new CandidateList(scheme.weights);
   // seen[j] === i + 1: right record j was already scored against left record i.
-  const seen = new Int32Array(right.length);
+  const seen = opts.pool?.take(right.length) ?? new Int32Array(right.length);
   const retainFrom = opts.retainFrom ?? keepFrom;
   const exact = !scheme.fuzzy.enabled;
   // Exact mode scores every pair with the allocation-free total and builds the per-anchor
@@ -513,6 +518,10 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
     }
   }
   if (notePassive && names !== undefined) raiseNamed(names, blockNames, right, passivePoints, bestRight!);
+  if (opts.pool !== undefined) {
+    for (const t of index) if (t !== undefined) releaseTable(t, opts.pool);
+    opts.pool.give(seen);
+  }
   return out;
 }
 

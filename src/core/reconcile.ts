@@ -7,6 +7,7 @@
 import type { Config } from './config.js';
 import { assignOneToOne, IndexMap, type Assignment, type Links } from './assign.js';
 import { findCandidates, leftKeys, type Candidate, CandidateList, type LeftKeys } from './candidates.js';
+import { Int32Pool } from './int32-pool.js';
 import { groupPeople, ListPool, NO_STRINGS, type EsrPerson } from './people.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount } from './records.js';
 import type { Identity } from './score.js';
@@ -109,10 +110,12 @@ interface StageOptions {
   filters?: { left?: (i: number) => boolean; right?: (j: number) => boolean };
   /** The left records' key hashes, when already worked out for them. */
   keys?: LeftKeys;
+  /** Arrays shared between stages (see Int32Pool). */
+  pool: Int32Pool;
 }
 
 function runStage(clock: () => number, left: readonly Identity[], right: readonly Identity[], config: Config, opts: StageOptions): Stage {
-  const { extra, filters, keys } = opts;
+  const { extra, filters, keys, pool } = opts;
   const link = opts.sides.link;
   const reviewStage = opts.review.stage(opts.sides);
   const scheme = config.scheme;
@@ -126,12 +129,13 @@ function runStage(clock: () => number, left: readonly Identity[], right: readonl
     rightExtra: extra?.right,
     extraPoints: extra?.points,
     // Both passes look the left records' keys up: hashed once.
-    leftKeys: keys ?? leftKeys(left, scheme, extra?.left),
+    leftKeys: keys ?? leftKeys(left, scheme, extra?.left, pool),
+    pool,
   };
   // Pass 1: links. Keep each left record's best candidate and everything at the threshold.
   const all = findCandidates(left, right, { ...base, stats, retainFrom: scheme.threshold, leftFilter: filters?.left, rightFilter: filters?.right });
   // findCandidates returns them ordered by left index.
-  const candidateStart = new Int32Array(left.length + 1);
+  const candidateStart = pool.take(left.length + 1);
   for (let k = 0; k < all.length; k++) candidateStart[all.leftAt(k) + 1]!++;
   for (let i = 0; i < left.length; i++) candidateStart[i + 1]! += candidateStart[i]!;
   const t1 = clock();
@@ -179,6 +183,7 @@ function runStage(clock: () => number, left: readonly Identity[], right: readonl
     if (at < candidateStart[i + 1]!) bestOfLeft.push(i, all.rightAt(at), all.totalAt(at), all.extraAt(at), all.levelsAt(at));
     bestStart[i + 1] = bestOfLeft.length;
   }
+  pool.give(candidateStart);
   return {
     link,
     pairsScored: stats.pairsScored,
@@ -237,6 +242,8 @@ export interface ReconcileInput {
   asOfMs: number;
   /** A monotonic clock in ms for phase timings (the core never reads the time itself). */
   clock?: () => number;
+  /** Where matching's large typed arrays come from (see Int32Pool); a new pool if absent. */
+  pool?: Int32Pool;
 }
 
 /**
@@ -298,9 +305,10 @@ function stageOne(
   nhsmail: readonly NhsmailAccount[],
   config: Config,
   review: ReviewItems,
+  pool: Int32Pool,
 ): { esrNhsmail: Stage; nhsForAd: Identity[] } {
   const nhsIds = nhsmail.map((a) => nhsmailIdentity(a));
-  const esrNhsmail = runStage(clock, peopleIds, nhsIds, config, { review, sides: esrNhsmailSides(people, nhsmail), keys: peopleKeys });
+  const esrNhsmail = runStage(clock, peopleIds, nhsIds, config, { review, sides: esrNhsmailSides(people, nhsmail), keys: peopleKeys, pool });
   const nhsForAd = nhsmail.map((a, j): Identity => {
     const person = esrNhsmail.rightLinked.get(j);
     return accountForAd(a, nhsIds[j]!, person === undefined ? undefined : people[person]);
@@ -322,8 +330,10 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const review = new ReviewItems(config.scheme);
 
   const peopleIds = people.map((p) => p.identity);
-  const peopleKeys = leftKeys(peopleIds, config.scheme);
-  const { esrNhsmail, nhsForAd } = stageOne(clock, people, peopleIds, peopleKeys, nhsmail, config, review);
+  // Typed arrays handed from pass to pass and stage to stage (see Int32Pool).
+  const pool = input.pool ?? new Int32Pool();
+  const peopleKeys = leftKeys(peopleIds, config.scheme, undefined, pool);
+  const { esrNhsmail, nhsForAd } = stageOne(clock, people, peopleIds, peopleKeys, nhsmail, config, review, pool);
 
   // Stage 2: NHSmail ↔ AD (see stageOne for what a linked account borrows from its person).
   const adIds = ad.map((a) => adIdentity(a, lists));
@@ -331,6 +341,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     review,
     sides: nhsmailAdSides(people, nhsmail, ad, esrNhsmail.rightLinked),
     extra: { left: (j) => nhsmail[j]!.nhsmailId, right: (k) => ad[k]!.nhsmailId, points: config.scheme.nhsmailIdPoints },
+    pool,
   });
 
   // Stage 3: AD accounts with no NHSmail match ↔ ESR people with no NHSmail match.
@@ -342,6 +353,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       right: (k) => !nhsmailAd.rightLinked.has(k) && !nhsmailAd.assignment.ambiguousRight.has(k),
     },
     keys: peopleKeys,
+    pool,
   });
 
   // Reconciled identities: ESR people first (employee number order), then NHSmail accounts

@@ -1,0 +1,47 @@
+/**
+ * Int32Arrays recycled between the passes and stages of one reconciliation. A typed array's
+ * memory lies outside the JavaScript heap, and V8 answers every 64 MB or so of it allocated
+ * since the last full collection by starting another ("external memory pressure"). Each pass
+ * of candidate search builds a blocking index of a few arrays the size of its right side (at
+ * national size some 150 MB a pass, and six passes), so a run of 1.5M people had seven full
+ * collections of its multi-GiB heap while matching, 1 to 2.5 s each, for arrays that were
+ * garbage a moment later. A pool hands the same buffers to the next pass instead.
+ *
+ * Only arrays of at least MIN_POOLED elements are pooled; smaller ones are plain allocations.
+ * `give` must be the array's last use: the pool hands its buffer to the next `take`.
+ */
+
+/** Smaller arrays are cheap to allocate and count little towards external memory. */
+export const MIN_POOLED = 16_384;
+
+export class Int32Pool {
+  /** Free buffers, by capacity ascending. */
+  private free: ArrayBuffer[] = [];
+  /** Bytes of the arrays the pool has allocated (not those it recycled). */
+  allocatedBytes = 0;
+
+  /** `minPooled`: the smallest array pooled, in elements (tests pool every size). */
+  constructor(private readonly minPooled = MIN_POOLED) {}
+
+  /** A zero-filled array of `n` elements, on a recycled buffer when one is large enough. */
+  take(n: number): Int32Array {
+    if (n < this.minPooled) return new Int32Array(n);
+    const bytes = n * Int32Array.BYTES_PER_ELEMENT;
+    const at = this.free.findIndex((b) => b.byteLength >= bytes);
+    if (at < 0) {
+      this.allocatedBytes += bytes;
+      return new Int32Array(n);
+    }
+    const [buffer] = this.free.splice(at, 1);
+    return new Int32Array(buffer!, 0, n).fill(0);
+  }
+
+  /** Returns `a`'s buffer to the pool; `a` (and any other view of its buffer) must not be used again. */
+  give(a: Int32Array): void {
+    const buffer = a.buffer as ArrayBuffer;
+    if (buffer.byteLength < this.minPooled * Int32Array.BYTES_PER_ELEMENT || this.free.includes(buffer)) return;
+    let at = 0;
+    while (at < this.free.length && this.free[at]!.byteLength < buffer.byteLength) at++;
+    this.free.splice(at, 0, buffer);
+  }
+}
