@@ -9,6 +9,7 @@
  * several is ambiguous as a whole. The result therefore does not depend on input order.
  */
 import { CandidateList, type Candidate } from './candidates.js';
+import { Int32Pool } from './int32-pool.js';
 
 export interface Assignment {
   /** left index → the candidate linking it. */
@@ -59,7 +60,8 @@ function byLevel(p: CandidateList, threshold: number): { order: number[]; runs: 
   return { order, runs: Array.from(start) };
 }
 
-export function assignOneToOne(p: CandidateList, threshold: number): Assignment {
+/** `pool`: where the working arrays come from and go back to (see Int32Pool). */
+export function assignOneToOne(p: CandidateList, threshold: number, pool = new Int32Pool(Infinity)): Assignment {
   const { order, runs } = byLevel(p, threshold);
 
   // Per-record state in typed arrays, not Maps and Sets: at national size a level holds a
@@ -76,10 +78,10 @@ export function assignOneToOne(p: CandidateList, threshold: number): Assignment 
   const leftState = new Uint8Array(lefts);
   const rightState = new Uint8Array(rights);
   // The level (1-based) in which a record was last met, and its first pair's place in it.
-  const leftLevel = new Int32Array(lefts);
-  const rightLevel = new Int32Array(rights);
-  const leftFirst = new Int32Array(lefts);
-  const rightFirst = new Int32Array(rights);
+  const leftLevel = pool.take(lefts);
+  const rightLevel = pool.take(rights);
+  const leftFirst = pool.take(lefts);
+  const rightFirst = pool.take(rights);
   const links = new Links(lefts, p.weights);
   const ambiguous: Candidate[] = [];
   const ambiguousLeft = new Set<number>();
@@ -101,7 +103,7 @@ export function assignOneToOne(p: CandidateList, threshold: number): Assignment 
     levelNo++;
 
     // Union-find over the level's pairs, joined through shared left or right records.
-    const parent = new Int32Array(n);
+    const parent = pool.take(n);
     for (let k = 0; k < n; k++) parent[k] = k;
     const find = (k: number): number => {
       while (parent[k] !== k) {
@@ -124,7 +126,7 @@ export function assignOneToOne(p: CandidateList, threshold: number): Assignment 
         rightFirst[rt] = k;
       }
     }
-    const size = new Int32Array(n);
+    const size = pool.take(n);
     for (let k = 0; k < n; k++) size[find(k)]!++;
     for (let k = 0; k < n; k++) {
       const l = p.leftAt(level[k]!);
@@ -141,7 +143,10 @@ export function assignOneToOne(p: CandidateList, threshold: number): Assignment 
         ambiguousRight.add(rt);
       }
     }
+    pool.give(parent);
+    pool.give(size);
   }
+  for (const a of [leftLevel, rightLevel, leftFirst, rightFirst]) pool.give(a);
 
   ambiguous.sort((a, b) => a.left - b.left || a.right - b.right);
   return { links, ambiguous, ambiguousLeft, ambiguousRight };

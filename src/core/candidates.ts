@@ -136,9 +136,8 @@ export function leftKeys(left: readonly Identity[], scheme: Scheme, extra?: (i: 
     eachKey(left[i]!, extra?.(i), bits, add);
     start[i + 1] = keys.length;
   }
-  const out = { of: left, extra, bits, start, kind: keys.first.slice(0, keys.length), hash: keys.second.slice(0, keys.length) };
-  keys.release();
-  return out;
+  // Views, not copies: a copy would be one more allocation outside the heap (see Int32Pool).
+  return { of: left, extra, bits, start, kind: keys.first.subarray(0, keys.length), hash: keys.second.subarray(0, keys.length) };
 }
 
 export interface Candidate {

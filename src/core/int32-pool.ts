@@ -5,7 +5,8 @@
  * of candidate search builds a blocking index of a few arrays the size of its right side (at
  * national size some 150 MB a pass, and six passes), so a run of 1.5M people had seven full
  * collections of its multi-GiB heap while matching, 1 to 2.5 s each, for arrays that were
- * garbage a moment later. A pool hands the same buffers to the next pass instead.
+ * garbage a moment later (the assignment's working arrays, four the size of each side, add to
+ * that). A pool hands the same buffers to the next pass and stage instead.
  *
  * Only arrays of at least MIN_POOLED elements are pooled; smaller ones are plain allocations.
  * `give` must be the array's last use: the pool hands its buffer to the next `take`.

@@ -139,7 +139,7 @@ function runStage(clock: () => number, left: readonly Identity[], right: readonl
   for (let k = 0; k < all.length; k++) candidateStart[all.leftAt(k) + 1]!++;
   for (let i = 0; i < left.length; i++) candidateStart[i + 1]! += candidateStart[i]!;
   const t1 = clock();
-  const assignment = assignOneToOne(all, scheme.threshold);
+  const assignment = assignOneToOne(all, scheme.threshold, pool);
   const rightLinked = new IndexMap(right.length);
   for (let l = 0; l < left.length; l++) {
     const r = assignment.links.rightOf(l);

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { assignOneToOne, IndexMap, Links } from '../../src/core/assign.js';
 import { CandidateList, type Candidate } from '../../src/core/candidates.js';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import { Int32Pool } from '../../src/core/int32-pool.js';
 
 const c = (left: number, right: number, total: number): Candidate => ({
   left,
@@ -64,6 +65,23 @@ describe('assignOneToOne', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('gives the same assignment with its working arrays from one pool, run after run (property)', () => {
+    const cand = fc.record({ left: fc.integer({ min: 0, max: 15 }), right: fc.integer({ min: 0, max: 15 }), total: fc.integer({ min: 0, max: 20 }) });
+    const pool = new Int32Pool(1);
+    const view = (a: ReturnType<typeof assignOneToOne>): unknown => [
+      [...a.links.entries()].map(([l, x]) => [l, x.right, x.total]),
+      a.ambiguous.map((x) => [x.left, x.right]),
+    ];
+    fc.assert(
+      fc.property(fc.uniqueArray(cand, { selector: (x) => `${x.left}:${x.right}`, maxLength: 80 }), (raw) => {
+        const cs = list(raw.map((x) => c(x.left, x.right, x.total)));
+        expect(view(assignOneToOne(cs, 6, pool))).toEqual(view(assignOneToOne(cs, 6)));
+      }),
+      { numRuns: 300 },
+    );
+    expect(pool.allocatedBytes).toBeGreaterThan(0);
   });
 });
 
