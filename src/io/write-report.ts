@@ -25,7 +25,7 @@ import { InputError, OutputError } from '../errors.js';
 import { neutraliseFormula } from '../core/safe-cell.js';
 import { loadExcelJs } from './read-xlsx.js';
 import { csvLine } from './write-exports.js';
-import { directRows } from './xlsx-rows.js';
+import { directRows, type XlsxCellValue } from './xlsx-rows.js';
 import { useNativeZipCrc } from './zip-crc.js';
 import type { Cell, ColumnKind, ColumnSpec, ReportOptions, SheetData, XlsxRowsVia } from './report.js';
 
@@ -467,7 +467,10 @@ async function writeXlsxSheet(
   let shared: SharedStyles | undefined;
   let inPart = 0;
   let written = 0;
-  for await (const row of sheet.rows()) {
+  // The direct path reads a row's values before add returns: one array for the whole sheet.
+  const reused: XlsxCellValue[] = kinds.map(() => undefined);
+  /** Writes one row; true when it is time to let the zip catch up. */
+  const writeRow = (row: Cell[]): boolean => {
     if (inPart === maxRows) {
       direct?.flush();
       ws.commit();
@@ -476,11 +479,12 @@ async function writeXlsxSheet(
       inPart = 0;
     }
     const flagged = sheet.flagRow?.(row) === true;
-    const values = kinds.map((k, i) => {
-      const v = xlsxValue(row[i], k);
+    const values = direct !== undefined ? reused : kinds.map((): XlsxCellValue => undefined);
+    for (let i = 0; i < kinds.length; i++) {
+      const v = xlsxValue(row[i], kinds[i]!);
       // Flagged rows need a cell in every column so the fill covers the whole row.
-      return v === null && !flagged ? undefined : v;
-    });
+      values[i] = v === null && !flagged ? undefined : v;
+    }
     if (direct !== undefined) {
       // Row 1 is the header.
       direct.add(inPart + 2, values, flagged);
@@ -491,11 +495,19 @@ async function writeXlsxSheet(
       r.commit();
     }
     inPart++;
-    if (++written % YIELD_EVERY_ROWS === 0) {
-      direct?.flush();
-      check();
-      await drainZip(ws);
-    }
+    return ++written % YIELD_EVERY_ROWS === 0;
+  };
+  const catchUp = async (): Promise<void> => {
+    direct?.flush();
+    check();
+    await drainZip(ws);
+  };
+  // A plain loop for the tables' (synchronous) rows: `for await` would cost a promise a row.
+  const rows = sheet.rows();
+  if (Symbol.iterator in rows) {
+    for (const row of rows) if (writeRow(row)) await catchUp();
+  } else {
+    for await (const row of rows) if (writeRow(row)) await catchUp();
   }
   direct?.flush();
   ws.commit();
