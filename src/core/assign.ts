@@ -60,7 +60,7 @@ function byLevel(p: CandidateList, threshold: number): { order: number[]; runs: 
   return { order, runs: Array.from(start) };
 }
 
-/** `pool`: where the working arrays come from and go back to (see Int32Pool). */
+/** `pool`: where the working arrays come from and go back to (see Int32Pool); by default none pooled. */
 export function assignOneToOne(p: CandidateList, threshold: number, pool = new Int32Pool(Infinity)): Assignment {
   const { order, runs } = byLevel(p, threshold);
 
