@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
 import { findCandidates, leftKeys, type Candidate } from '../../src/core/candidates.js';
 import { Int32Pool, MIN_POOLED } from '../../src/core/int32-pool.js';
 import type { Identity } from '../../src/core/score.js';
@@ -74,8 +74,9 @@ function people(n: number, rnd: () => number): Identity[] {
 const key = (c: Candidate): string => `${c.left}:${c.right}:${c.total}:${c.extraPoints}`;
 
 describe('matching with pooled arrays', () => {
-  it('finds the same candidates as without a pool, pass after pass on one pool', () => {
+  it('finds the same candidates as without a pool, pass after pass on one pool, exact and fuzzy', () => {
     const scheme = DEFAULT_CONFIG.scheme;
+    const fuzzy: Scheme = { ...structuredClone(scheme), fuzzy: { enabled: true, nameJaroWinkler: 0.9, positionDice: 0.6 } };
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 300 }), (seed, nl, nr) => {
         const rnd = rng(seed);
@@ -93,6 +94,8 @@ describe('matching with pooled arrays', () => {
           expect([...pooledBest]).toEqual([...best]);
           const extra = { leftExtra: (i: number) => `x${i % 7}`, rightExtra: (j: number) => `x${j % 5}`, extraPoints: 6 };
           expect(findCandidates(left, right, { scheme, ...extra, pool }).toArray().map(key)).toEqual(findCandidates(left, right, { scheme, ...extra }).toArray().map(key));
+          // Fuzzy mode scores every pair it finds in full, on the same index.
+          expect(findCandidates(left, right, { scheme: fuzzy, pool }).toArray().map(key)).toEqual(findCandidates(left, right, { scheme: fuzzy }).toArray().map(key));
         }
       }),
       { numRuns: 40 },
