@@ -9,7 +9,7 @@
  * several is ambiguous as a whole. The result therefore does not depend on input order.
  */
 import { CandidateList, type Candidate } from './candidates.js';
-import { Int32Pool } from './int32-pool.js';
+import { NO_POOL, type Int32Pool } from './int32-pool.js';
 
 export interface Assignment {
   /** left index → the candidate linking it. */
@@ -60,8 +60,8 @@ function byLevel(p: CandidateList, threshold: number): { order: number[]; runs: 
   return { order, runs: Array.from(start) };
 }
 
-/** `pool`: where the working arrays come from and go back to (see Int32Pool); by default none pooled. */
-export function assignOneToOne(p: CandidateList, threshold: number, pool = new Int32Pool(Infinity)): Assignment {
+/** `pool`: where the working arrays come from and go back to (see Int32Pool; by default none are pooled). */
+export function assignOneToOne(p: CandidateList, threshold: number, pool: Int32Pool = NO_POOL): Assignment {
   const { order, runs } = byLevel(p, threshold);
 
   // Per-record state in typed arrays, not Maps and Sets: at national size a level holds a

@@ -12,7 +12,7 @@
  */
 import { ANCHORS, type Anchor, type Scheme } from './config.js';
 import { NumberColumn } from './columns.js';
-import type { Int32Pool } from './int32-pool.js';
+import { NO_POOL, type Int32Pool } from './int32-pool.js';
 import { hashKey, hashPair, IntPairs, KeyTableBuilder, releaseTable, type KeyTable } from './key-table.js';
 import { PackedScore, packedLevels, quickScore, scorePair, type Identity, type PairScore } from './score.js';
 
@@ -389,7 +389,8 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   if (keys === undefined || keys.of !== left || keys.extra !== opts.leftExtra || (keys.bits & bits) !== bits) keys = leftKeys(left, scheme, opts.leftExtra, opts.pool);
   const out = new CandidateList(scheme.weights);
   // seen[j] === i + 1: right record j was already scored against left record i.
-  const seen = opts.pool?.take(right.length) ?? new Int32Array(right.length);
+  const pool = opts.pool ?? NO_POOL;
+  const seen = pool.take(right.length);
   const retainFrom = opts.retainFrom ?? keepFrom;
   const exact = !scheme.fuzzy.enabled;
   // Exact mode scores every pair with the allocation-free total and builds the per-anchor
@@ -517,10 +518,8 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
     }
   }
   if (notePassive && names !== undefined) raiseNamed(names, blockNames, right, passivePoints, bestRight!);
-  if (opts.pool !== undefined) {
-    for (const t of index) if (t !== undefined) releaseTable(t, opts.pool);
-    opts.pool.give(seen);
-  }
+  for (const t of index) if (t !== undefined) releaseTable(t, pool);
+  pool.give(seen);
   return out;
 }
 

@@ -46,3 +46,6 @@ export class Int32Pool {
     this.free.splice(at, 0, buffer);
   }
 }
+
+/** A pool that pools nothing: plain allocations, for callers that keep no pool. */
+export const NO_POOL = new Int32Pool(Number.POSITIVE_INFINITY);

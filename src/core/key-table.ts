@@ -11,7 +11,7 @@
  * pair scored, never a wrong score.
  */
 
-import type { Int32Pool } from './int32-pool.js';
+import { NO_POOL, type Int32Pool } from './int32-pool.js';
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -53,8 +53,8 @@ export interface KeyTable {
  * `capacity` when the count can be foreseen: each doubling leaves the old arrays to the
  * collector, and typed arrays' memory lies outside the heap, where V8 answers every few tens of
  * MB allocated with a full collection ("external memory pressure"), which on a national-size
- * heap takes a second or two. With a `pool`, the arrays come from it and go back to it as the
- * list grows and when it is released.
+ * heap takes a second or two. The arrays come from `pool` and go back to it as the list grows
+ * and when it is released (by default none are pooled).
  */
 export class IntPairs {
   first: Int32Array;
@@ -63,21 +63,21 @@ export class IntPairs {
 
   constructor(
     capacity = 1024,
-    private readonly pool?: Int32Pool,
+    private readonly pool: Int32Pool = NO_POOL,
   ) {
-    this.first = alloc(Math.max(1, capacity), pool);
-    this.second = alloc(Math.max(1, capacity), pool);
+    this.first = pool.take(Math.max(1, capacity));
+    this.second = pool.take(Math.max(1, capacity));
   }
 
   push(a: number, b: number): void {
     if (this.length === this.first.length) {
-      const first = alloc(this.length * 2, this.pool);
+      const first = this.pool.take(this.length * 2);
       first.set(this.first);
-      this.pool?.give(this.first);
+      this.pool.give(this.first);
       this.first = first;
-      const second = alloc(this.length * 2, this.pool);
+      const second = this.pool.take(this.length * 2);
       second.set(this.second);
-      this.pool?.give(this.second);
+      this.pool.give(this.second);
       this.second = second;
     }
     this.first[this.length] = a;
@@ -85,19 +85,14 @@ export class IntPairs {
     this.length++;
   }
 
-  /** Gives the arrays back to the pool (if any) and empties the list. */
+  /** Gives the arrays back to the pool and empties the list. */
   release(): void {
-    this.pool?.give(this.first);
-    this.pool?.give(this.second);
+    this.pool.give(this.first);
+    this.pool.give(this.second);
     this.first = new Int32Array(1);
     this.second = new Int32Array(1);
     this.length = 0;
   }
-}
-
-/** A zero-filled Int32Array of n elements, from `pool` when given. */
-function alloc(n: number, pool: Int32Pool | undefined): Int32Array {
-  return pool === undefined ? new Int32Array(n) : pool.take(n);
 }
 
 /** Gives a table's arrays back to `pool`: the table must not be read again. */
@@ -114,7 +109,7 @@ export class KeyTableBuilder {
   /** `capacity`: the entries expected, if known (see IntPairs); `pool`: where arrays come from (see Int32Pool). */
   constructor(
     capacity?: number,
-    private readonly pool?: Int32Pool,
+    private readonly pool: Int32Pool = NO_POOL,
   ) {
     this.entries = new IntPairs(capacity, pool);
   }
@@ -132,15 +127,15 @@ export class KeyTableBuilder {
     let buckets = 1;
     while (buckets < n) buckets *= 2;
     const mask = buckets - 1;
-    const start = alloc(buckets + 1, this.pool);
+    const start = this.pool.take(buckets + 1);
     for (let e = 0; e < n; e++) start[(entryHashes[e]! & mask) + 1]!++;
     for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
     // start[b + 1] is now the end of bucket b. Entries are placed from the last, each at its
     // bucket's end moved down by one, so each bucket keeps entry order and start[b + 1] ends
     // at the bucket's first entry; shifting start down by one then makes start[b] its start.
     // No cursor array: one less typed array of every bucket (see IntPairs).
-    const hashes = alloc(n, this.pool);
-    const items = alloc(n, this.pool);
+    const hashes = this.pool.take(n);
+    const items = this.pool.take(n);
     for (let e = n - 1; e >= 0; e--) {
       const h = entryHashes[e]!;
       const at = --start[(h & mask) + 1]!;
@@ -150,7 +145,6 @@ export class KeyTableBuilder {
     start.copyWithin(0, 1);
     start[buckets] = n;
     this.entries.release();
-    this.entries = new IntPairs(1);
     return { mask, start, hashes, items };
   }
 }

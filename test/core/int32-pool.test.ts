@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
 import { findCandidates, leftKeys, type Candidate } from '../../src/core/candidates.js';
 import { Int32Pool, MIN_POOLED } from '../../src/core/int32-pool.js';
-import type { Identity } from '../../src/core/score.js';
+import { generateIdentities } from '../helpers/identities.js';
 import { rng } from '../helpers/rng.js';
 
 describe('Int32Pool', () => {
@@ -55,22 +55,6 @@ describe('Int32Pool', () => {
   });
 });
 
-function people(n: number, rnd: () => number): Identity[] {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const out: Identity[] = [];
-  for (let i = 0; i < n; i++) {
-    out.push({
-      email: rnd() < 0.6 ? `u${Math.floor(rnd() * n)}@nhs.net` : undefined,
-      employeeNumber: rnd() < 0.5 ? String(Math.floor(rnd() * n)) : undefined,
-      mobile: rnd() < 0.4 ? `+4479${Math.floor(rnd() * n)}` : undefined,
-      firstNames: [pick(['john', 'jane', 'ali', 'mary', 'tom'])],
-      lastName: pick(['smith', 'jones', 'patel', 'khan']),
-      position: rnd() < 0.6 ? pick(['nurse', 'porter', 'consultant']) : undefined,
-    });
-  }
-  return out;
-}
-
 const key = (c: Candidate): string => `${c.left}:${c.right}:${c.total}:${c.extraPoints}`;
 
 describe('matching with pooled arrays', () => {
@@ -80,8 +64,8 @@ describe('matching with pooled arrays', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 300 }), (seed, nl, nr) => {
         const rnd = rng(seed);
-        const left = people(nl, rnd);
-        const rights = [people(nr, rnd), people(Math.ceil(nr / 3), rnd), people(nr * 2, rnd)];
+        const left = generateIdentities(nl, rnd);
+        const rights = [generateIdentities(nr, rnd), generateIdentities(Math.ceil(nr / 3), rnd), generateIdentities(nr * 2, rnd)];
         const pool = new Int32Pool(1);
         const keys = leftKeys(left, scheme, undefined, pool);
         for (const right of rights) {

@@ -1,0 +1,24 @@
+/** Identities for candidate-search tests. */
+import type { Identity } from '../../src/core/score.js';
+
+/** Small value pools so that many pairs collide on one or more anchors. */
+export function generateIdentities(n: number, rnd: () => number): Identity[] {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const firsts = ['john', 'jane', 'ali', 'mary', 'tom', 'sara', 'lukasz', 'bob', 'robert'];
+  const lasts = ['smith', 'jones', 'patel', 'khan', 'obrien', 'taylor', 'brown'];
+  const positions = ['staff nurse', 'healthcare assistant', 'consultant', 'porter'];
+  const out: Identity[] = [];
+  for (let i = 0; i < n; i++) {
+    const maybe = <T>(v: T, p = 0.7): T | undefined => (rnd() < p ? v : undefined);
+    out.push({
+      email: maybe(`u${Math.floor(rnd() * n)}@nhs.net`, 0.6),
+      aliases: rnd() < 0.1 ? [`a${Math.floor(rnd() * n)}@nhs.net`] : undefined,
+      employeeNumber: maybe(String(Math.floor(rnd() * n)).padStart(8, '0'), 0.5),
+      mobile: maybe(`+4479${String(Math.floor(rnd() * n)).padStart(8, '0')}`, 0.4),
+      firstNames: rnd() < 0.9 ? (rnd() < 0.2 ? [pick(firsts), pick(firsts)] : [pick(firsts)]) : [],
+      lastName: maybe(pick(lasts), 0.9),
+      position: maybe(pick(positions), 0.6),
+    });
+  }
+  return out;
+}
