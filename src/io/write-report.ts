@@ -24,6 +24,7 @@ import type ExcelJS from 'exceljs';
 import { InputError, OutputError } from '../errors.js';
 import { neutraliseFormula } from '../core/safe-cell.js';
 import { loadExcelJs } from './read-xlsx.js';
+import { RecycledTextWriter } from './recycled-text-writer.js';
 import { csvLine } from './write-exports.js';
 import { directRows, type XlsxCellValue } from './xlsx-rows.js';
 import { useNativeZipCrc } from './zip-crc.js';
@@ -151,11 +152,12 @@ export function tempPathFor(final: string): string {
 }
 
 /**
- * Bytes a CSV report stream buffers before it asks the writer to wait. Node's default (16 KiB)
- * is less than one batch of CSV lines, so each batch waited for the disk before the next was
- * built: the writing thread and the disk took turns. With room for a few megabytes, rows are
- * built while the previous batches are written. The XLSX workbook keeps the default: its zip
- * already runs beside the rows, and a larger buffer measured no faster there.
+ * Bytes of CSV a report may have on their way to the disk before the writer waits (in
+ * RecycledTextWriter's slots). Node's default stream buffer (16 KiB) is less than one batch of
+ * CSV lines, so each batch waited for the disk before the next was built: the writing thread
+ * and the disk took turns. With room for a few megabytes, rows are built while the previous
+ * batches are written. The XLSX workbook keeps the default: its zip already runs beside the
+ * rows, and a larger buffer measured no faster there.
  */
 const CSV_STREAM_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -524,6 +526,9 @@ async function writeXlsxSheet(
  */
 const CSV_BATCH_ROWS = 512;
 
+/** One slot of the CSV writer's reused buffers: a batch of lines is usually 50–150 KB. */
+const CSV_SLOT_BYTES = 256 * 1024;
+
 /**
  * One CSV file: UTF-8 with BOM, CRLF, RFC 4180 quoting only where a cell holds a comma, quote
  * or line break. Lines are built by `csvLine` (shared with the generator's exports), not by
@@ -536,13 +541,15 @@ async function writeCsv(final: string, sheet: SheetData, shareMode: boolean | un
     const failed = failureOf(out);
     const kinds = sheet.columns.map((c) => c.kind ?? 'text');
     let lines: string[] = [`\uFEFF${csvLine(sheet.columns.map((c) => neutraliseFormula(c.header)), false)}`];
+    // The stream's buffer, as slots used again (see RecycledTextWriter).
+    const writer = new RecycledTextWriter(out, CSV_STREAM_BUFFER_BYTES / CSV_SLOT_BYTES, CSV_SLOT_BYTES);
     const flush = async (): Promise<void> => {
       if (lines.length === 0) return;
       lines.push('');
       const text = lines.join('\r\n');
       lines = [];
       failed.check();
-      if (!out.write(text)) await Promise.race([once(out, 'drain'), failed.promise]);
+      await writer.write(text, failed.promise);
     };
     // One cells array for the whole file, not a new one per row (8.5M rows at national size).
     const cells: string[] = kinds.map(() => '');

@@ -1,0 +1,88 @@
+/**
+ * RecycledTextWriter (src/io/recycled-text-writer.ts): the bytes that reach the stream are the
+ * text's UTF-8 in order, although its few buffers are written again and again. The stream here
+ * reads each chunk only when it finishes writing it, later, as fs.WriteStream does: a slot
+ * reused before its callback would change bytes still waiting, and the output would differ.
+ */
+import { Writable } from 'node:stream';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RecycledTextWriter } from '../../src/io/recycled-text-writer.js';
+
+/** A stream that copies a chunk's bytes only after a delay, then calls back (like a file write). */
+function slowSink(delays: readonly number[]): { stream: Writable; bytes: () => Buffer; chunks: () => number } {
+  const got: Buffer[] = [];
+  let n = 0;
+  const stream = new Writable({
+    highWaterMark: 1,
+    write(chunk: Buffer, _enc, done) {
+      const delay = delays[n++ % Math.max(1, delays.length)] ?? 0;
+      setTimeout(() => {
+        got.push(Buffer.from(chunk)); // read now, as a file write reads its buffer when it runs
+        done();
+      }, delay);
+    },
+  });
+  return { stream, bytes: () => Buffer.concat(got), chunks: () => n };
+}
+
+const never = new Promise<never>(() => undefined);
+
+async function writeAll(texts: readonly string[], slots: number, slotBytes: number, delays: readonly number[]): Promise<{ bytes: Buffer; chunks: number }> {
+  const sink = slowSink(delays);
+  const writer = new RecycledTextWriter(sink.stream, slots, slotBytes);
+  for (const t of texts) await writer.write(t, never);
+  sink.stream.end();
+  await new Promise<void>((resolve) => sink.stream.once('finish', () => resolve()));
+  return { bytes: sink.bytes(), chunks: sink.chunks() };
+}
+
+describe('RecycledTextWriter', () => {
+  it('delivers the UTF-8 of every text in order, through slots reused while writes are pending', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.string({ unit: 'grapheme', maxLength: 60 }), { maxLength: 12 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 4, max: 24 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),
+        async (texts, slots, slotBytes, delays) => {
+          const { bytes } = await writeAll(texts, slots, slotBytes, delays);
+          expect(bytes.equals(Buffer.from(texts.join(''), 'utf8'))).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('never splits a character between slots, and fills each slot as far as whole characters go', async () => {
+    // '€' is 3 bytes and '😀' 4 (a surrogate pair): a 5-byte slot holds one of either.
+    const text = 'a€😀€b😀';
+    const { bytes, chunks } = await writeAll([text], 2, 5, [1]);
+    expect(bytes.toString('utf8')).toBe(text);
+    // a€ (4) | 😀 (4) | € (3) + b (1) | 😀 (4)
+    expect(chunks).toBe(4);
+  });
+
+  it('allocates only its slots: a text many times their size goes through them in turn', async () => {
+    const text = 'x'.repeat(10_000);
+    const { bytes, chunks } = await writeAll([text], 2, 1000, [0, 2]);
+    expect(bytes.toString('utf8')).toBe(text);
+    expect(chunks).toBe(10);
+  });
+
+  it('rejects with the stream failure instead of waiting for a slot that will not come back', async () => {
+    const stuck = new Writable({ write: () => undefined }); // never calls back
+    const writer = new RecycledTextWriter(stuck, 1, 8);
+    let fail: (e: Error) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    await writer.write('12345678', failed); // fills the only slot
+    const second = writer.write('more', failed);
+    fail(new Error('disk full'));
+    await expect(second).rejects.toThrow('disk full');
+  });
+
+  it('refuses slots too small for one character', () => {
+    expect(() => new RecycledTextWriter(new Writable(), 1, 3)).toThrow(RangeError);
+    expect(() => new RecycledTextWriter(new Writable(), 0, 64)).toThrow(RangeError);
+  });
+});
