@@ -161,37 +161,71 @@ export function tempPathFor(final: string): string {
  */
 const CSV_STREAM_BUFFER_BYTES = 4 * 1024 * 1024;
 
+/** A file written under a temp name beside its final path, not yet in place. */
+interface TempFile {
+  /** Renames the file into place (an error as one sentence; the temp file removed). */
+  commit(): Promise<void>;
+  /** Removes the temp file instead. */
+  discard(): Promise<void>;
+}
+
 /**
- * Runs `write` on a stream to a temp file beside `final`, then renames it into place. `write`
- * must resolve only once the stream has finished. Removes the temp file on any error.
- * `bufferBytes`: the stream's highWaterMark (Node's default when undefined).
+ * Runs `write` on a stream to a temp file beside `final`; the file is renamed into place only
+ * by the result's `commit`. `write` must resolve only once the stream has finished. Removes
+ * the temp file on any error. `bufferBytes`: the stream's highWaterMark (Node's default when
+ * undefined).
  */
-async function writeAtomically(
+async function writeToTemp(
   final: string,
   shareMode: boolean | undefined,
   write: (out: WriteStream) => Promise<void>,
   bufferBytes?: number,
-): Promise<void> {
+): Promise<TempFile> {
   const tmp = tempPathFor(final);
   await rm(tmp, { force: true }); // a stale temp would keep its old mode
   activeTemps.add(tmp);
   const out = createWriteStream(tmp, { flags: 'wx', mode: shareMode ? 0o666 : 0o600, ...(bufferBytes === undefined ? {} : { highWaterMark: bufferBytes }) });
+  const fail = async (err: unknown): Promise<never> => {
+    await rm(tmp, { force: true });
+    activeTemps.delete(tmp);
+    const code = errnoCode(err);
+    throw code === undefined ? err : outputError(final, code, 'file');
+  };
   try {
     await write(out);
     if (!out.closed) await once(out, 'close'); // the descriptor is released before the rename
-    await rename(tmp, final);
   } catch (err) {
     out.on('error', () => undefined); // late writes from an abandoned zip must not crash the run
     out.destroy();
     // The file is opened asynchronously: removing it before the open has finished (a producer
     // failing on its first row) would leave the temp file behind.
     if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
-    await rm(tmp, { force: true });
-    const code = errnoCode(err);
-    throw code === undefined ? err : outputError(final, code, 'file');
-  } finally {
-    activeTemps.delete(tmp);
+    return fail(err);
   }
+  return {
+    commit: async () => {
+      try {
+        await rename(tmp, final);
+        activeTemps.delete(tmp);
+      } catch (err) {
+        await fail(err);
+      }
+    },
+    discard: async () => {
+      await rm(tmp, { force: true });
+      activeTemps.delete(tmp);
+    },
+  };
+}
+
+/** writeToTemp, then the rename. */
+async function writeAtomically(
+  final: string,
+  shareMode: boolean | undefined,
+  write: (out: WriteStream) => Promise<void>,
+  bufferBytes?: number,
+): Promise<void> {
+  await (await writeToTemp(final, shareMode, write, bufferBytes)).commit();
 }
 
 /** Rejects when `out` emits 'error' (so a full disk does not leave a write waiting forever). */
@@ -392,10 +426,21 @@ export function columnWidth(c: ColumnSpec): number {
 // ---------------------------------------------------------------------------------------------
 // XLSX
 
-async function writeXlsx(final: string, opts: ReportOptions, maxRows: number): Promise<void> {
+/**
+ * The workbook, to a temp file until committed. Sheets in `csvPaths` have their CSV written in
+ * the same pass over their rows (each row built once for both files); those CSV files are
+ * added to `csvDone` as they finish, to be committed or discarded with the workbook.
+ */
+async function writeXlsx(
+  final: string,
+  opts: ReportOptions,
+  maxRows: number,
+  csvPaths: ReadonlyMap<SheetData, string>,
+  csvDone: TempFile[],
+): Promise<TempFile> {
   const { stream } = await loadExcelJs();
   useNativeZipCrc();
-  await writeAtomically(final, opts.shareMode, async (out) => {
+  return writeToTemp(final, opts.shareMode, async (out) => {
     const failed = failureOf(out);
     const wb = new stream.xlsx.WorkbookWriter({
       stream: out,
@@ -408,7 +453,25 @@ async function writeXlsx(final: string, opts: ReportOptions, maxRows: number): P
     wb.created = opts.asOf;
     wb.modified = opts.asOf;
     const used = new Set<string>();
-    for (const sheet of opts.sheets) await writeXlsxSheet(wb, sheet, maxRows, used, failed.check, opts.xlsxRowsVia ?? 'direct');
+    const via = opts.xlsxRowsVia ?? 'direct';
+    for (const sheet of opts.sheets) {
+      const csvPath = csvPaths.get(sheet);
+      if (csvPath === undefined) {
+        await writeXlsxSheet(wb, sheet, maxRows, used, failed.check, via);
+        continue;
+      }
+      const csvFile = await writeToTemp(
+        csvPath,
+        opts.shareMode,
+        async (csvOut) => {
+          const csv = new CsvSheetWriter(sheet, csvOut);
+          await writeXlsxSheet(wb, sheet, maxRows, used, failed.check, via, csv);
+          await csv.end();
+        },
+        CSV_STREAM_BUFFER_BYTES,
+      );
+      csvDone.push(csvFile);
+    }
     await Promise.race([wb.commit(), failed.promise]);
   });
 }
@@ -458,6 +521,7 @@ async function writeXlsxSheet(
   used: Set<string>,
   check: () => void,
   rowsVia: XlsxRowsVia,
+  csv?: CsvSheetWriter,
 ): Promise<void> {
   const kinds = sheet.columns.map((c) => c.kind ?? 'text');
   const columnStyles = sheet.columns.map(columnStyle);
@@ -505,11 +569,20 @@ async function writeXlsxSheet(
     await drainZip(ws);
   };
   // A plain loop for the tables' (synchronous) rows: `for await` would cost a promise a row.
+  // With `csv`, the same row also goes to the sheet's CSV file.
   const rows = sheet.rows();
   if (Symbol.iterator in rows) {
-    for (const row of rows) if (writeRow(row)) await catchUp();
+    for (const row of rows) {
+      const due = writeRow(row);
+      if (csv?.add(row) === true) await csv.flush();
+      if (due) await catchUp();
+    }
   } else {
-    for await (const row of rows) if (writeRow(row)) await catchUp();
+    for await (const row of rows) {
+      const due = writeRow(row);
+      if (csv?.add(row) === true) await csv.flush();
+      if (due) await catchUp();
+    }
   }
   direct?.flush();
   ws.commit();
@@ -530,49 +603,74 @@ const CSV_BATCH_ROWS = 512;
 const CSV_SLOT_BYTES = 256 * 1024;
 
 /**
- * One CSV file: UTF-8 with BOM, CRLF, RFC 4180 quoting only where a cell holds a comma, quote
- * or line break. Lines are built by `csvLine` (shared with the generator's exports), not by
- * csv-stringify: its per-field machinery (several small arrays per cell) was a third of the
+ * One CSV file's lines: UTF-8 with BOM, CRLF, RFC 4180 quoting only where a cell holds a comma,
+ * quote or line break. Lines are built by `csvLine` (shared with the generator's exports), not
+ * by csv-stringify: its per-field machinery (several small arrays per cell) was a third of the
  * write phase at national size (51 s of 163 s for 1.5M people). A property test checks the
  * bytes are csv-stringify's for any cells.
  */
-async function writeCsv(final: string, sheet: SheetData, shareMode: boolean | undefined): Promise<void> {
-  await writeAtomically(final, shareMode, async (out) => {
-    const failed = failureOf(out);
-    const kinds = sheet.columns.map((c) => c.kind ?? 'text');
-    let lines: string[] = [`\uFEFF${csvLine(sheet.columns.map((c) => neutraliseFormula(c.header)), false)}`];
-    // The stream's buffer, as slots used again (see RecycledTextWriter).
-    const writer = new RecycledTextWriter(out, CSV_STREAM_BUFFER_BYTES / CSV_SLOT_BYTES, CSV_SLOT_BYTES);
-    const flush = async (): Promise<void> => {
-      if (lines.length === 0) return;
-      lines.push('');
-      const text = lines.join('\r\n');
-      lines = [];
-      failed.check();
-      await writer.write(text, failed.promise);
-    };
-    // One cells array for the whole file, not a new one per row (8.5M rows at national size).
-    const cells: string[] = kinds.map(() => '');
-    const line = (row: readonly Cell[]): string => {
-      for (let i = 0; i < kinds.length; i++) cells[i] = csvValue(row[i], kinds[i]!);
-      return csvLine(cells, false);
-    };
-    const rows = sheet.rows();
-    if (Symbol.iterator in rows) {
-      for (const row of rows) {
-        lines.push(line(row));
-        if (lines.length >= CSV_BATCH_ROWS) await flush();
+class CsvSheetWriter {
+  private readonly failed: { promise: Promise<never>; check: () => void };
+  private readonly kinds: ColumnKind[];
+  /** One cells array for the whole file, not a new one per row (8.5M rows at national size). */
+  private readonly cells: string[];
+  private lines: string[];
+  /** The stream's buffer, as slots used again (see RecycledTextWriter). */
+  private readonly writer: RecycledTextWriter;
+
+  constructor(
+    sheet: SheetData,
+    private readonly out: WriteStream,
+  ) {
+    this.failed = failureOf(out);
+    this.kinds = sheet.columns.map((c) => c.kind ?? 'text');
+    this.cells = this.kinds.map(() => '');
+    this.lines = [`\uFEFF${csvLine(sheet.columns.map((c) => neutraliseFormula(c.header)), false)}`];
+    this.writer = new RecycledTextWriter(out, CSV_STREAM_BUFFER_BYTES / CSV_SLOT_BYTES, CSV_SLOT_BYTES);
+  }
+
+  /** Adds a row's line; true when a batch is full and `flush` is due. */
+  add(row: readonly Cell[]): boolean {
+    const { cells, kinds } = this;
+    for (let i = 0; i < kinds.length; i++) cells[i] = csvValue(row[i], kinds[i]!);
+    this.lines.push(csvLine(cells, false));
+    return this.lines.length >= CSV_BATCH_ROWS;
+  }
+
+  async flush(): Promise<void> {
+    if (this.lines.length === 0) return;
+    this.lines.push('');
+    const text = this.lines.join('\r\n');
+    this.lines = [];
+    this.failed.check();
+    await this.writer.write(text, this.failed.promise);
+  }
+
+  /** Writes what is left and resolves once the file stream has finished. */
+  async end(): Promise<void> {
+    await this.flush();
+    this.out.end();
+    await Promise.race([once(this.out, 'finish'), this.failed.promise]);
+  }
+}
+
+/** One CSV file of `sheet`, to a temp file until committed. */
+async function writeCsv(final: string, sheet: SheetData, shareMode: boolean | undefined): Promise<TempFile> {
+  return writeToTemp(
+    final,
+    shareMode,
+    async (out) => {
+      const csv = new CsvSheetWriter(sheet, out);
+      const rows = sheet.rows();
+      if (Symbol.iterator in rows) {
+        for (const row of rows) if (csv.add(row)) await csv.flush();
+      } else {
+        for await (const row of rows) if (csv.add(row)) await csv.flush();
       }
-    } else {
-      for await (const row of rows) {
-        lines.push(line(row));
-        if (lines.length >= CSV_BATCH_ROWS) await flush();
-      }
-    }
-    await flush();
-    out.end();
-    await Promise.race([once(out, 'finish'), failed.promise]);
-  }, CSV_STREAM_BUFFER_BYTES);
+      await csv.end();
+    },
+    CSV_STREAM_BUFFER_BYTES,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -590,16 +688,35 @@ export async function writeReport(opts: ReportOptions): Promise<string[]> {
   await refuseInputs([...outputs, ...json], opts.inputs);
   if (outputs.length === 0) return [];
   await ensureDir(opts.outDir, opts.shareMode);
-  const written: string[] = [];
-  if (xlsxPath) {
-    await writeXlsx(xlsxPath, opts, maxRows);
-    written.push(xlsxPath);
+  // Every file goes to a temp name first, and all are renamed into place once all are written:
+  // a failure leaves the previous report's files as they were, none half-replaced.
+  const done: TempFile[] = [];
+  try {
+    if (xlsxPath) {
+      // The CSV files are written in the workbook's pass over each sheet's rows.
+      const csvDone: TempFile[] = [];
+      try {
+        const workbook = await writeXlsx(xlsxPath, opts, maxRows, new Map(csvJobs.map((j) => [j.sheet, j.path])), csvDone);
+        done.push(workbook);
+      } finally {
+        done.push(...csvDone);
+      }
+    } else {
+      for (const job of csvJobs) done.push(await writeCsv(job.path, job.sheet, opts.shareMode));
+    }
+  } catch (err) {
+    for (const f of done) await f.discard();
+    throw err;
   }
-  for (const job of csvJobs) {
-    await writeCsv(job.path, job.sheet, opts.shareMode);
-    written.push(job.path);
+  for (let k = 0; k < done.length; k++) {
+    try {
+      await done[k]!.commit();
+    } catch (err) {
+      for (const f of done.slice(k + 1)) await f.discard();
+      throw err;
+    }
   }
-  return written;
+  return outputs;
 }
 
 /** Writes a small text file with the same temp-and-rename, refusal and mode rules. */

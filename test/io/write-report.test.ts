@@ -7,7 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import type { Cell, ReportOptions, SheetData } from '../../src/io/report.js';
+import type { Cell, OutputFormat, ReportOptions, SheetData } from '../../src/io/report.js';
 import {
   XLSX_MAX_DATA_ROWS,
   csvValue,
@@ -218,6 +218,65 @@ describe('writeReport', () => {
 
     await expect(writeReport(options(out, { formats: new Set(['xlsx']), sheets: [failing] }))).rejects.toThrow('producer failed');
     expect(readdirSync(out)).toEqual(['people.csv']);
+  });
+
+  it('writes each CSV in the workbook\'s pass over its sheet (rows read once), the same files as writing each format alone', async () => {
+    const reads = new Map<string, number>();
+    const counted = (sheet: SheetData): SheetData => ({
+      ...sheet,
+      rows: () => {
+        reads.set(sheet.name, (reads.get(sheet.name) ?? 0) + 1);
+        return sheet.rows();
+      },
+    });
+    const NUMBERS: SheetData = {
+      name: 'Numbers',
+      csvName: 'numbers.csv',
+      columns: [{ header: 'n', kind: 'number' }, { header: 'text' }],
+      rows: async function* () {
+        for (let i = 0; i < 3000; i++) yield [i, `row ${i}, "quoted" €`];
+      },
+    };
+    const NOTES: SheetData = { name: 'Notes', columns: [{ header: 'note' }], rows: () => [['only in the workbook']] };
+    const sheets = () => [counted(NOTES), counted(PEOPLE), counted(NUMBERS)];
+    const both = tempDir('idrecon-report-');
+    const paths = await writeReport(options(both, { sheets: sheets(), maxRowsPerSheet: 1000 }));
+    expect(paths).toEqual([join(both, 'reconciliation.xlsx'), join(both, 'people.csv'), join(both, 'numbers.csv')]);
+    expect(Object.fromEntries(reads)).toEqual({ Notes: 1, People: 1, Numbers: 1 });
+
+    const csvOnly = tempDir('idrecon-report-');
+    await writeReport(options(csvOnly, { sheets: sheets(), formats: new Set(['csv']) }));
+    for (const f of ['people.csv', 'numbers.csv']) expect(readFileSync(join(both, f)).equals(readFileSync(join(csvOnly, f)))).toBe(true);
+
+    const xlsxOnly = tempDir('idrecon-report-');
+    await writeReport(options(xlsxOnly, { sheets: sheets(), formats: new Set(['xlsx']), maxRowsPerSheet: 1000 }));
+    const values = async (dir: string) => (await readBack(join(dir, 'reconciliation.xlsx'))).worksheets.map((w) => [w.name, w.getSheetValues()]);
+    const together = await values(both);
+    expect(together.map(([name]) => name)).toEqual(['Notes', 'People', 'Numbers', 'Numbers (2)', 'Numbers (3)']);
+    expect(together).toEqual(await values(xlsxOnly));
+    expect(readdirSync(both).sort()).toEqual(['numbers.csv', 'people.csv', 'reconciliation.xlsx']);
+  });
+
+  it.each([['xlsx', 'csv'], ['csv']])('replaces none of the previous report\'s files when a later sheet fails (%s)', async (...formats) => {
+    const out = tempDir('idrecon-report-');
+    writeFileSync(join(out, 'people.csv'), 'old people');
+    writeFileSync(join(out, 'later.csv'), 'old later');
+    writeFileSync(join(out, 'reconciliation.xlsx'), 'old workbook');
+    const later: SheetData = {
+      name: 'Later',
+      csvName: 'later.csv',
+      columns: [{ header: 'a' }],
+      rows: function* () {
+        yield ['fine'];
+        throw new Error('producer failed');
+      },
+    };
+    // people.csv is complete before Later fails: it must wait for the rest, not replace the old one.
+    await expect(writeReport(options(out, { sheets: [PEOPLE, later], formats: new Set(formats as OutputFormat[]) }))).rejects.toThrow('producer failed');
+    expect(readFileSync(join(out, 'people.csv'), 'utf8')).toBe('old people');
+    expect(readFileSync(join(out, 'later.csv'), 'utf8')).toBe('old later');
+    expect(readFileSync(join(out, 'reconciliation.xlsx'), 'utf8')).toBe('old workbook');
+    expect(readdirSync(out).sort()).toEqual(['later.csv', 'people.csv', 'reconciliation.xlsx']);
   });
 
   it('refuses, before writing anything, to write over an input file (also through a symlink)', async () => {
