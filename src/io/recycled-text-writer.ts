@@ -40,7 +40,8 @@ export class RecycledTextWriter {
   /**
    * Writes `text` as UTF-8, in order after earlier writes. Resolves once every byte is handed
    * to the stream (waiting for a slot to come back when all are in flight); rejects with
-   * `failed`'s error if the stream fails meanwhile.
+   * `failed`'s error if the stream fails meanwhile. One write at a time: await each before the
+   * next (a second waiting write would take the first one's wake-up).
    */
   async write(text: string, failed: Promise<never>): Promise<void> {
     let rest = text;
