@@ -64,6 +64,18 @@ describe('writeReport on a disk that fills up', () => {
     expect(readdirSync(out)).toEqual(['people.csv']);
   });
 
+  it('does the same when the workbook and the CSV are written in one pass, and keeps both old files', async () => {
+    const out = tempDir('idrecon-full-');
+    writeFileSync(join(out, 'people.csv'), 'old report');
+    writeFileSync(join(out, 'reconciliation.xlsx'), 'old workbook');
+    const run = writeReport({ outDir: out, formats: new Set(['xlsx', 'csv']), workbook: 'reconciliation', sheets: [BIG], asOf: new Date(0), inputs: [] });
+    // The CSV (about 12 MB) fills the disk first: the workbook's deflated sheet is far smaller.
+    await expect(run).rejects.toThrow(/^Cannot write .*people\.csv: the disk is full/);
+    expect(readFileSync(join(out, 'people.csv'), 'utf8')).toBe('old report');
+    expect(readFileSync(join(out, 'reconciliation.xlsx'), 'utf8')).toBe('old workbook');
+    expect(readdirSync(out).sort()).toEqual(['people.csv', 'reconciliation.xlsx']);
+  });
+
   it('does the same for the XLSX workbook', async () => {
     const out = tempDir('idrecon-full-');
     const run = writeReport({ outDir: out, formats: new Set(['xlsx']), workbook: 'reconciliation', sheets: [BIG], asOf: new Date(0), inputs: [] });
