@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { basename } from 'node:path';
 import type { OutputFormat, ReportOptions } from '../io/report.js';
-import { writeJson, writeReport } from '../io/write-report.js';
+import { writeReport } from '../io/write-report.js';
 
 export interface SharedOptions {
   config?: string;
@@ -100,15 +100,24 @@ export function redactCommandLine(argv: readonly string[]): string {
 }
 
 /**
- * Writes a command's report, then its summary.json (when JSON is asked for) listing every file
- * written, sorted, so the summary describes exactly what is on disk.
+ * Writes a command's report and its summary.json (when JSON is asked for) listing every file
+ * written, sorted, so the summary describes exactly what is on disk. `summary.outputs` is set
+ * either way.
  */
 export async function writeReportAndSummary(report: ReportOptions, summary: { outputs: string[] }): Promise<void> {
-  const written = await writeReport(report);
-  summary.outputs = written.map((p) => basename(p));
-  if (report.formats.has('json')) summary.outputs.push('summary.json');
-  summary.outputs.sort();
-  if (report.formats.has('json')) {
-    await writeJson(report.outDir, 'summary.json', summary, { inputs: report.inputs, shareMode: report.shareMode });
-  }
+  const listOutputs = (written: readonly string[]): void => {
+    summary.outputs = written.map((p) => basename(p));
+    if (report.formats.has('json')) summary.outputs.push('summary.json');
+    summary.outputs.sort();
+  };
+  // summary.json is written with the reports and renamed into place with them (writeReport).
+  const written = await writeReport({
+    ...report,
+    jsonName: 'summary.json',
+    json: (outputs) => {
+      listOutputs(outputs);
+      return summary;
+    },
+  });
+  listOutputs(written);
 }

@@ -40,11 +40,17 @@ export interface ReportOptions {
   /** Input file paths: refusing to overwrite any of them. */
   inputs: readonly string[];
   /**
-   * The file the caller writes itself for the 'json' format once the report is done (default
-   * summary.json): checked against the inputs with the others, before anything is written, so
-   * a clash refuses the whole run instead of leaving a report without its summary.
+   * The 'json' format's file (default summary.json): checked against the inputs with the
+   * others, before anything is written, so a clash refuses the whole run instead of leaving a
+   * report without its summary.
    */
   jsonName?: string;
+  /**
+   * The value the 'json' format writes to `jsonName` (2-space JSON), given the paths of the
+   * report's other files: written and renamed into place with them. Without it, the caller
+   * writes that file itself.
+   */
+  json?: (outputs: readonly string[]) => unknown;
   /** Write files with the umask's mode instead of 0600. */
   shareMode?: boolean;
   /**

@@ -57,12 +57,6 @@ const YIELD_EVERY_ROWS = 25;
  */
 const ZIP_CHUNK_BYTES = 256 * 1024;
 
-export interface WriteFileOptions {
-  /** Input files: writing over any of them is refused. */
-  inputs: readonly string[];
-  shareMode?: boolean;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Paths, refusal, temp-and-rename
 
@@ -216,16 +210,6 @@ async function writeToTemp(
       activeTemps.delete(tmp);
     },
   };
-}
-
-/** writeToTemp, then the rename. */
-async function writeAtomically(
-  final: string,
-  shareMode: boolean | undefined,
-  write: (out: WriteStream) => Promise<void>,
-  bufferBytes?: number,
-): Promise<void> {
-  await (await writeToTemp(final, shareMode, write, bufferBytes)).commit();
 }
 
 /** Rejects when `out` emits 'error' (so a full disk does not leave a write waiting forever). */
@@ -676,7 +660,10 @@ async function writeCsv(final: string, sheet: SheetData, shareMode: boolean | un
 // ---------------------------------------------------------------------------------------------
 // Entry points
 
-/** Writes the XLSX workbook and/or CSV files of a report; returns the paths written. */
+/**
+ * Writes the XLSX workbook and/or CSV files of a report, and its JSON when `opts.json` gives it;
+ * returns the paths of the workbook and CSV files written.
+ */
 export async function writeReport(opts: ReportOptions): Promise<string[]> {
   const maxRows = Math.min(XLSX_MAX_DATA_ROWS, Math.max(1, Math.floor(opts.maxRowsPerSheet ?? XLSX_MAX_DATA_ROWS)));
   const xlsxPath = opts.formats.has('xlsx') ? join(opts.outDir, `${opts.workbook}.xlsx`) : undefined;
@@ -686,7 +673,8 @@ export async function writeReport(opts: ReportOptions): Promise<string[]> {
   const outputs = [...(xlsxPath ? [xlsxPath] : []), ...csvJobs.map((j) => j.path)];
   const json = opts.formats.has('json') ? [join(opts.outDir, opts.jsonName ?? 'summary.json')] : [];
   await refuseInputs([...outputs, ...json], opts.inputs);
-  if (outputs.length === 0) return [];
+  const jsonValue = opts.json;
+  if (outputs.length === 0 && (json.length === 0 || jsonValue === undefined)) return [];
   await ensureDir(opts.outDir, opts.shareMode);
   // Every file goes to a temp name first, and all are renamed into place once all are written:
   // a failure leaves the previous report's files as they were, none half-replaced.
@@ -704,6 +692,10 @@ export async function writeReport(opts: ReportOptions): Promise<string[]> {
     } else {
       for (const job of csvJobs) done.push(await writeCsv(job.path, job.sheet, opts.shareMode));
     }
+    if (json.length > 0 && jsonValue !== undefined) {
+      const text = `${JSON.stringify(jsonValue(outputs), null, 2)}\n`;
+      done.push(await writeToTemp(json[0]!, opts.shareMode, (out) => endWith(out, text)));
+    }
   } catch (err) {
     for (const f of done) await f.discard();
     throw err;
@@ -719,20 +711,10 @@ export async function writeReport(opts: ReportOptions): Promise<string[]> {
   return outputs;
 }
 
-/** Writes a small text file with the same temp-and-rename, refusal and mode rules. */
-export async function writeTextFile(outDir: string, name: string, text: string, opts: WriteFileOptions): Promise<string> {
-  const final = join(outDir, name);
-  await refuseInputs([final], opts.inputs);
-  await ensureDir(outDir, opts.shareMode);
-  await writeAtomically(final, opts.shareMode, async (out) => {
-    const failed = failureOf(out);
-    out.end(text);
-    await Promise.race([once(out, 'finish'), failed.promise]);
-  });
-  return final;
+/** Writes `text` as the whole of `out`; resolves once the stream has finished. */
+async function endWith(out: WriteStream, text: string): Promise<void> {
+  const failed = failureOf(out);
+  out.end(text);
+  await Promise.race([once(out, 'finish'), failed.promise]);
 }
 
-/** Writes `value` as 2-space JSON plus a newline (same rules as writeTextFile). */
-export async function writeJson(outDir: string, name: string, value: unknown, opts: WriteFileOptions): Promise<string> {
-  return writeTextFile(outDir, name, `${JSON.stringify(value, null, 2)}\n`, opts);
-}

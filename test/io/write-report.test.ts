@@ -15,9 +15,7 @@ import {
   sanitiseSheetName,
   splitNote,
   toDate,
-  writeJson,
   writeReport,
-  writeTextFile,
   xlsxValue,
   zipBacklog,
 } from '../../src/io/write-report.js';
@@ -262,6 +260,7 @@ describe('writeReport', () => {
     writeFileSync(join(out, 'people.csv'), 'old people');
     writeFileSync(join(out, 'later.csv'), 'old later');
     writeFileSync(join(out, 'reconciliation.xlsx'), 'old workbook');
+    writeFileSync(join(out, 'summary.json'), 'old summary');
     const later: SheetData = {
       name: 'Later',
       csvName: 'later.csv',
@@ -272,11 +271,13 @@ describe('writeReport', () => {
       },
     };
     // people.csv is complete before Later fails: it must wait for the rest, not replace the old one.
-    await expect(writeReport(options(out, { sheets: [PEOPLE, later], formats: new Set(formats as OutputFormat[]) }))).rejects.toThrow('producer failed');
+    const asked = new Set([...formats, 'json'] as OutputFormat[]);
+    await expect(writeReport(options(out, { sheets: [PEOPLE, later], formats: asked, json: () => ({}) }))).rejects.toThrow('producer failed');
     expect(readFileSync(join(out, 'people.csv'), 'utf8')).toBe('old people');
     expect(readFileSync(join(out, 'later.csv'), 'utf8')).toBe('old later');
     expect(readFileSync(join(out, 'reconciliation.xlsx'), 'utf8')).toBe('old workbook');
-    expect(readdirSync(out).sort()).toEqual(['later.csv', 'people.csv', 'reconciliation.xlsx']);
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe('old summary');
+    expect(readdirSync(out).sort()).toEqual(['later.csv', 'people.csv', 'reconciliation.xlsx', 'summary.json']);
   });
 
   it('refuses, before writing anything, to write over an input file (also through a symlink)', async () => {
@@ -292,28 +293,36 @@ describe('writeReport', () => {
     const linkDir = join(tempDir('idrecon-report-'), 'link');
     symlinkSync(out, linkDir);
     await expect(writeReport(options(linkDir, { inputs: [input] }))).rejects.toBeInstanceOf(InputError);
-    await expect(writeJson(linkDir, 'people.csv', {}, { inputs: [input] })).rejects.toBeInstanceOf(InputError);
   });
 });
 
-describe('writeJson and writeTextFile', () => {
-  it('write 2-space JSON with a newline, 0600, no temp left', async () => {
+describe('writeReport\'s JSON', () => {
+  it('is 2-space JSON with a newline, 0600, built from the other files\' paths, with no temp left', async () => {
     const out = join(tempDir('idrecon-json-'), 'made');
-    const file = await writeJson(out, 'summary.json', { a: 1, b: [true] }, { inputs: [] });
-    expect(readFileSync(file, 'utf8')).toBe('{\n  "a": 1,\n  "b": [\n    true\n  ]\n}\n');
+    const paths = await writeReport(options(out, { formats: new Set(['csv', 'json']), json: (outputs) => ({ outputs: outputs.map((p) => p.slice(out.length + 1)), b: [true] }) }));
+    expect(paths).toEqual([join(out, 'people.csv')]);
+    const file = join(out, 'summary.json');
+    expect(readFileSync(file, 'utf8')).toBe('{\n  "outputs": [\n    "people.csv"\n  ],\n  "b": [\n    true\n  ]\n}\n');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    const txt = await writeTextFile(out, 'note.txt', 'hello\n', { inputs: [], shareMode: true });
-    expect(readFileSync(txt, 'utf8')).toBe('hello\n');
-    expect(readdirSync(out).sort()).toEqual(['note.txt', 'summary.json']);
+    expect(readdirSync(out).sort()).toEqual(['people.csv', 'summary.json']);
   });
 
-  it('refuses an input path', async () => {
+  it('is written alone when it is the only format, and not at all without a value', async () => {
+    const out = tempDir('idrecon-json-');
+    expect(await writeReport(options(out, { formats: new Set(['json']), json: () => ({ a: 1 }), jsonName: 'run.json' }))).toEqual([]);
+    expect(readdirSync(out)).toEqual(['run.json']);
+    await writeReport(options(out, { formats: new Set(['json']), jsonName: 'other.json' }));
+    expect(readdirSync(out)).toEqual(['run.json']);
+  });
+
+  it('refuses an input path, before writing anything', async () => {
     const out = tempDir('idrecon-json-');
     mkdirSync(out, { recursive: true });
     const input = join(out, 'summary.json');
     writeFileSync(input, '{}');
-    await expect(writeJson(out, 'summary.json', { a: 1 }, { inputs: [input] })).rejects.toBeInstanceOf(InputError);
+    await expect(writeReport(options(out, { formats: new Set(['csv', 'json']), json: () => ({ a: 1 }), inputs: [input] }))).rejects.toBeInstanceOf(InputError);
     expect(readFileSync(input, 'utf8')).toBe('{}');
+    expect(readdirSync(out)).toEqual(['summary.json']);
   });
 });
 
