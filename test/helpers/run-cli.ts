@@ -1,8 +1,9 @@
 /** Runs the built CLI (`bin/idrecon`, after `tsc`) as a child process, as a user would. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'idrecon');
@@ -23,6 +24,16 @@ export function runCli(args: readonly string[], opts: { cwd?: string; env?: Reco
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Directories made by tempDir in this test file, removed once its tests are done. */
+const made: string[] = [];
+// Registered while the importing test file is collected (each file has its own copy of this module).
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A new empty directory under the OS temp directory, removed after the test file's tests. */
 export function tempDir(prefix = 'idrecon-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
