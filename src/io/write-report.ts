@@ -1,13 +1,15 @@
 /**
  * Writes reports (the ReportWriter side of src/io): one XLSX workbook through exceljs's
  * streaming WorkbookWriter (its data rows as XML built by xlsx-rows.ts, the bytes exceljs
- * would write) and/or one CSV per sheet (csv-stringify's bytes, built by csvLine),
- * plus small JSON and text files. Rows stream from each sheet's `rows()`; nothing holds a whole sheet in memory.
+ * would write) and/or one CSV per sheet (csv-stringify's bytes, built by csvLine), and the
+ * report's JSON. Rows stream from each sheet's `rows()`, read once for both formats; nothing
+ * holds a whole sheet in memory.
  *
  * Safety rules, the same for every file written here:
- * - Each file is written to `.<name>.tmp-<pid>` in the output directory and renamed into
- *   place only when complete; on error the temp file is removed. A killed run can leave a
- *   dot-temp file, never a half report under the final name (`removeTempFilesSync` lets a
+ * - Each file is written to `.<name>.tmp-<pid>` in the output directory, and a report's files
+ *   are renamed into place together once all are complete; on error the temp files are
+ *   removed and the previous report's files are left as they were. A killed run can leave
+ *   dot-temp files, never a half report under the final names (`removeTempFilesSync` lets a
  *   signal handler clean up).
  * - Before anything is written, a path that resolves to one of the inputs is refused.
  * - Files are created 0600 (owner only: reports hold personal data) unless `shareMode`, when
