@@ -149,13 +149,13 @@ export function tempPathFor(final: string): string {
 
 /**
  * Bytes of CSV a report may have on their way to the disk before the writer waits (in
- * RecycledTextWriter's slots). Node's default stream buffer (16 KiB) is less than one batch of
- * CSV lines, so each batch waited for the disk before the next was built: the writing thread
+ * RecycledTextWriter's slots). With Node's default stream buffer (16 KiB), less than one batch
+ * of CSV lines, each batch waited for the disk before the next was built: the writing thread
  * and the disk took turns. With room for a few megabytes, rows are built while the previous
- * batches are written. The XLSX workbook keeps the default: its zip already runs beside the
- * rows, and a larger buffer measured no faster there.
+ * batches are written. The XLSX workbook's stream keeps Node's default: its zip already runs
+ * beside the rows, and a larger buffer measured no faster there.
  */
-const CSV_STREAM_BUFFER_BYTES = 4 * 1024 * 1024;
+const CSV_IN_FLIGHT_BYTES = 4 * 1024 * 1024;
 
 /** A file written under a temp name beside its final path, not yet in place. */
 interface TempFile {
@@ -168,19 +168,17 @@ interface TempFile {
 /**
  * Runs `write` on a stream to a temp file beside `final`; the file is renamed into place only
  * by the result's `commit`. `write` must resolve only once the stream has finished. Removes
- * the temp file on any error. `bufferBytes`: the stream's highWaterMark (Node's default when
- * undefined).
+ * the temp file on any error.
  */
 async function writeToTemp(
   final: string,
   shareMode: boolean | undefined,
   write: (out: WriteStream) => Promise<void>,
-  bufferBytes?: number,
 ): Promise<TempFile> {
   const tmp = tempPathFor(final);
   await rm(tmp, { force: true }); // a stale temp would keep its old mode
   activeTemps.add(tmp);
-  const out = createWriteStream(tmp, { flags: 'wx', mode: shareMode ? 0o666 : 0o600, ...(bufferBytes === undefined ? {} : { highWaterMark: bufferBytes }) });
+  const out = createWriteStream(tmp, { flags: 'wx', mode: shareMode ? 0o666 : 0o600 });
   const fail = async (err: unknown): Promise<never> => {
     await rm(tmp, { force: true });
     activeTemps.delete(tmp);
@@ -446,16 +444,11 @@ async function writeXlsx(
         await writeXlsxSheet(wb, sheet, maxRows, used, failed.check, via);
         continue;
       }
-      const csvFile = await writeToTemp(
-        csvPath,
-        opts.shareMode,
-        async (csvOut) => {
-          const csv = new CsvSheetWriter(sheet, csvOut);
-          await writeXlsxSheet(wb, sheet, maxRows, used, failed.check, via, csv);
-          await csv.end();
-        },
-        CSV_STREAM_BUFFER_BYTES,
-      );
+      const csvFile = await writeToTemp(csvPath, opts.shareMode, async (csvOut) => {
+        const csv = new CsvSheetWriter(sheet, csvOut);
+        await writeXlsxSheet(wb, sheet, maxRows, used, failed.check, via, csv);
+        await csv.end();
+      });
       csvDone.push(csvFile);
     }
     await Promise.race([wb.commit(), failed.promise]);
@@ -554,22 +547,16 @@ async function writeXlsxSheet(
     check();
     await drainZip(ws);
   };
-  // A plain loop for the tables' (synchronous) rows: `for await` would cost a promise a row.
   // With `csv`, the same row also goes to the sheet's CSV file.
-  const rows = sheet.rows();
-  if (Symbol.iterator in rows) {
-    for (const row of rows) {
-      const due = writeRow(row);
-      if (csv?.add(row) === true) await csv.flush();
+  await eachRow(sheet, (row) => {
+    const due = writeRow(row);
+    const full = csv?.add(row) === true;
+    if (!due && !full) return undefined;
+    return (async () => {
+      if (full) await csv!.flush();
       if (due) await catchUp();
-    }
-  } else {
-    for await (const row of rows) {
-      const due = writeRow(row);
-      if (csv?.add(row) === true) await csv.flush();
-      if (due) await catchUp();
-    }
-  }
+    })();
+  });
   direct?.flush();
   ws.commit();
   check();
@@ -612,7 +599,7 @@ class CsvSheetWriter {
     this.kinds = sheet.columns.map((c) => c.kind ?? 'text');
     this.cells = this.kinds.map(() => '');
     this.lines = [`\uFEFF${csvLine(sheet.columns.map((c) => neutraliseFormula(c.header)), false)}`];
-    this.writer = new RecycledTextWriter(out, CSV_STREAM_BUFFER_BYTES / CSV_SLOT_BYTES, CSV_SLOT_BYTES);
+    this.writer = new RecycledTextWriter(out, CSV_IN_FLIGHT_BYTES / CSV_SLOT_BYTES, CSV_SLOT_BYTES);
   }
 
   /** Adds a row's line; true when a batch is full and `flush` is due. */
@@ -642,21 +629,31 @@ class CsvSheetWriter {
 
 /** One CSV file of `sheet`, to a temp file until committed. */
 async function writeCsv(final: string, sheet: SheetData, shareMode: boolean | undefined): Promise<TempFile> {
-  return writeToTemp(
-    final,
-    shareMode,
-    async (out) => {
-      const csv = new CsvSheetWriter(sheet, out);
-      const rows = sheet.rows();
-      if (Symbol.iterator in rows) {
-        for (const row of rows) if (csv.add(row)) await csv.flush();
-      } else {
-        for await (const row of rows) if (csv.add(row)) await csv.flush();
-      }
-      await csv.end();
-    },
-    CSV_STREAM_BUFFER_BYTES,
-  );
+  return writeToTemp(final, shareMode, async (out) => {
+    const csv = new CsvSheetWriter(sheet, out);
+    await eachRow(sheet, (row) => (csv.add(row) ? csv.flush() : undefined));
+    await csv.end();
+  });
+}
+
+/**
+ * Calls `step` on each of the sheet's rows in order, awaiting it only when it returns a
+ * promise. The tables' rows are a plain (synchronous) iterable, walked by a plain loop:
+ * `for await` would cost a promise a row.
+ */
+async function eachRow(sheet: SheetData, step: (row: Cell[]) => Promise<void> | undefined): Promise<void> {
+  const rows = sheet.rows();
+  if (Symbol.iterator in rows) {
+    for (const row of rows) {
+      const wait = step(row);
+      if (wait !== undefined) await wait;
+    }
+  } else {
+    for await (const row of rows) {
+      const wait = step(row);
+      if (wait !== undefined) await wait;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /**
  * A disk that fills while a report is written: the run stops with one sentence, keeps the old
  * report and leaves no temp file. CSV report streams buffer megabytes ahead of the disk (see
- * CSV_STREAM_BUFFER_BYTES), so the failure arrives rows after the write that caused it; this
+ * CSV_IN_FLIGHT_BYTES), so the failure arrives rows after the write that caused it; this
  * checks it still arrives, and that nothing waits forever for it. `createWriteStream` is wrapped so that
  * temp files take LIMIT bytes and then fail as a full disk does (ENOSPC).
  */
