@@ -141,27 +141,42 @@ function tooLongName(cells: ReadonlyArray<readonly [label: string, value: string
  * Remembers a pure string normaliser's results. Names and job titles repeat across hundreds of
  * thousands of rows, and their normalisers (Unicode folding, regexes) were a tenth of loading;
  * equal inputs also get one shared output string. Bounded: the map starts again at `limit`.
+ * One map lookup per call (a miss is `undefined`, so a result of `undefined` is held as
+ * NONE): at national size these maps are looked up about 40 million times.
  */
-function memo(f: (raw: string | undefined) => string | undefined, limit = 200_000): (raw: string | undefined) => string | undefined {
-  const cache = new Map<string, string | undefined>();
+function memo<T>(f: (raw: string) => T, limit = 200_000): (raw: string) => T {
+  const cache = new Map<string, T | typeof NONE>();
   return (raw) => {
-    if (raw === undefined) return undefined;
-    if (cache.has(raw)) return cache.get(raw);
+    const hit = cache.get(raw);
+    if (hit !== undefined) return hit === NONE ? (undefined as T) : hit;
     if (cache.size >= limit) cache.clear();
     const v = f(raw);
-    cache.set(raw, v);
+    cache.set(raw, v === undefined ? NONE : v);
     return v;
   };
 }
 
-const tidyNameMemo = memo(tidyName);
-const compactNameKeyMemo = memo(compactNameKey);
+const NONE = Symbol('none');
+
+/** A tidied name and its comparison key, worked out together (one lookup for both). */
+interface TidyName {
+  name: string | undefined;
+  key: string | undefined;
+}
+
+const NO_NAME: TidyName = Object.freeze({ name: undefined, key: undefined });
+const tidyNameAndKey = memo((raw: string): TidyName => {
+  const name = tidyName(raw);
+  return name === undefined ? NO_NAME : { name, key: compactNameKey(name) };
+});
+const nameOf = (raw: string | undefined): TidyName => (raw === undefined ? NO_NAME : tidyNameAndKey(raw));
 const jobTitleMemo = memo(normaliseJobTitle);
+const jobTitleOf = (raw: string | undefined): string | undefined => (raw === undefined ? undefined : jobTitleMemo(raw));
 
 function names(first: string | undefined, last: string | undefined): NameParts {
-  const firstName = tidyNameMemo(first);
-  const lastName = tidyNameMemo(last);
-  return { firstName, lastName, firstKey: compactNameKeyMemo(firstName), lastKey: compactNameKeyMemo(lastName) };
+  const f = nameOf(first);
+  const l = nameOf(last);
+  return { firstName: f.name, lastName: l.name, firstKey: f.key, lastKey: l.key };
 }
 
 export function buildEsrAssignment(row: SourceRow, nhsDomains: readonly string[]): Built<EsrAssignment> {
@@ -181,7 +196,7 @@ export function buildEsrAssignment(row: SourceRow, nhsDomains: readonly string[]
   if (long) return { ok: false, reason: long };
   const emailRaw = get(row, 'email');
   const mobileRaw = get(row, 'mobile');
-  const knownAs = tidyNameMemo(get(row, 'knownAs'));
+  const knownAs = nameOf(get(row, 'knownAs'));
   const position = get(row, 'position');
   return {
     ok: true,
@@ -191,14 +206,14 @@ export function buildEsrAssignment(row: SourceRow, nhsDomains: readonly string[]
       assignmentNumber: get(row, 'assignmentNumber'),
       title: get(row, 'title'),
       ...names(get(row, 'firstName'), get(row, 'lastName')),
-      knownAs,
-      knownAsKey: compactNameKeyMemo(knownAs),
+      knownAs: knownAs.name,
+      knownAsKey: knownAs.key,
       emailRaw,
       email: normaliseEmail(emailRaw, nhsDomains),
       mobileRaw,
       mobile: normalisePhone(mobileRaw),
       position,
-      positionKey: jobTitleMemo(position),
+      positionKey: jobTitleOf(position),
       organisation: get(row, 'organisation'),
       assignmentStatus: get(row, 'assignmentStatus'),
       start: start.ms,
@@ -281,7 +296,7 @@ export function buildNhsmailAccount(row: SourceRow, nhsDomains: readonly string[
       mobileRaw,
       mobile: normalisePhone(mobileRaw),
       position,
-      positionKey: jobTitleMemo(position),
+      positionKey: jobTitleOf(position),
       department: get(row, 'department'),
       organisation: get(row, 'organisation'),
       statusRaw,
@@ -341,7 +356,7 @@ export function buildAdAccount(row: SourceRow, nhsDomains: readonly string[]): B
       mobileRaw,
       mobile: normalisePhone(mobileRaw),
       position,
-      positionKey: jobTitleMemo(position),
+      positionKey: jobTitleOf(position),
       department: get(row, 'department'),
       nhsmailId: get(row, 'nhsmailId')?.toLowerCase(),
       lastLogon: lastLogon.ms,
