@@ -5,10 +5,9 @@
  * the three exports are parsed and normalised at the same time on two or more cores; the
  * caller gets the same records and rejects, in the same order, either way.
  *
- * Cost: since CSV is split by csv-split.ts, structured cloning each batch to the main thread
- * is the larger part of a worker's work (about 6 s of each worker's 26–33 s in a CPU profile of
- * the 1.5M-person run, against 2–3 s splitting), which is why pooled fields travel as table
- * indices (pooled-strings.ts); for small inputs starting workers costs more than it saves (see
+ * Cost: records cross to the main thread packed by field (record-codec.ts), their pooled fields
+ * as table indices (pooled-strings.ts); the JSON text they went as before was a third of the
+ * load's CPU at national size. For small inputs starting workers costs more than it saves (see
  * `autoThreads`).
  */
 import { existsSync, statSync } from 'node:fs';
@@ -28,6 +27,7 @@ import {
 } from '../core/records.js';
 import { loadSource } from './load.js';
 import { FieldDecoder, poolRecord, StringPool } from './pooled-strings.js';
+import { RecordUnpacker, type PackedBatch } from './record-codec.js';
 
 export type RecordSource = 'esr' | 'nhsmail' | 'ad';
 
@@ -94,26 +94,10 @@ export async function loadJob<S extends RecordSource>(job: LoadJob & { source: S
   return rows;
 }
 
-/**
- * A batch as text for the trip from a worker to the main thread: JSON rather than the
- * structured clone postMessage makes of objects. The same 1.5M-person files loaded in the same
- * time (43–45 s either way) and left 1.73 GiB of heap instead of 2.00 GiB: objects built by
- * JSON.parse hold their fields more compactly than deserialised ones. Records hold only
- * strings, finite numbers, booleans, arrays and plain objects; a field left undefined is
- * dropped, which every reader treats alike. A test checks records of every source survive.
- */
-export function encodeBatch(batch: Batch<unknown>): string {
-  return JSON.stringify(batch);
-}
-
-export function decodeBatch(text: string): Batch<unknown> {
-  return JSON.parse(text) as Batch<unknown>;
-}
-
 /** Messages from load-worker.js. */
 export type WorkerMessage =
-  /** `text`: encodeBatch's; `strings`: values first used in this batch's pooled fields (pooled-strings.ts). */
-  | { type: 'batch'; text: string; strings: string[] }
+  /** Records packed by record-codec.ts, with the values first used in their pooled fields. */
+  | { type: 'batch'; batch: PackedBatch }
   | { type: 'done'; rows: number }
   | { type: 'error'; error: SerialisedError };
 
@@ -186,12 +170,12 @@ export function autoThreads(files: readonly string[]): number {
   return bytes >= PARALLEL_MIN_BYTES ? files.length : 1;
 }
 
-function runInWorker(job: LoadJob, onBatch: (batch: Batch<unknown>, strings: readonly string[]) => void): { done: Promise<number>; stop: () => void } {
+function runInWorker(job: LoadJob, onBatch: (batch: PackedBatch) => void): { done: Promise<number>; stop: () => void } {
   const worker = new Worker(WORKER_URL, { workerData: job });
   let settled = false;
   const done = new Promise<number>((resolve, reject) => {
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'batch') onBatch(decodeBatch(m.text), m.strings);
+      if (m.type === 'batch') onBatch(m.batch);
       else if (m.type === 'done') {
         settled = true;
         resolve(m.rows);
@@ -243,12 +227,13 @@ export async function loadAll(jobs: readonly LoadJob[], threads: number): Promis
     }
     return results;
   }
-  const decoders = jobs.map((j) => new FieldDecoder(j.source, pool));
-  const take = (k: number) => (batch: Batch<unknown>, strings: readonly string[]) => {
+  const decoders = jobs.map(() => new FieldDecoder(pool));
+  const take = (k: number) => (batch: PackedBatch) => {
     const decoder = decoders[k]!;
-    decoder.extend(strings);
-    for (const rec of batch.records) decoder.decode(rec);
-    keep(k, batch);
+    decoder.extend(batch.fresh);
+    const r = results[k]!;
+    new RecordUnpacker(batch, decoder.table).unpackInto(r.records);
+    for (const rej of batch.rejects) r.rejects.push(rej);
   };
   // A pool of `threads` workers, jobs started in order.
   const outcomes: Promise<number>[] = [];

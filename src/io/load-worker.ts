@@ -3,19 +3,23 @@
  * records and rejects in batches, then the row count, or the error that stopped it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeBatch, loadJob, serialiseError, type LoadJob, type WorkerMessage } from './load-records.js';
+import { loadJob, serialiseError, type LoadJob, type WorkerMessage } from './load-records.js';
 import { FieldEncoder } from './pooled-strings.js';
+import { RecordPacker } from './record-codec.js';
 
 const port = parentPort;
 if (port === null) throw new Error('load-worker.js runs only as a worker thread');
-const post = (m: WorkerMessage): void => port.postMessage(m);
+const post = (m: WorkerMessage): void => {
+  // The packed batch's typed arrays move to the main thread rather than being copied.
+  port.postMessage(m, m.type === 'batch' ? [m.batch.numbers.buffer, m.batch.codes.buffer] : []);
+};
 
 try {
   const job = workerData as LoadJob;
-  const encoder = new FieldEncoder(job.source);
+  const packer = new RecordPacker(job.source, new FieldEncoder());
   const rows = await loadJob(job, (batch) => {
-    for (const r of batch.records) encoder.encode(r);
-    post({ type: 'batch', text: encodeBatch(batch), strings: encoder.takeFresh() });
+    for (const r of batch.records) packer.add(r);
+    post({ type: 'batch', batch: packer.take(batch.rejects) });
   });
   post({ type: 'done', rows });
 } catch (err) {

@@ -5,11 +5,11 @@
  * low-cardinality fields are pooled: pooling unique values (emails, numbers) would cost a map
  * entry each and save nothing.
  *
- * Records read in a worker thread arrive by structured clone, which copies every string. So a
- * worker replaces each pooled field with a number, its index in a table of the distinct values
- * it has sent (FieldEncoder), and sends the values new to each batch with it; the main thread
- * keeps the table, pooled, and puts the strings back (FieldDecoder): an array lookup per field
- * instead of hashing every copy, and smaller messages to clone.
+ * Records read in a worker thread are packed for the trip to the main thread (record-codec.ts),
+ * which would copy every string. So a worker sends each pooled value as a number, its index in
+ * a table of the distinct values it has sent (FieldEncoder), with the values new to each batch;
+ * the main thread keeps the table, pooled (FieldDecoder): an array lookup per field instead of
+ * hashing every copy, and less to copy between threads.
  */
 import type { EmailInfo } from '../core/normalise-email.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount } from '../core/records.js';
@@ -39,7 +39,7 @@ export class StringPool {
 }
 
 /** The aliases of every account that has none (most): one array, not an empty one each. */
-const NO_ALIASES: readonly EmailInfo[] = Object.freeze([]);
+export const NO_ALIASES: readonly EmailInfo[] = Object.freeze([]);
 
 /**
  * Values a record holds twice become one: the raw email of an ESR or AD record that equals the
@@ -66,14 +66,13 @@ export function poolRecord(source: RecordSource, record: unknown, pool: StringPo
   shareEqualValues(r);
 }
 
-/** Worker side: pooled fields become indices into the table of values sent so far. */
+/** Worker side: pooled values become indices into the table of values sent so far. */
 export class FieldEncoder {
   private readonly codes = new Map<string, number>();
   private fresh: string[] = [];
 
-  constructor(private readonly source: RecordSource) {}
-
-  private code(s: string): number {
+  /** `s`'s index in the table, adding it (to be sent with the next batch) when new. */
+  code(s: string): number {
     let c = this.codes.get(s);
     if (c === undefined) {
       c = this.codes.size;
@@ -81,17 +80,6 @@ export class FieldEncoder {
       this.fresh.push(s);
     }
     return c;
-  }
-
-  /** Encodes a record in place (it is posted next, never used here again). */
-  encode(record: unknown): void {
-    const r = record as Fields;
-    for (const f of POOLED_FIELDS[this.source] as readonly string[]) {
-      const v = r[f];
-      if (typeof v === 'string') r[f] = this.code(v);
-    }
-    if (r.email !== undefined) (r.email as { domain: unknown }).domain = this.code(r.email.domain);
-    if (r.aliases !== undefined) for (const e of r.aliases) (e as { domain: unknown }).domain = this.code(e.domain);
   }
 
   /** The values first used since the last call, in table order: sent with the batch. */
@@ -102,30 +90,18 @@ export class FieldEncoder {
   }
 }
 
-/** Main-thread side of one worker's FieldEncoder. */
+/** Main-thread side of one worker's FieldEncoder: its table, each value pooled. */
 export class FieldDecoder {
-  private readonly table: string[] = [];
+  private readonly values: string[] = [];
 
-  constructor(
-    private readonly source: RecordSource,
-    private readonly pool: StringPool,
-  ) {}
+  constructor(private readonly pool: StringPool) {}
 
-  /** Adds the values sent with a batch, before its records are decoded. */
+  /** Adds the values sent with a batch, before its records are unpacked. */
   extend(fresh: readonly string[]): void {
-    for (const s of fresh) this.table.push(this.pool.get(s));
+    for (const s of fresh) this.values.push(this.pool.get(s));
   }
 
-  /** Restores a record's pooled fields in place. */
-  decode(record: unknown): void {
-    const r = record as Fields;
-    const table = this.table;
-    for (const f of POOLED_FIELDS[this.source] as readonly string[]) {
-      const v = r[f];
-      if (typeof v === 'number') r[f] = table[v];
-    }
-    if (r.email !== undefined) r.email.domain = table[r.email.domain as unknown as number]!;
-    if (r.aliases !== undefined) for (const e of r.aliases) e.domain = table[e.domain as unknown as number]!;
-    shareEqualValues(r);
+  get table(): readonly string[] {
+    return this.values;
   }
 }

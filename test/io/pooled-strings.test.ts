@@ -1,14 +1,15 @@
 /**
- * Records read in a worker cross to the main thread with their pooled fields as table indices,
- * in a batch sent as encodeBatch's text: after encoding, the trip (structured cloning, as
- * postMessage does) and decoding, every record must equal the one built, whatever batch its
- * values were first sent in.
+ * Records read in a worker cross to the main thread packed by field (record-codec.ts), their
+ * pooled fields as table indices: after packing, the trip (structured cloning with the typed
+ * arrays transferred, as postMessage does) and unpacking, every record must equal the one built,
+ * field for field and with the same fields, whatever batch its values were first sent in.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildAdAccount, buildEsrAssignment, buildNhsmailAccount, type SourceRow } from '../../src/core/records.js';
 import { FieldDecoder, FieldEncoder, POOLED_FIELDS, poolRecord, StringPool } from '../../src/io/pooled-strings.js';
-import { decodeBatch, encodeBatch, type RecordSource } from '../../src/io/load-records.js';
+import type { RecordSource } from '../../src/io/load-records.js';
+import { RecordPacker, RecordUnpacker, type PackedBatch } from '../../src/io/record-codec.js';
 
 const DOMAINS = ['nhs.net'];
 
@@ -64,20 +65,20 @@ const ad = (n: number) =>
     ),
   );
 
+/** As postMessage sends a packed batch: cloned, its typed arrays transferred. */
+function post(batch: PackedBatch): PackedBatch {
+  return structuredClone(batch, { transfer: [batch.numbers.buffer, batch.codes.buffer] });
+}
+
 function viaWorker<T>(source: RecordSource, batches: T[][]): T[] {
-  const encoder = new FieldEncoder(source);
-  const decoder = new FieldDecoder(source, new StringPool());
+  const packer = new RecordPacker(source, new FieldEncoder());
+  const decoder = new FieldDecoder(new StringPool());
   const out: T[] = [];
   for (const batch of batches) {
-    const sent = structuredClone(batch);
-    for (const r of sent) encoder.encode(r);
-    // As the worker posts it: the batch as encodeBatch's text, the new strings beside it.
-    const message = structuredClone({ text: encodeBatch({ records: sent, rejects: [] }), strings: encoder.takeFresh() });
-    decoder.extend(message.strings);
-    for (const r of decodeBatch(message.text).records as T[]) {
-      decoder.decode(r);
-      out.push(r);
-    }
+    for (const r of structuredClone(batch)) packer.add(r);
+    const message = post(packer.take([]));
+    decoder.extend(message.fresh);
+    new RecordUnpacker(message, decoder.table).unpackInto(out);
   }
   return out;
 }
@@ -85,13 +86,13 @@ function viaWorker<T>(source: RecordSource, batches: T[][]): T[] {
 describe('pooled strings across threads', () => {
   it('gives back every ESR, NHSmail and AD record as built, over several batches', () => {
     const e = [0, 1, 2, 3, 4, 5].map((n) => esr(n, n < 3 ? 'Trust A' : 'Trust B'));
-    expect(viaWorker('esr', [e.slice(0, 2), e.slice(2, 5), e.slice(5)])).toEqual(e);
+    expect(viaWorker('esr', [e.slice(0, 2), e.slice(2, 5), e.slice(5)])).toStrictEqual(e);
     const m = [0, 1, 2].map(nhsmail);
     expect(m[0]!.aliases.length).toBe(2);
-    expect(viaWorker('nhsmail', [m.slice(0, 1), m.slice(1)])).toEqual(m);
+    expect(viaWorker('nhsmail', [m.slice(0, 1), m.slice(1)])).toStrictEqual(m);
     const a = [0, 1, 2].map(ad);
     expect(a[0]!.email?.domain).toBe('nhs.net');
-    expect(viaWorker('ad', [a])).toEqual(a);
+    expect(viaWorker('ad', [a])).toStrictEqual(a);
   });
 
   it('gives back records built from any field values, of every source (property)', () => {
@@ -113,7 +114,9 @@ describe('pooled strings across threads', () => {
             const b = build({ line: k + 2, fields: { employeeNumber: '12345678', samAccountName: `s${k}`, email: `p${k}@nhs.net`, ...f } }, DOMAINS) as { ok: boolean; record?: unknown };
             return b.ok ? [b.record] : [];
           });
-          expect(viaWorker(source, [structuredClone(records)])).toEqual(records);
+          // Split in two batches, so that later records use values sent with earlier ones.
+          const half = Math.ceil(records.length / 2);
+          expect(viaWorker(source, [records.slice(0, half), records.slice(half)])).toStrictEqual(records);
         }),
         { numRuns: 150 },
       );
@@ -121,21 +124,48 @@ describe('pooled strings across threads', () => {
   });
 
   it('sends each value once: a later batch carries only values not sent before', () => {
-    const encoder = new FieldEncoder('esr');
-    encoder.encode(esr(0, 'Trust A'));
-    const first = encoder.takeFresh();
+    const packer = new RecordPacker('esr', new FieldEncoder());
+    packer.add(esr(0, 'Trust A'));
+    const first = packer.take([]).fresh;
     expect(first).toEqual(expect.arrayContaining(['Trust A', 'Staff Nurse', 'nhs.net']));
-    encoder.encode(esr(2, 'Trust A'));
-    expect(encoder.takeFresh()).toEqual([]);
-    encoder.encode(esr(4, 'Trust B'));
-    expect(encoder.takeFresh()).toEqual(['Trust B']);
+    packer.add(esr(2, 'Trust A'));
+    expect(packer.take([]).fresh).toEqual([]);
+    packer.add(esr(4, 'Trust B'));
+    expect(packer.take([]).fresh).toEqual(['Trust B']);
   });
 
-  it('encodes every pooled field (a field left as text would be sent as a copy)', () => {
-    const r = esr(3, 'Trust A') as unknown as Record<string, unknown>;
-    new FieldEncoder('esr').encode(r);
-    for (const f of POOLED_FIELDS.esr) if (r[f] !== undefined) expect(typeof r[f]).toBe('number');
-    expect(typeof (r.email as { domain: unknown }).domain).toBe('number');
+  it('sends no pooled value as text (it would arrive as a copy), nor a value twice in a record', () => {
+    const records: [RecordSource, Record<string, unknown>][] = [
+      ['esr', esr(3, 'Trust A') as unknown as Record<string, unknown>],
+      ['nhsmail', nhsmail(3) as unknown as Record<string, unknown>],
+      ['ad', ad(3) as unknown as Record<string, unknown>],
+    ];
+    for (const [source, r] of records) {
+      const packer = new RecordPacker(source, new FieldEncoder());
+      packer.add(r);
+      const { strings } = packer.take([]);
+      const pooled = POOLED_FIELDS[source] as readonly string[];
+      expect(pooled.filter((f) => r[f] !== undefined).length).toBeGreaterThan(4);
+      for (const f of pooled) if (r[f] !== undefined) expect(strings).not.toContain(r[f]);
+      expect(strings).not.toContain((r.email as { domain: string }).domain);
+      // The raw email equal to the normalised one, and the assignment number equal to the employee number, go once.
+      expect(new Set(strings.filter((x) => x !== undefined)).size).toBe(strings.filter((x) => x !== undefined).length);
+    }
+  });
+
+  it('refuses a batch that does not match its layout, and carries rejects as they are', () => {
+    const packer = new RecordPacker('ad', new FieldEncoder());
+    packer.add(ad(1));
+    packer.add(ad(2));
+    const rejects = [{ source: 'ad', file: 'ad.csv', line: 5, reason: 'SamAccountName is empty' }];
+    const batch = post(packer.take(rejects));
+    expect(batch.rejects).toEqual(rejects);
+    const table = new FieldDecoder(new StringPool());
+    table.extend(batch.fresh);
+    expect(() => new RecordUnpacker({ ...batch, count: 1 }, table.table).unpackInto([])).toThrow(/did not match its layout/);
+    const out: unknown[] = [];
+    new RecordUnpacker(batch, table.table).unpackInto(out);
+    expect(out).toStrictEqual([ad(1), ad(2)]);
   });
 
   it('pools in one thread without changing any value of a record', () => {
