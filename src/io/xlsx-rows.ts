@@ -111,7 +111,9 @@ export function directRows(
   // Style ids by (flagged, column, value type), worked out when first met, in the order exceljs
   // asks its style table (a row's style, then its cells left to right): ids are handed out in
   // the order styles are first seen, so asking in another order would number them differently.
-  const cellIds: Map<ExcelJS.ValueType, number>[][] = [columnStyles.map(() => new Map()), columnStyles.map(() => new Map())];
+  // A cell's XML after its reference, up to its value (`<c r="B7` + this + value + `</v></c>`),
+  // by (flagged, column, value type): the style id and the type attribute, written out once.
+  const cellOpens: Map<ExcelJS.ValueType, string>[][] = [columnStyles.map(() => new Map()), columnStyles.map(() => new Map())];
   const rowIds: (number | undefined)[] = [undefined, undefined];
   const rowId = (flagged: boolean): number => {
     const k = flagged ? 1 : 0;
@@ -120,18 +122,25 @@ export function directRows(
     if (id === undefined) rowIds[k] = id = table.addStyleModel(flagged ? { fill: flagFill } : {});
     return id;
   };
-  const cellId = (flagged: boolean, col: number, type: ExcelJS.ValueType): number => {
-    const byType = cellIds[flagged ? 1 : 0]![col]!;
-    let id = byType.get(type);
-    if (id === undefined) {
+  /** The cell's opening after its reference; '' for an empty cell without a style (not written). */
+  const cellOpen = (flagged: boolean, col: number, type: ExcelJS.ValueType): string => {
+    const byType = cellOpens[flagged ? 1 : 0]![col]!;
+    let open = byType.get(type);
+    if (open === undefined) {
       // A cell's style: its column's number format, and the row's fill when flagged.
       const model: Partial<ExcelJS.Style> = {};
       const numFmt = columnStyles[col]!.numFmt;
       if (numFmt) model.numFmt = numFmt;
       if (flagged) model.fill = flagFill;
-      byType.set(type, (id = table.addStyleModel(model, type)));
+      const id = table.addStyleModel(model, type);
+      const style = id ? ` s="${id}"` : '';
+      if (type === NULL) open = id ? `"${style}/>` : '';
+      else if (type === BOOLEAN) open = `"${style} t="b"><v>`;
+      else if (type === STRING) open = `"${style} t="str"><v>`;
+      else open = `"${style}><v>`; // numbers and dates
+      byType.set(type, open);
     }
-    return id;
+    return open;
   };
   let parts: string[] = [];
   // The rows' UTF-8, in one buffer used again for every batch (see flush).
@@ -149,6 +158,7 @@ export function directRows(
       }
       if (!any) return;
       const rs = rowId(flagged);
+      const ref = String(number);
       let min = 0;
       let max = 0;
       let cells = '';
@@ -156,30 +166,22 @@ export function directRows(
         const v = values[i];
         if (v === undefined) continue;
         const type = typeOf(v);
-        const s = cellId(flagged, i, type);
+        const open = cellOpen(flagged, i, type);
         // An empty cell counts in the row's span even when, without a style, it is not written.
         if (min === 0) min = i + 1;
         max = i + 1;
-        if (type === NULL && !s) continue;
-        cells += `<c r="${letters[i]}${number}"${s ? ` s="${s}"` : ''}`;
-        switch (type) {
-          case NULL:
-            cells += '/>';
-            break;
-          case NUMBER:
-            cells += `><v>${String(v)}</v></c>`;
-            break;
-          case BOOLEAN:
-            cells += ` t="b"><v>${v ? '1' : '0'}</v></c>`;
-            break;
-          case STRING:
-            cells += ` t="str"><v>${u.xmlEncode(v as string)}</v></c>`;
-            break;
-          default:
-            cells += `><v>${String(u.dateToExcel(v as Date, false))}</v></c>`;
+        if (type === NULL) {
+          if (open !== '') cells += `<c r="${letters[i]}${ref}${open}`;
+          continue;
         }
+        let text: string;
+        if (type === STRING) text = u.xmlEncode(v as string);
+        else if (type === NUMBER) text = String(v);
+        else if (type === BOOLEAN) text = v ? '1' : '0';
+        else text = String(u.dateToExcel(v as Date, false));
+        cells += `<c r="${letters[i]}${ref}${open}${text}</v></c>`;
       }
-      parts.push(`<row r="${number}"${min > 0 ? ` spans="${min}:${max}"` : ''}${rs ? ` s="${rs}" customFormat="1"` : ''} x14ac:dyDescent="0.25">${cells}</row>`);
+      parts.push(`<row r="${ref}"${min > 0 ? ` spans="${min}:${max}"` : ''}${rs ? ` s="${rs}" customFormat="1"` : ''} x14ac:dyDescent="0.25">${cells}</row>`);
     },
     flush() {
       if (parts.length === 0) return;
