@@ -66,30 +66,31 @@ export type NhsmailStatus =
   | 'Other'
   | 'Unknown';
 
+/**
+ * An NHSmail account as reconcile uses it. Columns read only to build it (the display name,
+ * split when first or last name is missing; the raw status) or that no report shows (department,
+ * local ID) are not kept: at national size they were about 150 MB of the records.
+ */
 export interface NhsmailAccount extends NameParts {
   line: number;
   email: EmailInfo;
   nhsmailId?: string;
-  displayName?: string;
   aliases: readonly EmailInfo[];
   mobileRaw?: string;
   mobile?: PhoneInfo;
   position?: string;
   positionKey?: string;
-  department?: string;
   organisation?: string;
-  statusRaw?: string;
   status: NhsmailStatus;
   lastLogon?: number;
   employeeNumber?: string;
-  localId?: string;
 }
 
+/** A local AD account as reconcile uses it (as NhsmailAccount, the display name and department are not kept). */
 export interface AdAccount extends NameParts {
   line: number;
   samAccountName: string;
   upn?: string;
-  displayName?: string;
   enabled?: boolean;
   emailRaw?: string;
   email?: EmailInfo;
@@ -98,11 +99,9 @@ export interface AdAccount extends NameParts {
   mobile?: PhoneInfo;
   position?: string;
   positionKey?: string;
-  department?: string;
   nhsmailId?: string;
+  /** Epoch ms; undefined when empty or when lastLogonTimestamp was 0 / max (never logged on). */
   lastLogon?: number;
-  /** lastLogonTimestamp was 0 / max: the account never logged on. */
-  neverLoggedOn?: boolean;
 }
 
 const get = (row: SourceRow, field: string): string | undefined => {
@@ -282,7 +281,6 @@ export function buildNhsmailAccount(row: SourceRow, nhsDomains: readonly string[
   }
   const mobileRaw = get(row, 'mobile');
   const position = get(row, 'position');
-  const statusRaw = get(row, 'status');
   const rawEmp = get(row, 'employeeNumber');
   return {
     ok: true,
@@ -290,20 +288,16 @@ export function buildNhsmailAccount(row: SourceRow, nhsDomains: readonly string[
       line: row.line,
       email,
       nhsmailId: get(row, 'nhsmailId')?.toLowerCase(),
-      displayName,
       ...names(first, last),
       aliases: splitEmailList(get(row, 'aliases'), nhsDomains).filter((a) => a.valid && a.value !== email.value),
       mobileRaw,
       mobile: normalisePhone(mobileRaw),
       position,
       positionKey: jobTitleOf(position),
-      department: get(row, 'department'),
       organisation: get(row, 'organisation'),
-      statusRaw,
-      status: normaliseNhsmailStatus(statusRaw),
+      status: normaliseNhsmailStatus(get(row, 'status')),
       lastLogon: lastLogon.ms,
       employeeNumber: rawEmp === undefined ? undefined : normaliseEmployeeNumber(rawEmp),
-      localId: get(row, 'localId'),
     },
   };
 }
@@ -347,7 +341,6 @@ export function buildAdAccount(row: SourceRow, nhsDomains: readonly string[]): B
       line: row.line,
       samAccountName: sam,
       upn: get(row, 'upn'),
-      displayName,
       enabled: adEnabled(row),
       ...names(first, last),
       emailRaw,
@@ -357,10 +350,8 @@ export function buildAdAccount(row: SourceRow, nhsDomains: readonly string[]): B
       mobile: normalisePhone(mobileRaw),
       position,
       positionKey: jobTitleOf(position),
-      department: get(row, 'department'),
       nhsmailId: get(row, 'nhsmailId')?.toLowerCase(),
       lastLogon: lastLogon.ms,
-      neverLoggedOn: lastLogon.never,
     },
   };
 }

@@ -20,8 +20,8 @@ const NAME_FIELDS = ['firstName', 'lastName', 'firstKey', 'lastKey'] as const;
 /** The pooled string fields of each record type (core/records.ts), besides email domains. */
 export const POOLED_FIELDS = {
   esr: [...NAME_FIELDS, 'title', 'knownAs', 'knownAsKey', 'position', 'positionKey', 'organisation', 'assignmentStatus', 'personType'] satisfies (keyof EsrAssignment)[],
-  nhsmail: [...NAME_FIELDS, 'position', 'positionKey', 'department', 'organisation', 'statusRaw'] satisfies (keyof NhsmailAccount)[],
-  ad: [...NAME_FIELDS, 'position', 'positionKey', 'department'] satisfies (keyof AdAccount)[],
+  nhsmail: [...NAME_FIELDS, 'position', 'positionKey', 'organisation', 'status'] satisfies (keyof NhsmailAccount)[],
+  ad: [...NAME_FIELDS, 'position', 'positionKey'] satisfies (keyof AdAccount)[],
 } as const satisfies Record<RecordSource, readonly string[]>;
 
 /** A record seen as its fields, for the field lists above. */

@@ -158,7 +158,6 @@ export class RecordPacker {
     this.num(r.line);
     this.email(r.email);
     this.str(r.nhsmailId);
-    this.str(r.displayName);
     this.names(r);
     this.codes.push(r.aliases.length);
     for (const a of r.aliases) this.email(a);
@@ -166,20 +165,16 @@ export class RecordPacker {
     this.phone(r.mobile);
     this.pooled(r.position);
     this.pooled(r.positionKey);
-    this.pooled(r.department);
     this.pooled(r.organisation);
-    this.pooled(r.statusRaw);
     this.pooled(r.status);
     this.num(r.lastLogon);
     this.str(r.employeeNumber);
-    this.str(r.localId);
   }
 
   private ad(r: AdAccount): void {
     this.num(r.line);
     this.str(r.samAccountName);
     this.str(r.upn);
-    this.str(r.displayName);
     this.bool(r.enabled);
     this.names(r);
     this.email(r.email);
@@ -189,10 +184,8 @@ export class RecordPacker {
     this.phone(r.mobile);
     this.pooled(r.position);
     this.pooled(r.positionKey);
-    this.pooled(r.department);
     this.str(r.nhsmailId);
     this.num(r.lastLogon);
-    this.bool(r.neverLoggedOn);
   }
 }
 
@@ -313,7 +306,6 @@ export class RecordUnpacker {
     const line = this.num()!;
     const email = this.email()!;
     const nhsmailId = this.str();
-    const displayName = this.str();
     const firstName = this.pooled();
     const lastName = this.pooled();
     const firstKey = this.pooled();
@@ -329,18 +321,14 @@ export class RecordUnpacker {
     const mobile = this.phone();
     const position = this.pooled();
     const positionKey = this.pooled();
-    const department = this.pooled();
     const organisation = this.pooled();
-    const statusRaw = this.pooled();
     const status = this.pooled() as NhsmailStatus;
     const lastLogon = this.num();
     const employeeNumber = this.str();
-    const localId = this.str();
     const r: Complete<NhsmailAccount> = {
       line,
       email,
       nhsmailId,
-      displayName,
       firstName,
       lastName,
       firstKey,
@@ -350,13 +338,10 @@ export class RecordUnpacker {
       mobile,
       position,
       positionKey,
-      department,
       organisation,
-      statusRaw,
       status,
       lastLogon,
       employeeNumber,
-      localId,
     };
     return r;
   }
@@ -365,7 +350,6 @@ export class RecordUnpacker {
     const line = this.num()!;
     const samAccountName = this.str()!;
     const upn = this.str();
-    const displayName = this.str();
     const enabled = this.bool();
     const firstName = this.pooled();
     const lastName = this.pooled();
@@ -378,15 +362,12 @@ export class RecordUnpacker {
     const mobile = this.phone();
     const position = this.pooled();
     const positionKey = this.pooled();
-    const department = this.pooled();
     const nhsmailId = this.str();
     const lastLogon = this.num();
-    const neverLoggedOn = this.bool();
     const r: Complete<AdAccount> = {
       line,
       samAccountName,
       upn,
-      displayName,
       enabled,
       firstName,
       lastName,
@@ -399,10 +380,8 @@ export class RecordUnpacker {
       mobile,
       position,
       positionKey,
-      department,
       nhsmailId,
       lastLogon,
-      neverLoggedOn,
     };
     return r;
   }
