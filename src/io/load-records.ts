@@ -175,8 +175,17 @@ function runInWorker(job: LoadJob, onBatch: (batch: PackedBatch) => void): { don
   let settled = false;
   const done = new Promise<number>((resolve, reject) => {
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'batch') onBatch(m.batch);
-      else if (m.type === 'done') {
+      if (m.type === 'batch') {
+        try {
+          onBatch(m.batch);
+        } catch (err) {
+          // A batch the main thread cannot take (RecordUnpacker's layout check) fails the load
+          // like a worker's own error, rather than escaping the event handler.
+          settled = true;
+          reject(err);
+          void worker.terminate();
+        }
+      } else if (m.type === 'done') {
         settled = true;
         resolve(m.rows);
       } else {
