@@ -375,6 +375,85 @@ function positionSubIndexes(names: KeyTable, right: readonly Identity[]): Map<nu
 }
 
 /**
+ * One left record's scored pairs in exact mode (right index, total, extra points), in arrays
+ * kept from record to record: `length = 0` empties them. Plain arrays emptied that way gave up
+ * their storage and grew it again for every left record: most of the 8.5 GB that matching
+ * allocated at 1.5M people (a heap-sampling profile), and a young-generation collection for
+ * every 64 MB of it.
+ */
+class ScoredPairs {
+  right = new Int32Array(64);
+  total = new Float64Array(64);
+  extra = new Float64Array(64);
+  length = 0;
+
+  push(j: number, total: number, extra: number): void {
+    if (this.length === this.right.length) this.grow();
+    this.right[this.length] = j;
+    this.total[this.length] = total;
+    this.extra[this.length] = extra;
+    this.length++;
+  }
+
+  /** Pair q ranks before pair p: a higher total, or the same total and a lower right index. */
+  ranksBefore(q: number, p: number): boolean {
+    const t = this.total[q]!;
+    const u = this.total[p]!;
+    return t > u || (t === u && this.right[q]! < this.right[p]!);
+  }
+
+  private grow(): void {
+    const n = this.right.length * 2;
+    const right = new Int32Array(n);
+    const total = new Float64Array(n);
+    const extra = new Float64Array(n);
+    right.set(this.right);
+    total.set(this.total);
+    extra.set(this.extra);
+    this.right = right;
+    this.total = total;
+    this.extra = extra;
+  }
+}
+
+/** Positions in a ScoredPairs, sorted best first (ranksBefore) without allocating. */
+class RankedPositions {
+  at = new Int32Array(64);
+  length = 0;
+
+  constructor(private readonly pairs: ScoredPairs) {}
+
+  push(q: number): void {
+    if (this.length === this.at.length) {
+      const at = new Int32Array(this.length * 2);
+      at.set(this.at);
+      this.at = at;
+    }
+    this.at[this.length++] = q;
+  }
+
+  /**
+   * Best first. Insertion sort for the few pairs most left records keep; a large name block
+   * can keep hundreds, which go through Array.prototype.sort (it allocates a copy, but rarely).
+   * No two pairs rank equal (their right indices differ), so any sort gives this order.
+   */
+  sort(): void {
+    const { at, length: n, pairs } = this;
+    if (n <= 32) {
+      for (let k = 1; k < n; k++) {
+        const q = at[k]!;
+        let m = k - 1;
+        for (; m >= 0 && pairs.ranksBefore(q, at[m]!); m--) at[m + 1] = at[m]!;
+        at[m + 1] = q;
+      }
+      return;
+    }
+    const sorted = Array.from(at.subarray(0, n)).sort((x, y) => (x === y ? 0 : pairs.ranksBefore(x, y) ? -1 : 1));
+    at.set(sorted);
+  }
+}
+
+/**
  * Scores every pair sharing an index key; returns the retained candidates ordered by left, then
  * total descending, then right.
  */
@@ -395,13 +474,10 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   const exact = !scheme.fuzzy.enabled;
   // Exact mode scores every pair with the allocation-free total and builds the per-anchor
   // breakdown only for the pairs retained (most scored pairs are one-name coincidences).
-  const quickRight: number[] = [];
-  const quickTotal: number[] = [];
-  const quickExtra: number[] = [];
-  // One left record's retained pairs (positions in quick*, or in `mine` when fuzzy), then
-  // ordered best first: total descending, then right index.
-  const kept: number[] = [];
-  const byRank = (x: number, y: number): number => quickTotal[y]! - quickTotal[x]! || quickRight[x]! - quickRight[y]!;
+  const quick = new ScoredPairs();
+  // One left record's retained pairs (positions in `quick`), then ordered best first: total
+  // descending, then right index.
+  const kept = new RankedPositions(quick);
   // The shortcut for retained left records (see implicitNamePoints) leaves block pairs
   // unscored, so it does not apply when they feed bestRight.
   const namePoints = opts.bestRight === undefined ? implicitNamePoints(plan, scheme, keepFrom, retainFrom) : undefined;
@@ -432,11 +508,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
     if (exact) {
       const extra = leftExtra !== undefined && leftExtra === opts.rightExtra?.(j) ? extraPoints : 0;
       const total = quickScore(a, right[j]!, scheme) + extra;
-      if (total >= keepFrom) {
-        quickRight.push(j);
-        quickTotal.push(total);
-        quickExtra.push(extra);
-      }
+      if (total >= keepFrom) quick.push(j, total, extra);
     } else {
       const c = scoreCandidate(left, right, i, j, leftExtra, opts, keepFrom);
       if (c) mine.push(c);
@@ -445,9 +517,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   for (i = 0; i < left.length; i++) {
     if (opts.leftFilter && !opts.leftFilter(i)) continue;
     const passive = passivePoints !== undefined && !opts.retainLeft!(i);
-    quickRight.length = 0;
-    quickTotal.length = 0;
-    quickExtra.length = 0;
+    quick.length = 0;
     implicit.length = 0;
     // The record is read only once one of its keys is found in the index.
     let loaded = false;
@@ -465,7 +535,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
           loaded = true;
           a = left[i]!;
           leftExtra = opts.leftExtra?.(i);
-          mine = [];
+          if (!exact) mine = [];
         }
         const byPosition = kind === FULL_NAME && (namePoints !== undefined || passive) ? subIndexes?.get(h) : undefined;
         if (byPosition === undefined) {
@@ -482,32 +552,29 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
     }
     if (!loaded) continue;
     if (bestRight !== undefined) {
-      for (let q = 0; q < quickRight.length; q++) if (quickTotal[q]! > bestRight[quickRight[q]!]!) bestRight[quickRight[q]!] = quickTotal[q]!;
+      const { right: qRight, total: qTotal } = quick;
+      for (let q = 0; q < quick.length; q++) if (qTotal[q]! > bestRight[qRight[q]!]!) bestRight[qRight[q]!] = qTotal[q]!;
       for (const c of mine) if (c.total > bestRight[c.right]!) bestRight[c.right] = c.total;
     }
     if (opts.retainLeft !== undefined && !opts.retainLeft(i)) continue;
     if (exact) {
       let best = -1;
-      for (let q = 0; q < quickRight.length; q++) {
-        const t = quickTotal[q]!;
-        if (best < 0 || t > quickTotal[best]! || (t === quickTotal[best]! && quickRight[q]! < quickRight[best]!)) best = q;
-      }
+      for (let q = 0; q < quick.length; q++) if (best < 0 || quick.ranksBefore(q, best)) best = q;
       if (implicit.length > 0) {
         const low = lowestImplicit(names!, implicit, seen, i + 1, (j) => quickScore(a, right[j]!, scheme) === namePoints);
         const t = namePoints!;
-        if (low >= 0 && (best < 0 || t > quickTotal[best]! || (t === quickTotal[best]! && low < quickRight[best]!))) {
-          quickRight.push(low);
-          quickTotal.push(t);
-          quickExtra.push(0); // a name-block pair shares no other key, so not the extra anchor
-          best = quickRight.length - 1;
+        if (low >= 0 && (best < 0 || t > quick.total[best]! || (t === quick.total[best]! && low < quick.right[best]!))) {
+          quick.push(low, t, 0); // a name-block pair shares no other key, so not the extra anchor
+          best = quick.length - 1;
         }
       }
       kept.length = 0;
-      for (let q = 0; q < quickRight.length; q++) if (q === best || quickTotal[q]! >= retainFrom) kept.push(q);
-      if (kept.length > 1) kept.sort(byRank);
-      for (const q of kept) {
-        const j = quickRight[q]!;
-        out.push(i, j, quickTotal[q]!, quickExtra[q]!, packedLevels(a, right[j]!));
+      for (let q = 0; q < quick.length; q++) if (q === best || quick.total[q]! >= retainFrom) kept.push(q);
+      kept.sort();
+      for (let k = 0; k < kept.length; k++) {
+        const q = kept.at[k]!;
+        const j = quick.right[q]!;
+        out.push(i, j, quick.total[q]!, quick.extra[q]!, packedLevels(a, right[j]!));
       }
       continue;
     }

@@ -34,6 +34,27 @@ describe('retained candidates', () => {
     expect(found.map(full)).toEqual(brute.map(full));
   });
 
+  it('orders a left record\'s many retained pairs best first, as brute force does (few and over 32)', () => {
+    const scheme = DEFAULT_CONFIG.scheme;
+    const left: Identity[] = [{ email: 'ann.lee@nhs.net', employeeNumber: '00000001', mobile: '+447700900001', firstNames: ['ann'], lastName: 'lee', position: 'staff nurse' }];
+    for (const n of [5, 20, 33, 90]) {
+      // All share the name and title (6 points); a scattered few also the email, number or mobile.
+      const right: Identity[] = Array.from({ length: n }, (_, j) => ({
+        email: (j * 7) % 5 === 0 ? 'ann.lee@nhs.net' : `other${j}@nhs.net`,
+        employeeNumber: (j * 11) % 7 === 0 ? '00000001' : undefined,
+        mobile: (j * 13) % 9 === 0 ? '+447700900001' : undefined,
+        firstNames: ['ann'],
+        lastName: 'lee',
+        position: 'staff nurse',
+      }));
+      const found = findCandidates(left, right, { scheme, keepFrom: scheme.reviewFloor, retainFrom: scheme.reviewFloor }).toArray();
+      const brute = allPairs(left, right, { scheme, keepFrom: scheme.reviewFloor });
+      expect(found.length).toBe(n);
+      expect(new Set(found.map((c) => c.total)).size).toBeGreaterThan(1);
+      expect(found.map(key)).toEqual(brute.map(key));
+    }
+  });
+
   it('a list holds what was pushed and packs explained scores', () => {
     const w = DEFAULT_CONFIG.scheme.weights;
     const x: Identity = { email: 'a@nhs.net', firstNames: ['ann'], lastName: 'lee', position: 'nurse' };
