@@ -562,10 +562,12 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       for (let q = 0; q < quick.length; q++) if (best < 0 || quick.ranksBefore(q, best)) best = q;
       if (implicit.length > 0) {
         const low = lowestImplicit(names!, implicit, seen, i + 1, (j) => quickScore(a, right[j]!, scheme) === namePoints);
-        const t = namePoints!;
-        if (low >= 0 && (best < 0 || t > quick.total[best]! || (t === quick.total[best]! && low < quick.right[best]!))) {
-          quick.push(low, t, 0); // a name-block pair shares no other key, so not the extra anchor
-          best = quick.length - 1;
+        if (low >= 0) {
+          // Kept only as the best candidate. A name-block pair shares no other key, so not the extra anchor.
+          quick.push(low, namePoints!, 0);
+          const q = quick.length - 1;
+          if (best < 0 || quick.ranksBefore(q, best)) best = q;
+          else quick.length = q;
         }
       }
       kept.length = 0;
