@@ -14,7 +14,7 @@ import { ANCHORS, type Anchor, type Scheme } from './config.js';
 import { NumberColumn } from './columns.js';
 import { NO_POOL, type Int32Pool } from './int32-pool.js';
 import { hashKey, hashPair, IntPairs, KeyTableBuilder, releaseTable, type KeyTable } from './key-table.js';
-import { PackedScore, packedLevels, quickScore, scorePair, type Identity, type PairScore } from './score.js';
+import { nameAndPositionLevels, namePositionPoints, PackedScore, packedLevels, presentAnchors, quickScore, scorePair, type Identity, type PairScore } from './score.js';
 
 /** Anchors whose exact values are used as index keys. 'fullName' = first + last together. */
 export type BlockKey = 'email' | 'employeeNumber' | 'mobile' | 'fullName' | 'lastName' | 'firstName' | 'position' | 'extra';
@@ -343,12 +343,25 @@ function nameOnlyPoints(plan: readonly BlockKey[], scheme: Scheme): number | und
 }
 
 /**
- * By-position sub-indexes of the large First & Last Name blocks, keyed by the block's hash. A
- * block is every record whose name pair has that hash, so it lies in one bucket: only buckets
- * holding at least LARGE_NAME_BLOCK entries are looked at.
+ * A large First & Last Name block's records by position (those with one). `last` and `first`
+ * are the name every one of them holds, when they all hold the same one; undefined when the
+ * block mixes names whose pairs share a hash.
  */
-function positionSubIndexes(names: KeyTable, right: readonly Identity[]): Map<number, Map<string, number[]>> {
-  const out = new Map<number, Map<string, number[]>>();
+interface NameBlock {
+  byPosition: Map<string, number[]>;
+  last?: string;
+  first?: string;
+}
+
+/**
+ * By-position sub-indexes of the large First & Last Name blocks, keyed by the block's hash, and
+ * `presentAnchors` of each record in them. A block is every record whose name pair has that
+ * hash, so it lies in one bucket: only buckets holding at least LARGE_NAME_BLOCK entries are
+ * looked at.
+ */
+function positionSubIndexes(names: KeyTable, right: readonly Identity[]): { blocks: Map<number, NameBlock>; present: Uint8Array } {
+  const out = new Map<number, NameBlock>();
+  const present = new Uint8Array(right.length);
   const { start, hashes, items } = names;
   for (let b = 0; b + 1 < start.length; b++) {
     const from = start[b]!;
@@ -359,19 +372,32 @@ function positionSubIndexes(names: KeyTable, right: readonly Identity[]): Map<nu
     for (const [h, size] of sizes) {
       if (size < LARGE_NAME_BLOCK) continue;
       const byPosition = new Map<string, number[]>();
+      let last: string | undefined;
+      let first: string | undefined;
+      let mixed = false;
       for (let e = from; e < to; e++) {
         if (hashes[e] !== h) continue;
         const j = items[e]!;
-        const p = right[j]!.position;
+        const r = right[j]!;
+        const p = r.position;
         if (p === undefined) continue;
         const list = byPosition.get(p);
         if (list === undefined) byPosition.set(p, [j]);
         else if (list[list.length - 1] !== j) list.push(j);
+        present[j] = presentAnchors(r);
+        if (mixed) continue;
+        if (last === undefined) {
+          last = r.lastName;
+          first = last === undefined ? undefined : r.firstNames?.find((f) => hashPair(last!, f) === h);
+          mixed = first === undefined;
+        } else if (r.lastName !== last || r.firstNames?.includes(first!) !== true) {
+          mixed = true;
+        }
       }
-      out.set(h, byPosition);
+      out.set(h, mixed ? { byPosition } : { byPosition, last, first });
     }
   }
-  return out;
+  return { blocks: out, present };
 }
 
 /**
@@ -385,13 +411,16 @@ class ScoredPairs {
   right = new Int32Array(64);
   total = new Float64Array(64);
   extra = new Float64Array(64);
+  /** The pair's packed levels when already known, else -1 (worked out from the records if kept). */
+  levels = new Int32Array(64);
   length = 0;
 
-  push(j: number, total: number, extra: number): void {
+  push(j: number, total: number, extra: number, levels = -1): void {
     if (this.length === this.right.length) this.grow();
     this.right[this.length] = j;
     this.total[this.length] = total;
     this.extra[this.length] = extra;
+    this.levels[this.length] = levels;
     this.length++;
   }
 
@@ -407,12 +436,15 @@ class ScoredPairs {
     const right = new Int32Array(n);
     const total = new Float64Array(n);
     const extra = new Float64Array(n);
+    const levels = new Int32Array(n);
     right.set(this.right);
     total.set(this.total);
     extra.set(this.extra);
+    levels.set(this.levels);
     this.right = right;
     this.total = total;
     this.extra = extra;
+    this.levels = levels;
   }
 }
 
@@ -493,9 +525,16 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   const notePassive = passivePoints !== undefined && passivePoints >= keepFrom;
   // Block hash → last name → first names of the passive left records that met the block.
   const blockNames = new Map<number, Map<string, Set<string>>>();
-  const subIndexes = (namePoints === undefined && passivePoints === undefined) || names === undefined ? undefined : positionSubIndexes(names, right);
+  const sub = (namePoints === undefined && passivePoints === undefined) || names === undefined ? undefined : positionSubIndexes(names, right);
   // Hashes of the large name blocks the current left record is in (scored implicitly).
   const implicit: number[] = [];
+  // The current left record's runs of a large name block with its title, scored once its other
+  // keys have been looked up; `sameNamed[n]`: the run's records all hold the left record's name.
+  const sameRuns: (readonly number[])[] = [];
+  const sameNamed: boolean[] = [];
+  let nSame = 0;
+  // What such a pair scores when it shares no other key (in quickScore's order of addition).
+  const sameTotal = namePositionPoints(scheme);
   const extraPoints = opts.extraPoints ?? 0;
   let i = 0;
   let a: Identity = left[0]!;
@@ -519,6 +558,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
     const passive = passivePoints !== undefined && !opts.retainLeft!(i);
     quick.length = 0;
     implicit.length = 0;
+    nSame = 0;
     // The record is read only once one of its keys is found in the index.
     let loaded = false;
     const to = keys.start[i + 1]!;
@@ -537,20 +577,41 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
           leftExtra = opts.leftExtra?.(i);
           if (!exact) mine = [];
         }
-        const byPosition = kind === FULL_NAME && (namePoints !== undefined || passive) ? subIndexes?.get(h) : undefined;
-        if (byPosition === undefined) {
+        const block = kind === FULL_NAME && (namePoints !== undefined || passive) ? sub?.blocks.get(h) : undefined;
+        if (block === undefined) {
           for (; e < end; e++) if (t.hashes[e] === h) consider(t.items[e]!);
           break;
         }
-        // A large name block: the records with this title are scored, the rest implicitly.
-        const same = a.position === undefined ? undefined : byPosition.get(a.position);
-        if (same !== undefined) for (const j of same) consider(j);
+        // A large name block: the records with this title are scored (below), the rest implicitly.
+        const same = a.position === undefined ? undefined : block.byPosition.get(a.position);
+        if (same !== undefined) {
+          sameRuns[nSame] = same;
+          sameNamed[nSame++] = block.last !== undefined && block.last === a.lastName && a.firstNames?.includes(block.first!) === true;
+        }
         if (!passive) implicit.push(h);
         else if (notePassive) noteNames(blockNames, h, a);
         break;
       }
     }
     if (!loaded) continue;
+    // A large block's records with the left record's title. Once every other key has been looked
+    // up, one not yet scored shares no email, alias, employee number, mobile or extra anchor
+    // with it (each is a key), so when the block holds only the left record's name the pair
+    // scores exactly the names and position: its score is known without reading the record.
+    // At national size these are most of the pairs (the common names with a common title).
+    for (let n = 0; n < nSame; n++) {
+      const same = sameRuns[n]!;
+      if (!sameNamed[n]) {
+        for (const j of same) consider(j);
+        continue;
+      }
+      for (const j of same) {
+        if (seen[j] === i + 1) continue;
+        seen[j] = i + 1;
+        if (opts.stats) opts.stats.pairsScored++;
+        if (sameTotal >= keepFrom) quick.push(j, sameTotal, 0, nameAndPositionLevels(a, sub!.present[j]!));
+      }
+    }
     if (bestRight !== undefined) {
       const { right: qRight, total: qTotal } = quick;
       for (let q = 0; q < quick.length; q++) if (qTotal[q]! > bestRight[qRight[q]!]!) bestRight[qRight[q]!] = qTotal[q]!;
@@ -576,7 +637,8 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       for (let k = 0; k < kept.length; k++) {
         const q = kept.at[k]!;
         const j = quick.right[q]!;
-        out.push(i, j, quick.total[q]!, quick.extra[q]!, packedLevels(a, right[j]!));
+        const levels = quick.levels[q]!;
+        out.push(i, j, quick.total[q]!, quick.extra[q]!, levels >= 0 ? levels : packedLevels(a, right[j]!));
       }
       continue;
     }

@@ -208,7 +208,11 @@ export function packedLevels(a: Identity, b: Identity): number {
   }
   const full = first === CODE_MISSING || last === CODE_MISSING ? CODE_MISSING : first === CODE_EXACT && last === CODE_EXACT ? CODE_EXACT : CODE_DIFFERS;
   const pos = exactCode(a.position, b.position);
-  // ANCHORS order: email, employeeNumber, mobile, lastName, firstName, fullName, position.
+  return pack(email, emp, mob, last, first, full, pos);
+}
+
+/** Anchor level codes packed in ANCHORS order: email, employeeNumber, mobile, lastName, firstName, fullName, position. */
+function pack(email: number, emp: number, mob: number, last: number, first: number, full: number, pos: number): number {
   return (
     email |
     (emp << LEVEL_BITS) |
@@ -218,6 +222,34 @@ export function packedLevels(a: Identity, b: Identity): number {
     (full << (5 * LEVEL_BITS)) |
     (pos << (6 * LEVEL_BITS))
   );
+}
+
+/** Bits of `presentAnchors`: which exact-key anchors a record holds a value for. */
+const HAS_EMAIL = 1;
+const HAS_EMPLOYEE_NUMBER = 2;
+const HAS_MOBILE = 4;
+
+/** Which of email (or an alias), employee number and mobile `b` has: the bits `nameAndPositionLevels` reads. */
+export function presentAnchors(b: Identity): number {
+  return (
+    (b.email !== undefined || (b.aliases?.length ?? 0) > 0 ? HAS_EMAIL : 0) |
+    (b.employeeNumber !== undefined ? HAS_EMPLOYEE_NUMBER : 0) |
+    (b.mobile !== undefined ? HAS_MOBILE : 0)
+  );
+}
+
+/**
+ * `packedLevels(a, b)` for a pair known to share last name, a first name and position, and no
+ * email, alias, employee number or mobile; `bPresent` is `presentAnchors(b)`. Reads nothing of
+ * `b` itself: the candidate search uses it for the many such pairs of a common name and title,
+ * where reading each record was a cache miss.
+ */
+export function nameAndPositionLevels(a: Identity, bPresent: number): number {
+  const aEmail = a.email !== undefined || (a.aliases?.length ?? 0) > 0;
+  const email = aEmail && (bPresent & HAS_EMAIL) !== 0 ? CODE_DIFFERS : CODE_MISSING;
+  const emp = a.employeeNumber !== undefined && (bPresent & HAS_EMPLOYEE_NUMBER) !== 0 ? CODE_DIFFERS : CODE_MISSING;
+  const mob = a.mobile !== undefined && (bPresent & HAS_MOBILE) !== 0 ? CODE_DIFFERS : CODE_MISSING;
+  return pack(email, emp, mob, CODE_EXACT, CODE_EXACT, CODE_EXACT, CODE_EXACT);
 }
 
 /** The points of packed `levels` under `weights` (agreeing anchors' weights summed). */
@@ -237,6 +269,20 @@ function shareEmail(a: Identity, b: Identity): boolean {
   if (be !== undefined && a.aliases !== undefined && a.aliases.includes(be)) return true;
   if (a.aliases !== undefined && b.aliases !== undefined) for (const x of a.aliases) if (b.aliases.includes(x)) return true;
   return false;
+}
+
+/**
+ * What `quickScore` gives a pair that agrees on the last name, a first name and the position
+ * and on nothing else, added in its order (so equal to it to the last bit).
+ */
+export function namePositionPoints(scheme: Scheme): number {
+  const w = scheme.weights;
+  let score = 0;
+  score += w.lastName;
+  score += w.firstName;
+  score += w.fullName;
+  score += w.position;
+  return score;
 }
 
 /**

@@ -4,7 +4,7 @@ import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
 import { allPairs, blockingPlan, CandidateList, findCandidates, LARGE_NAME_BLOCK, leftKeys, type Candidate } from '../../src/core/candidates.js';
 import { CHUNK_SIZE } from '../../src/core/columns.js';
 import { hashPair } from '../../src/core/key-table.js';
-import { PackedScore, packedScore, quickScore, scorePair, type Identity } from '../../src/core/score.js';
+import { namePositionPoints, PackedScore, packedScore, quickScore, scorePair, type Identity } from '../../src/core/score.js';
 import { generateIdentities as generate } from '../helpers/identities.js';
 import { rng } from '../helpers/rng.js';
 
@@ -289,6 +289,78 @@ describe('candidate generation with hash collisions', () => {
     const found = findCandidates(left, right, { scheme: DEFAULT_CONFIG.scheme }).toArray();
     expect(found.map(key)).toEqual(allPairs(left, right, { scheme: DEFAULT_CONFIG.scheme }).map(key));
     expect(found.map((c) => c.right)).toEqual([1, 0]);
+  });
+});
+
+describe('a large name block\'s records with the left record\'s title', () => {
+  const scheme = DEFAULT_CONFIG.scheme;
+  const [first, impostor] = collidingFirstNames('patel');
+  // Block "patel first": staff nurses with and without an email, alias, number or mobile; a few
+  // share one with the left records below, and some hold the extra anchor.
+  const right: Identity[] = [];
+  for (let k = 0; k < 3 * LARGE_NAME_BLOCK; k++) {
+    right.push({
+      email: k % 3 === 0 ? undefined : k === 4 ? 'l1@nhs.net' : `r${k}@nhs.net`,
+      aliases: k % 5 === 0 ? [`alias${k}@nhs.net`] : undefined,
+      employeeNumber: k % 4 === 0 ? undefined : k === 7 ? '00000002' : `1${String(k).padStart(7, '0')}`,
+      mobile: k % 2 === 0 ? `+4477009${String(k).padStart(5, '0')}` : k === 9 ? '+447700900003' : undefined,
+      firstNames: k === 11 ? ['ann', first] : [first],
+      lastName: 'patel',
+      position: k % 6 === 5 ? 'porter' : 'staff nurse',
+    });
+  }
+  // Block "smith first/impostor": one block of two names whose pairs share a hash.
+  const [sFirst, sImpostor] = collidingFirstNames('smith');
+  for (let k = 0; k < 2 * LARGE_NAME_BLOCK; k++) right.push({ email: `s${k}@nhs.net`, firstNames: [k % 4 === 1 ? sImpostor : sFirst], lastName: 'smith', position: 'staff nurse' });
+  const rightExtra = (j: number): string | undefined => (j % 7 === 3 ? `nid${j % 2}` : undefined);
+  const person = (n: number): Identity => ({
+    email: n % 2 === 0 ? `l${n}@nhs.net` : undefined,
+    employeeNumber: n % 3 === 0 ? undefined : `0000000${n}`,
+    mobile: n % 4 === 1 ? undefined : `+44770090000${n}`,
+    firstNames: n === 5 ? [impostor] : [first],
+    lastName: 'patel',
+    position: 'staff nurse',
+  });
+  const lefts = (n: number): Identity[] => [
+    ...Array.from({ length: n }, (_, k) => person(k)),
+    { firstNames: [sFirst], lastName: 'smith', position: 'staff nurse' },
+    { firstNames: [sImpostor], lastName: 'smith', position: 'staff nurse', email: 's5@nhs.net' },
+  ];
+  const leftExtra = (i: number): string | undefined => (i % 3 === 1 ? `nid${i % 2}` : undefined);
+  const explained = (c: Candidate): unknown => ({ left: c.left, right: c.right, total: c.total, extra: c.extraPoints, anchors: c.score.anchors.map(({ anchor, level }) => `${anchor}:${level}`) });
+
+  it('score and explain every pair as brute force does, through a block of one name and one of two', () => {
+    const left = lefts(8);
+    const extra = { leftExtra, rightExtra, extraPoints: scheme.nhsmailIdPoints };
+    const found = findCandidates(left, right, { scheme, ...extra, retainFrom: scheme.threshold }).toArray();
+    const expected: Candidate[] = [];
+    const byLeft = new Map<number, Candidate[]>();
+    for (const c of allPairs(left, right, { scheme, ...extra })) byLeft.set(c.left, [...(byLeft.get(c.left) ?? []), c]);
+    for (const cs of byLeft.values()) cs.forEach((c, k) => (k === 0 || c.total >= scheme.threshold ? expected.push(c) : undefined));
+    expect(found.map(explained)).toEqual(expected.map(explained));
+    // The pairs cover each kind: other keys shared, the extra anchor, name and title alone, and an impostor's.
+    expect(found.filter((c) => c.total === namePositionPoints(scheme)).length).toBeGreaterThan(20);
+    expect(found.some((c) => c.total > namePositionPoints(scheme) && c.extraPoints === 0)).toBe(true);
+    expect(found.some((c) => c.extraPoints > 0)).toBe(true);
+    expect(found.some((c) => c.left === 5 && c.total < namePositionPoints(scheme))).toBe(true);
+  });
+
+  it('read a block of one name once, however many left records share it, and a block of two names for each', () => {
+    // Two blocks of staff nurses: "patel first" alone, and "smith first" with "smith impostor".
+    const block = (last: string, names: (k: number) => string): Identity[] =>
+      Array.from({ length: 2 * LARGE_NAME_BLOCK }, (_, k) => ({ email: `${last}${k}@nhs.net`, mobile: k % 2 ? undefined : `+4477009${String(k).padStart(5, '0')}`, firstNames: [names(k)], lastName: last, position: 'staff nurse' }));
+    const records = [...block('patel', () => first), ...block('smith', (k) => (k % 4 === 1 ? sImpostor : sFirst))];
+    // Left records that share only the name and title with them.
+    const nurses = (last: string, name: string, n: number): Identity[] => Array.from({ length: n }, (_, k) => ({ email: `left${k}@nhs.net`, firstNames: [name], lastName: last, position: 'staff nurse' }));
+    const reads = (left: Identity[]): { one: number; two: number } => {
+      const count = { one: 0, two: 0 };
+      const watched = records.map((r, j) => new Proxy(r, { get: (t, p) => (count[j < 2 * LARGE_NAME_BLOCK ? 'one' : 'two']++, Reflect.get(t, p)) }));
+      const found = findCandidates(left, watched, { scheme, retainFrom: scheme.threshold });
+      expect(found.length).toBe(left.length * 2 * LARGE_NAME_BLOCK * (left[0]!.lastName === 'patel' ? 1 : 0.75));
+      return count;
+    };
+    expect(reads(nurses('patel', first, 8)).one).toBe(reads(nurses('patel', first, 2)).one);
+    expect(reads(nurses('smith', sFirst, 8)).two).toBeGreaterThan(reads(nurses('smith', sFirst, 2)).two);
   });
 });
 
