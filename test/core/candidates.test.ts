@@ -174,6 +174,40 @@ describe('candidate generation is complete', () => {
     expect(stats.pairsScored).toBeLessThan(all.pairsScored * 0.75);
   });
 
+  it('bestRight skips reading a record that no pair through a small name block could raise', () => {
+    const scheme = DEFAULT_CONFIG.scheme;
+    const floor = scheme.reviewFloor;
+    // A small block of namesakes: staff nurses, one of them sharing a left record's mobile and
+    // one the extra anchor; a porter of the same name.
+    const right: Identity[] = [
+      { firstNames: ['ann'], lastName: 'lee', position: 'staff nurse', email: 'r0@nhs.net' },
+      { firstNames: ['ann'], lastName: 'lee', position: 'staff nurse', mobile: '+447700900007' },
+      { firstNames: ['ann'], lastName: 'lee', position: 'porter' },
+      { firstNames: ['ann'], lastName: 'lee', position: 'staff nurse' },
+    ];
+    const rightExtra = (j: number): string | undefined => (j === 3 ? 'nid' : undefined);
+    const nurses = (n: number): Identity[] => Array.from({ length: n }, (_, k) => ({ firstNames: ['ann'], lastName: 'lee', position: 'staff nurse', mobile: `+44770090000${k}` }));
+    const run = (left: Identity[], leftExtra?: (i: number) => string | undefined): { best: number[]; reads: number[] } => {
+      const reads = right.map(() => 0);
+      const watched = right.map((r, j) => new Proxy(r, { get: (t, p) => (reads[j]!++, Reflect.get(t, p)) }));
+      const bestRight = new Float64Array(right.length).fill(-Infinity);
+      findCandidates(left, watched, { scheme, keepFrom: floor, retainFrom: floor, bestRight, retainLeft: () => false, leftExtra, rightExtra, extraPoints: scheme.nhsmailIdPoints });
+      const expected = new Float64Array(right.length).fill(-Infinity);
+      for (const c of allPairs(left, right, { scheme, keepFrom: floor, leftExtra, rightExtra, extraPoints: scheme.nhsmailIdPoints })) expected[c.right] = Math.max(expected[c.right]!, c.total);
+      expect([...bestRight]).toEqual([...expected]);
+      return { best: [...bestRight], reads };
+    };
+    // The mobile pair (left 7) and the extra anchor (left 5) score above the names and title.
+    const withExtra = run(nurses(9), (i) => (i === 5 ? 'nid' : undefined));
+    expect(withExtra.best).toEqual([6, 10, 5, 6 + scheme.nhsmailIdPoints]);
+    // Once a nurse has raised the nurses to the names and title, the next ones do not read them:
+    // only the porter (5, below what a nurse could give it) is read again.
+    const two = run(nurses(2)).reads;
+    const six = run(nurses(6)).reads;
+    expect([six[0], six[1], six[3]]).toEqual([two[0], two[1], two[3]]);
+    expect(six[2]).toBeGreaterThan(two[2]!);
+  });
+
   it('bestRight through a large name block raises only the records that really share a left record\'s name', () => {
     const [first, impostor] = collidingFirstNames('smith');
     const scheme = DEFAULT_CONFIG.scheme;
