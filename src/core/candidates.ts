@@ -578,7 +578,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
           if (!exact) mine = [];
         }
         const block = kind === FULL_NAME && (namePoints !== undefined || passive) ? sub?.blocks.get(h) : undefined;
-        if (block === undefined && passive && kind === FULL_NAME) {
+        if (block === undefined) {
           // A passive record's pairs only raise right records' best totals. One reached first
           // through a name shares no email, employee number or mobile (those keys are looked
           // up before it), so it scores at most the names and the position: a right record
@@ -586,11 +586,8 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
           // marked seen, so it is still scored through that key, looked up after this one. In
           // the second pass these are the records left unlinked with a common name, met by
           // every left record of that name.
-          for (; e < end; e++) if (t.hashes[e] === h && bestRight![t.items[e]!]! < sameTotal) consider(t.items[e]!);
-          break;
-        }
-        if (block === undefined) {
-          for (; e < end; e++) if (t.hashes[e] === h) consider(t.items[e]!);
+          const raiseOnly = passive && kind === FULL_NAME;
+          for (; e < end; e++) if (t.hashes[e] === h && (!raiseOnly || bestRight![t.items[e]!]! < sameTotal)) consider(t.items[e]!);
           break;
         }
         // A large name block: the records with this title are scored (below), the rest implicitly.

@@ -42,10 +42,11 @@ export interface PairScore {
 
 const agrees = (l: Level): boolean => l === 'exact' || l === 'alias' || l === 'fuzzy';
 
+/** `x` has an email address or an alias to compare. */
+const hasEmail = (x: Identity): boolean => x.email !== undefined || (x.aliases?.length ?? 0) > 0;
+
 function emailLevel(a: Identity, b: Identity): Level {
-  const aAll = a.email !== undefined || (a.aliases?.length ?? 0) > 0;
-  const bAll = b.email !== undefined || (b.aliases?.length ?? 0) > 0;
-  if (!aAll || !bAll) return 'missing';
+  if (!hasEmail(a) || !hasEmail(b)) return 'missing';
   if (a.email !== undefined && a.email === b.email) return 'exact';
   if (a.email !== undefined && b.aliases?.includes(a.email)) return 'alias';
   if (b.email !== undefined && a.aliases?.includes(b.email)) return 'alias';
@@ -232,7 +233,7 @@ const HAS_MOBILE = 4;
 /** Which of email (or an alias), employee number and mobile `b` has: the bits `nameAndPositionLevels` reads. */
 export function presentAnchors(b: Identity): number {
   return (
-    (b.email !== undefined || (b.aliases?.length ?? 0) > 0 ? HAS_EMAIL : 0) |
+    (hasEmail(b) ? HAS_EMAIL : 0) |
     (b.employeeNumber !== undefined ? HAS_EMPLOYEE_NUMBER : 0) |
     (b.mobile !== undefined ? HAS_MOBILE : 0)
   );
@@ -245,8 +246,7 @@ export function presentAnchors(b: Identity): number {
  * where reading each record was a cache miss.
  */
 export function nameAndPositionLevels(a: Identity, bPresent: number): number {
-  const aEmail = a.email !== undefined || (a.aliases?.length ?? 0) > 0;
-  const email = aEmail && (bPresent & HAS_EMAIL) !== 0 ? CODE_DIFFERS : CODE_MISSING;
+  const email = hasEmail(a) && (bPresent & HAS_EMAIL) !== 0 ? CODE_DIFFERS : CODE_MISSING;
   const emp = a.employeeNumber !== undefined && (bPresent & HAS_EMPLOYEE_NUMBER) !== 0 ? CODE_DIFFERS : CODE_MISSING;
   const mob = a.mobile !== undefined && (bPresent & HAS_MOBILE) !== 0 ? CODE_DIFFERS : CODE_MISSING;
   return pack(email, emp, mob, CODE_EXACT, CODE_EXACT, CODE_EXACT, CODE_EXACT);
