@@ -535,6 +535,11 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   let nSame = 0;
   // What such a pair scores when it shares no other key (in quickScore's order of addition).
   const sameTotal = namePositionPoints(scheme);
+  // With passive records: each right record's title, learnt when it is first read (hashed;
+  // TITLE_UNSEEN until then, NO_TITLE without one), and the current left record's, hashed when
+  // first needed. Equal hashes are taken as the same title, so a collision only skips less.
+  const rightTitles = passivePoints !== undefined ? new Float64Array(right.length).fill(TITLE_UNSEEN) : undefined;
+  let leftTitle = TITLE_UNSEEN;
   const extraPoints = opts.extraPoints ?? 0;
   let i = 0;
   let a: Identity = left[0]!;
@@ -575,19 +580,32 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
           loaded = true;
           a = left[i]!;
           leftExtra = opts.leftExtra?.(i);
+          leftTitle = TITLE_UNSEEN;
           if (!exact) mine = [];
         }
         const block = kind === FULL_NAME && (namePoints !== undefined || passive) ? sub?.blocks.get(h) : undefined;
         if (block === undefined) {
           // A passive record's pairs only raise right records' best totals. One reached first
           // through a name shares no email, employee number or mobile (those keys are looked
-          // up before it), so it scores at most the names and the position: a right record
-          // whose best is already that high is not read. One sharing the extra anchor is not
-          // marked seen, so it is still scored through that key, looked up after this one. In
-          // the second pass these are the records left unlinked with a common name, met by
-          // every left record of that name.
-          const raiseOnly = passive && kind === FULL_NAME;
-          for (; e < end; e++) if (t.hashes[e] === h && (!raiseOnly || bestRight![t.items[e]!]! < sameTotal)) consider(t.items[e]!);
+          // up before it), so it scores at most the names and, with the same title, the
+          // position: a right record whose best is already that high is not read. One sharing
+          // the extra anchor is not marked seen, so it is still scored through that key, looked
+          // up after this one. In the second pass these are the records left unlinked with a
+          // common name, met by every left record of that name.
+          if (!(passive && kind === FULL_NAME)) {
+            for (; e < end; e++) if (t.hashes[e] === h) consider(t.items[e]!);
+            break;
+          }
+          if (leftTitle === TITLE_UNSEEN) leftTitle = titleHash(a);
+          for (; e < end; e++) {
+            if (t.hashes[e] !== h) continue;
+            const j = t.items[e]!;
+            const known = rightTitles![j]!;
+            const most = known === TITLE_UNSEEN || (known === leftTitle && known !== NO_TITLE) ? sameTotal : passivePoints!;
+            if (bestRight![j]! >= most) continue;
+            consider(j);
+            if (known === TITLE_UNSEEN) rightTitles![j] = titleHash(right[j]!);
+          }
           break;
         }
         // A large name block: the records with this title are scored (below), the rest implicitly.
@@ -660,6 +678,15 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   for (const t of index) if (t !== undefined) releaseTable(t, pool);
   pool.give(seen);
   return out;
+}
+
+/** Values of a title hash that no 32-bit hash takes: not yet read, and no title. */
+const TITLE_UNSEEN = 2 ** 32;
+const NO_TITLE = 2 ** 32 + 1;
+
+/** The hash of a record's title, or NO_TITLE. */
+function titleHash(x: Identity): number {
+  return x.position === undefined ? NO_TITLE : hashKey(x.position);
 }
 
 /** Notes a left record's (last name, first name) pairs against a large block it met. */

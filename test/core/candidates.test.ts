@@ -200,12 +200,30 @@ describe('candidate generation is complete', () => {
     // The mobile pair (left 7) and the extra anchor (left 5) score above the names and title.
     const withExtra = run(nurses(9), (i) => (i === 5 ? 'nid' : undefined));
     expect(withExtra.best).toEqual([6, 10, 5, 6 + scheme.nhsmailIdPoints]);
-    // Once a nurse has raised the nurses to the names and title, the next ones do not read them:
-    // only the porter (5, below what a nurse could give it) is read again.
+    // Once a nurse has raised the nurses to the names and title, and the porter to the names, the
+    // next nurses read none of them; a porter still reads the porter, whom it can raise to 6.
     const two = run(nurses(2)).reads;
-    const six = run(nurses(6)).reads;
-    expect([six[0], six[1], six[3]]).toEqual([two[0], two[1], two[3]]);
-    expect(six[2]).toBeGreaterThan(two[2]!);
+    expect(run(nurses(6)).reads).toEqual(two);
+    const porter: Identity = { firstNames: ['ann'], lastName: 'lee', position: 'porter' };
+    const withPorter = run([...nurses(6), porter]);
+    expect(withPorter.best[2]).toBe(6);
+    expect(withPorter.reads[2]).toBeGreaterThan(two[2]!);
+    expect([withPorter.reads[0], withPorter.reads[1], withPorter.reads[3]]).toEqual([two[0], two[1], two[3]]);
+  });
+
+  it('bestRight reads a record without a title once for left records without one', () => {
+    const scheme = DEFAULT_CONFIG.scheme;
+    const right: Identity[] = [{ firstNames: ['ann'], lastName: 'lee' }];
+    const reads = (n: number): number => {
+      let count = 0;
+      const watched = right.map((r) => new Proxy(r, { get: (t, p) => (count++, Reflect.get(t, p)) }));
+      const bestRight = new Float64Array(1).fill(-Infinity);
+      const left: Identity[] = Array.from({ length: n }, (_, k) => ({ firstNames: ['ann'], lastName: 'lee', email: `l${k}@nhs.net` }));
+      findCandidates(left, watched, { scheme, keepFrom: scheme.reviewFloor, bestRight, retainLeft: () => false });
+      expect(bestRight[0]).toBe(scheme.weights.lastName + scheme.weights.firstName + scheme.weights.fullName);
+      return count;
+    };
+    expect(reads(5)).toBe(reads(1));
   });
 
   it('bestRight through a large name block raises only the records that really share a left record\'s name', () => {
