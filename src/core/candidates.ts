@@ -535,10 +535,9 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   let nSame = 0;
   // What such a pair scores when it shares no other key (in quickScore's order of addition).
   const sameTotal = namePositionPoints(scheme);
-  // With passive records: each right record's title, learnt when it is first read (hashed;
-  // TITLE_UNSEEN until then, NO_TITLE without one), and the current left record's, hashed when
-  // first needed. Equal hashes are taken as the same title, so a collision only skips less.
-  const rightTitles = passivePoints !== undefined ? new Float64Array(right.length).fill(TITLE_UNSEEN) : undefined;
+  // With passive records: each right record's title, learnt when it is first read (titleCode;
+  // TITLE_UNSEEN until then), and the current left record's, worked out when first needed.
+  const rightTitles = passivePoints !== undefined ? pool.take(right.length) : undefined;
   let leftTitle = TITLE_UNSEEN;
   const extraPoints = opts.extraPoints ?? 0;
   let i = 0;
@@ -596,7 +595,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
             for (; e < end; e++) if (t.hashes[e] === h) consider(t.items[e]!);
             break;
           }
-          if (leftTitle === TITLE_UNSEEN) leftTitle = titleHash(a);
+          if (leftTitle === TITLE_UNSEEN) leftTitle = titleCode(a);
           for (; e < end; e++) {
             if (t.hashes[e] !== h) continue;
             const j = t.items[e]!;
@@ -604,7 +603,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
             const most = known === TITLE_UNSEEN || (known === leftTitle && known !== NO_TITLE) ? sameTotal : passivePoints!;
             if (bestRight![j]! >= most) continue;
             consider(j);
-            if (known === TITLE_UNSEEN) rightTitles![j] = titleHash(right[j]!);
+            if (known === TITLE_UNSEEN) rightTitles![j] = titleCode(right[j]!);
           }
           break;
         }
@@ -677,16 +676,20 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   if (notePassive && names !== undefined) raiseNamed(names, blockNames, right, passivePoints, bestRight!);
   for (const t of index) if (t !== undefined) releaseTable(t, pool);
   pool.give(seen);
+  if (rightTitles !== undefined) pool.give(rightTitles);
   return out;
 }
 
-/** Values of a title hash that no 32-bit hash takes: not yet read, and no title. */
-const TITLE_UNSEEN = 2 ** 32;
-const NO_TITLE = 2 ** 32 + 1;
+/** titleCode values: not yet read (a pool array starts zeroed), and no title. */
+const TITLE_UNSEEN = 0;
+const NO_TITLE = 1;
 
-/** The hash of a record's title, or NO_TITLE. */
-function titleHash(x: Identity): number {
-  return x.position === undefined ? NO_TITLE : hashKey(x.position);
+/**
+ * A record's title as a number for the second pass's skip: NO_TITLE, or 2 plus 30 bits of its
+ * hash. Equal codes are taken as the same title, so a collision only skips less.
+ */
+function titleCode(x: Identity): number {
+  return x.position === undefined ? NO_TITLE : 2 + (hashKey(x.position) >>> 2);
 }
 
 /** Notes a left record's (last name, first name) pairs against a large block it met. */
