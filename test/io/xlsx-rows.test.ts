@@ -54,6 +54,8 @@ const NASTY = ['', ' ', 'a & b', '<tag>', '"quoted"', "it's", '=1+2', '+44 7911'
 const cell: fc.Arbitrary<Cell> = fc.oneof(
   fc.constantFrom<Cell>(...NASTY),
   fc.string(),
+  // Any UTF-16 code units: surrogate pairs, and lone surrogates (written as U+FFFD).
+  fc.string({ unit: 'binary' }),
   fc.integer({ min: -1e9, max: 1e9 }),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.constantFrom<Cell>(Number.NaN, Number.POSITIVE_INFINITY, -0, 0.1, 1e21),
