@@ -10,7 +10,8 @@
 import type { Config } from './config.js';
 import { daysBetween, toIsoDate } from './normalise-date.js';
 import { personLines, type EsrPerson } from './people.js';
-import { duplicateGroups as duplicates, IntPairs } from './key-table.js';
+import { duplicateGroups, IntPairs } from './key-table.js';
+import { Int32Pool } from './int32-pool.js';
 import type { AdAccount, NhsmailAccount } from './records.js';
 import type { ReconcileResult, ReconciledIdentity } from './reconcile.js';
 
@@ -248,7 +249,9 @@ function linkedOf(r: ReconcileResult, k: number, x: Linked): Linked {
 
 /** Works out which anchor updates each identity needs (one pass, no updates built). */
 function planAnchorUpdates(r: ReconcileResult): UpdatePlan {
-  const plan = new IntPairs();
+  // Room for one update an identity to start with: doubling from a small list allocated about
+  // twice its final size outside the heap (see Int32Pool).
+  const plan = new IntPairs(Math.max(1024, r.identities.length));
   const x: Linked = { p: undefined, m: undefined, a: undefined };
   for (let k = 0; k < r.identities.length; k++) {
     linkedOf(r, k, x);
@@ -334,7 +337,12 @@ export function findIssues(r: ReconcileResult, config: Config, asOfMs: number): 
     }
   }
 
-  // Duplicated anchors within one source break JML's one-to-one joins.
+  // Duplicated anchors within one source break JML's one-to-one joins. The seven checks share
+  // one pool of arrays: each builds a key table the size of its source, and seven of them
+  // allocated afresh (some 175 MB at 1.5M people, outside the heap) set off a full collection
+  // of a multi-GiB heap ("external memory pressure", see Int32Pool).
+  const pool = new Int32Pool();
+  const duplicates = <T>(items: readonly T[], key: (t: T) => string | undefined): T[][] => duplicateGroups(items, key, pool);
   const people = r.people;
   for (const g of duplicates(people, (p) => p.identity.email)) {
     out.push({ code: 'DUPLICATE_ESR_EMAIL', owner: 'Workforce', employeeNumber: g.map((p) => p.employeeNumber).join('; '), explanation: `${g.length} ESR people share one email address; each person needs their own.`, lines: g.map((p) => `ESR ${personLines(p)}`).join('; ') });

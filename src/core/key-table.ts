@@ -155,14 +155,16 @@ export class KeyTableBuilder {
  * entry per key was most of the cost at national size. Equal hashes are confirmed on the real
  * keys, which are read only for entries whose hash another entry shares: a bucket holding two
  * different hashes is common, and reading those records again was a cache miss each.
+ * `pool`: where the table's arrays come from and go back to (see Int32Pool).
  */
-export function duplicateGroups<T>(items: readonly T[], key: (t: T) => string | undefined): T[][] {
-  const builder = new KeyTableBuilder(items.length);
+export function duplicateGroups<T>(items: readonly T[], key: (t: T) => string | undefined, pool: Int32Pool = NO_POOL): T[][] {
+  const builder = new KeyTableBuilder(items.length, pool);
   for (let i = 0; i < items.length; i++) {
     const k = key(items[i]!);
     if (k !== undefined) builder.add(hashKey(k), i);
   }
-  const { start, hashes, items: at } = builder.build();
+  const table = builder.build();
+  const { start, hashes, items: at } = table;
   const groups: { key: string; items: T[] }[] = [];
   const grouped = new Set<number>();
   for (let b = 0; b + 1 < start.length; b++) {
@@ -184,5 +186,6 @@ export function duplicateGroups<T>(items: readonly T[], key: (t: T) => string | 
       if (group !== undefined) groups.push({ key: k, items: group });
     }
   }
+  releaseTable(table, pool);
   return groups.sort((x, y) => (x.key < y.key ? -1 : 1)).map((g) => g.items);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { duplicateGroups, hashKey, hashPair, IntPairs, KeyTableBuilder, type KeyTable } from '../../src/core/key-table.js';
+import { Int32Pool } from '../../src/core/int32-pool.js';
 
 /** The lookup findCandidates makes: bucket h & mask, entries with hash h. */
 const collect = (t: KeyTable, h: number): number[] => {
@@ -87,6 +88,30 @@ describe('duplicateGroups', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('groups the same through a shared pool, which hands each call the arrays the last one gave back (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.option(fc.constantFrom('a', 'b', 'c', 'dd', ''), { nil: undefined }), { maxLength: 120 }), { minLength: 1, maxLength: 5 }), (lists) => {
+        const pool = new Int32Pool(1); // pools every size
+        for (const keys of lists) {
+          const items = keys.map((k, i) => ({ k, i }));
+          const pooled = duplicateGroups(items, (x) => x.k, pool);
+          expect(pooled).toEqual(duplicateGroups(items, (x) => x.k));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('allocates no new arrays from its pool for a second source no larger than the first', () => {
+    const pool = new Int32Pool(1);
+    const keys = Array.from({ length: 5000 }, (_, i) => `k${i % 4000}`);
+    expect(duplicateGroups(keys, (k) => k, pool)).toHaveLength(1000);
+    const after = pool.allocatedBytes;
+    expect(after).toBeGreaterThan(0);
+    expect(duplicateGroups(keys.slice(0, 4500), (k) => k, pool)).toHaveLength(500);
+    expect(pool.allocatedBytes).toBe(after);
   });
 
   it('reads a key again only for an item whose hash another item shares', () => {
