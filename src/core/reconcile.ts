@@ -21,7 +21,10 @@ export type LinkName = 'ESR-NHSmail' | 'NHSmail-AD' | 'ESR-AD';
 
 export interface Stage {
   link: LinkName;
-  /** Pairs sharing an index key that were scored. */
+  /**
+   * Pairs sharing an index key that were scored, in both passes: a pair the second pass scores
+   * again (for a near miss, or a right record's best score) counts twice.
+   */
   pairsScored: number;
   /** Milliseconds (from the injected clock) spent finding and scoring candidates, and assigning. */
   candidatesMs: number;
@@ -155,6 +158,7 @@ function runStage(clock: () => number, left: readonly Identity[], right: readonl
   // scored for the right records' best scores, without building their explanations.
   const open = findCandidates(left, right, {
     ...base,
+    stats,
     keepFrom: floor,
     retainFrom: floor,
     leftFilter: filters?.left,

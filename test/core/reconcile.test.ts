@@ -117,6 +117,20 @@ describe('reconcile', () => {
     expect(r.review.length).toBe(1);
     expect(r.review.get(0).kind).toBe('near-miss');
     expect(r.review.get(0).candidate.total).toBe(5);
+    // Scored by the first pass (links), and again by the second (near misses).
+    expect(r.esrNhsmail.pairsScored).toBe(2);
+  });
+
+  it('counts a linked pair once: the second pass leaves linked right records alone', () => {
+    const r = reconcile({
+      esr: [esr({ employeeNumber: '00000012', first: 'Rory', last: 'Williams', email: email('rory.williams@nhs.net') })],
+      nhsmail: [mailbox({ email: 'rory.williams@nhs.net', first: 'Rory', last: 'Williams' })],
+      ad: [],
+      config,
+      asOfMs: AS_OF,
+    });
+    expect(r.esrNhsmail.assignment.links.size).toBe(1);
+    expect(r.esrNhsmail.pairsScored).toBe(1);
   });
 });
 
