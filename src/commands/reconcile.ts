@@ -11,6 +11,7 @@ import type { AdAccount, EsrAssignment, NhsmailAccount, Reject } from '../core/r
 import { EMPLOYEE_TYPES, reconcile, type ReconcileResult } from '../core/reconcile.js';
 import { buildActionTables, buildReconcileTables, type TableData } from '../core/reconcile-report.js';
 import { anchorUpdateSource, findIssues } from '../core/actions.js';
+import { Int32Pool } from '../core/int32-pool.js';
 import { redactRow } from '../core/redact.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInputsInBackground, type InputEvidence } from '../io/evidence.js';
@@ -213,7 +214,10 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   const described = describeInputsInBackground(roles);
 
   progress.phase('Matching');
-  const result = reconcile({ esr: esr.records, nhsmail: nhs.records, ad: ad.records, config, asOfMs, clock: () => performance.now() });
+  // Matching's typed arrays, handed on to the anchor updates and issues (see Int32Pool), then
+  // let go: writing needs none of them.
+  let pool: Int32Pool | undefined = new Int32Pool();
+  const result = reconcile({ esr: esr.records, nhsmail: nhs.records, ad: ad.records, config, asOfMs, clock: () => performance.now(), pool });
   const t2 = performance.now();
 
   // Nothing lost: every row read is in exactly one identity or in rejected rows.
@@ -248,8 +252,9 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
 
   progress.phase('Writing reports');
   const tables = buildReconcileTables(result, rejects, config);
-  const updates = anchorUpdateSource(result, config);
-  const issues = findIssues(result, config, asOfMs);
+  const updates = anchorUpdateSource(result, config, pool);
+  const issues = findIssues(result, config, asOfMs, pool);
+  pool = undefined;
   const actions = buildActionTables(updates, issues);
   // Sheet order follows the guide's review sequence (6.2): Workforce reviews unmatched ESR,
   // IT reviews unmatched NHSmail and AD, then both review everything jointly.

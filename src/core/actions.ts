@@ -248,10 +248,10 @@ function linkedOf(r: ReconcileResult, k: number, x: Linked): Linked {
 }
 
 /** Works out which anchor updates each identity needs (one pass, no updates built). */
-function planAnchorUpdates(r: ReconcileResult): UpdatePlan {
+function planAnchorUpdates(r: ReconcileResult, pool: Int32Pool): UpdatePlan {
   // Room for one update an identity to start with: doubling from a small list allocated about
   // twice its final size outside the heap (see Int32Pool).
-  const plan = new IntPairs(Math.max(1024, r.identities.length));
+  const plan = new IntPairs(Math.max(1024, r.identities.length), pool);
   const x: Linked = { p: undefined, m: undefined, a: undefined };
   for (let k = 0; k < r.identities.length; k++) {
     linkedOf(r, k, x);
@@ -260,8 +260,12 @@ function planAnchorUpdates(r: ReconcileResult): UpdatePlan {
   return plan;
 }
 
-export function anchorUpdateSource(r: ReconcileResult, config: Config): AnchorUpdates {
-  const plan = planAnchorUpdates(r);
+/**
+ * `pool`: where the plan's arrays come from (see Int32Pool): the one matching used, whose
+ * arrays it no longer needs, saves allocating them again.
+ */
+export function anchorUpdateSource(r: ReconcileResult, config: Config, pool: Int32Pool = new Int32Pool()): AnchorUpdates {
+  const plan = planAnchorUpdates(r, pool);
   const counts: UpdateCounts = { all: plan.length, bySystem: { ESR: 0, NHSmail: 0, AD: 0 }, esrEmail: 0, adAnchor: 0 };
   for (let e = 0; e < plan.length; e++) {
     const rule = RULES[plan.second[e]!]!;
@@ -282,7 +286,8 @@ export function anchorUpdateSource(r: ReconcileResult, config: Config): AnchorUp
   };
 }
 
-export function findIssues(r: ReconcileResult, config: Config, asOfMs: number): Issue[] {
+/** `pool`: where the duplicate checks' arrays come from and go back to (see anchorUpdateSource). */
+export function findIssues(r: ReconcileResult, config: Config, asOfMs: number, pool: Int32Pool = new Int32Pool()): Issue[] {
   const out: Issue[] = [];
   const { nhsmailInactiveDays, nhsmailDeleteAfterInactiveDays, nhsmailRestoreDays } = config.inactivity;
   const base = (id: ReconciledIdentity): Pick<Issue, 'employeeNumber' | 'nhsmailEmail' | 'samAccountName' | 'lines'> => {
@@ -341,7 +346,6 @@ export function findIssues(r: ReconcileResult, config: Config, asOfMs: number): 
   // one pool of arrays: each builds a key table the size of its source, and seven of them
   // allocated afresh (some 175 MB at 1.5M people, outside the heap) set off a full collection
   // of a multi-GiB heap ("external memory pressure", see Int32Pool).
-  const pool = new Int32Pool();
   const duplicates = <T>(items: readonly T[], key: (t: T) => string | undefined): T[][] => duplicateGroups(items, key, pool);
   const people = r.people;
   for (const g of duplicates(people, (p) => p.identity.email)) {

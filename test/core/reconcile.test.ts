@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Config } from '../../src/core/config.js';
 import { anchorUpdates, anchorUpdateSource, findIssues, type System } from '../../src/core/actions.js';
 import { reconcile } from '../../src/core/reconcile.js';
+import { Int32Pool } from '../../src/core/int32-pool.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount } from '../../src/core/records.js';
 
 const AS_OF = Date.UTC(2026, 10, 1);
@@ -135,8 +136,8 @@ describe('reconcile', () => {
 });
 
 describe('data validation actions', () => {
-  const run = (extra: { nhsmail?: NhsmailAccount[]; ad?: AdAccount[] } = {}) =>
-    reconcile({
+  const runInput = (extra: { nhsmail?: NhsmailAccount[]; ad?: AdAccount[] } = {}) =>
+    ({
       esr: [
         // Alias in ESR; mobile differs from NHSmail; leaver with active mailbox.
         esr({ employeeNumber: '00000020', first: 'Rose', last: 'Tyler', email: email('rose.smith@nhs.net'), mobile: { e164: '+447911000020', mobile: true, valid: true }, end: AS_OF - 10 * DAY }),
@@ -161,6 +162,26 @@ describe('data validation actions', () => {
       config,
       asOfMs: AS_OF,
     });
+  const run = (extra: { nhsmail?: NhsmailAccount[]; ad?: AdAccount[] } = {}) => reconcile(runInput(extra));
+
+  it('are the same when they take their arrays from the pool matching used', () => {
+    // A pool of every size, so that every array the checks take was one matching gave back.
+    const pool = new Int32Pool(1);
+    const dup = [adUser({ sam: 'rtyler2', first: 'Rose', last: 'Tyler', nhsmailId: 'rose.tyler', employeeNumber: '00000020' })];
+    const input = runInput({ ad: dup }); // once: records are numbered by line as they are made
+    const shared = reconcile({ ...input, pool });
+    const fresh = reconcile(input);
+    const before = pool.allocatedBytes;
+    const updates = [...anchorUpdateSource(shared, config, pool).each()];
+    const issues = findIssues(shared, config, AS_OF, pool);
+    const own = new Int32Pool(1);
+    expect(updates).toEqual([...anchorUpdateSource(fresh, config, own).each()]);
+    expect(issues).toEqual(findIssues(fresh, config, AS_OF, own));
+    // Matching's arrays were used again: less was allocated than with a pool of their own.
+    expect(pool.allocatedBytes - before).toBeLessThan(own.allocatedBytes);
+    expect(issues.map((i) => i.code)).toContain('DUPLICATE_AD_NHSMAIL_ID');
+    expect(updates.length).toBeGreaterThan(5);
+  });
 
   it('proposes the primary address for an ESR alias and an empty ESR email', () => {
     const u = anchorUpdates(run(), config).filter((x) => x.system === 'ESR');
