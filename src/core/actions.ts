@@ -343,9 +343,9 @@ export function findIssues(r: ReconcileResult, config: Config, asOfMs: number, p
   }
 
   // Duplicated anchors within one source break JML's one-to-one joins. The seven checks share
-  // one pool of arrays: each builds a key table the size of its source, and seven of them
-  // allocated afresh (some 175 MB at 1.5M people, outside the heap) set off a full collection
-  // of a multi-GiB heap ("external memory pressure", see Int32Pool).
+  // one pool of arrays: each builds a key table the size of its source, outside the heap, and
+  // every 64 MB or so of such arrays allocated afresh sets off a full collection of a
+  // multi-GiB heap ("external memory pressure", see Int32Pool).
   const duplicates = <T>(items: readonly T[], key: (t: T) => string | undefined): T[][] => duplicateGroups(items, key, pool);
   const people = r.people;
   for (const g of duplicates(people, (p) => p.identity.email)) {
