@@ -10,6 +10,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { planHeap, respawnWithHeap, RESPAWNED_ENV } from '../io/heap.js';
+import { peakRssMeter, type PeakRss } from '../io/peak-rss.js';
 import { Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { Command } from 'commander';
@@ -47,7 +48,9 @@ export interface BenchFigures {
   ratio: number;
   rowsPerSecond: number;
   phases: ReconcileRunResult['timings'];
+  /** Peak RSS of the CSV run (see io/peak-rss.ts: the run's own on Linux, else the process's so far). */
   peakRssMiB: number;
+  peakRssScope: PeakRss['scope'];
   /** Main-thread garbage collection pauses during the reconcile run (all phases). */
   gcSeconds: number;
   pairsPerEsrPerson: number;
@@ -57,6 +60,7 @@ export interface BenchFigures {
   /** Wall time of the same run writing the XLSX workbook instead of CSV, and its write phase. */
   xlsxSeconds?: number;
   xlsxWriteSeconds?: number;
+  xlsxPeakRssMiB?: number;
 }
 
 /** A CSV stream decoded as reconcile would decode it (UTF-16 AD exports included). */
@@ -109,6 +113,7 @@ function quality(run: ReconcileRunResult, truth: ReadonlyMap<string, string>): Q
 const GENERATED_BYTES_PER_PERSON = 700;
 
 const secs = (ms: number): number => Math.round(ms / 10) / 100;
+const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);
 
 /** Sums the main thread's garbage-collection pauses until `stop` (milliseconds). */
 function gcMeter(): { stop: () => number } {
@@ -168,9 +173,10 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
     let truth = new Map<string, string>();
     const figures = await (async (): Promise<BenchFigures> => {
       const gc = gcMeter();
+      const peak = peakRssMeter();
       const { run, seconds } = await reconcileOnce(false);
       const gcSeconds = secs(gc.stop());
-      const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+      const rss = peak();
       truth = await readTruth(join(dir, 'truth.csv'));
       return {
         people,
@@ -181,7 +187,8 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
         ratio: Math.round((seconds / bareParseSeconds) * 100) / 100,
         rowsPerSecond: Math.round(inputRows / seconds),
         phases: run.timings,
-        peakRssMiB,
+        peakRssMiB: mib(rss.bytes),
+        peakRssScope: rss.scope,
         gcSeconds,
         pairsPerEsrPerson: Math.round((run.result.esrNhsmail.pairsScored / Math.max(1, run.result.people.length)) * 100) / 100,
         quality: quality(run, truth),
@@ -195,7 +202,9 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
     }
     truth.clear();
     if (o.xlsx) {
+      const peak = peakRssMeter();
       const x = await reconcileOnce(false, 'xlsx');
+      figures.xlsxPeakRssMiB = mib(peak().bytes);
       figures.xlsxSeconds = x.seconds;
       figures.xlsxWriteSeconds = secs(x.run.timings.write);
     }
@@ -214,7 +223,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       ['  other matching (group, identities, review)', `${secs(p.otherMatch)} s`],
       ['  write reports', `${secs(p.write)} s`],
       ['  garbage collection (main thread, all phases)', `${figures.gcSeconds} s`],
-      ['peak RSS (process so far)', `${figures.peakRssMiB} MiB`],
+      [figures.peakRssScope === 'run' ? 'peak RSS (during the run)' : 'peak RSS (process so far)', `${figures.peakRssMiB} MiB`],
       ['pairs scored per ESR person', String(figures.pairsPerEsrPerson)],
       ['default scheme precision / recall', `${pct(figures.quality.precision)} / ${pct(figures.quality.recall)} (${figures.quality.correct} of ${figures.quality.links} links correct; ${figures.quality.truePairs} true pairs)`],
     ];
@@ -223,7 +232,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       lines.push(['fuzzy mode precision / recall', `${pct(q.precision)} / ${pct(q.recall)} (${q.correct} of ${q.links}; ${figures.fuzzySeconds} s)`]);
     }
     if (figures.xlsxSeconds !== undefined) {
-      lines.push(['reconcile wall (XLSX output)', `${figures.xlsxSeconds} s (writing the workbook ${figures.xlsxWriteSeconds} s)`]);
+      lines.push(['reconcile wall (XLSX output)', `${figures.xlsxSeconds} s (writing the workbook ${figures.xlsxWriteSeconds} s; peak RSS ${figures.xlsxPeakRssMiB} MiB${figures.peakRssScope === 'run' ? '' : ', process so far'})`]);
     }
     for (const [k, v] of lines) o.out.write(`  ${k.padEnd(46)} ${v}\n`);
     if (!o.keep) rmSync(dir, { recursive: true, force: true });
