@@ -170,8 +170,13 @@ export function autoThreads(files: readonly string[]): number {
   return bytes >= PARALLEL_MIN_BYTES ? files.length : 1;
 }
 
-function runInWorker(job: LoadJob, onBatch: (batch: PackedBatch) => void): { done: Promise<number>; stop: () => void } {
-  const worker = new Worker(WORKER_URL, { workerData: job });
+/**
+ * Reads `job` in a worker thread (load-worker.js; `script` for tests), handing each batch to
+ * `onBatch`. `done` resolves to the rows read, or rejects with the worker's error, with the
+ * error `onBatch` throws (the worker is then stopped), or when the worker ends without a word.
+ */
+export function runInWorker(job: LoadJob, onBatch: (batch: PackedBatch) => void, script: URL = WORKER_URL): { done: Promise<number>; stop: () => void } {
+  const worker = new Worker(script, { workerData: job });
   let settled = false;
   const done = new Promise<number>((resolve, reject) => {
     worker.on('message', (m: WorkerMessage) => {
