@@ -2,18 +2,17 @@
  * `idrecon bench` (also `npm run bench`): generates synthetic exports at one or more sizes, runs
  * `reconcile` on them with CSV output, and prints speed, memory and link quality against the
  * generator's truth.csv. Speed goals live here, printed as figures, never in timed tests.
- * Cost: the reconcile runs hold every record in memory; the largest size sets the peak.
+ * Each reconcile run is a process of its own (as `idrecon reconcile` would be), so its peak RSS
+ * is its own. Cost: a run holds every record in memory; the largest size sets the peak.
  */
-import { createReadStream, mkdirSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { totalmem } from 'node:os';
-import { getHeapStatistics } from 'node:v8';
-import { planHeap, respawnWithHeap, RESPAWNED_ENV } from '../io/heap.js';
-import { peakRssMeter, type PeakRss } from '../io/peak-rss.js';
+import { heapPlanFor, respawnWithHeap, RESPAWNED_ENV } from '../io/heap.js';
 import { Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { parse } from 'csv-parse';
 import { UsageError } from '../errors.js';
 import { runGenerate, generateOptions } from './generate.js';
@@ -48,9 +47,8 @@ export interface BenchFigures {
   ratio: number;
   rowsPerSecond: number;
   phases: ReconcileRunResult['timings'];
-  /** Peak RSS of the CSV run (see io/peak-rss.ts: the run's own on Linux, else the process's so far). */
+  /** Peak RSS of the CSV run's process (each run is a process of its own). */
   peakRssMiB: number;
-  peakRssScope: PeakRss['scope'];
   /** Main-thread garbage collection pauses during the reconcile run (all phases). */
   gcSeconds: number;
   pairsPerEsrPerson: number;
@@ -109,9 +107,6 @@ function quality(run: ReconcileRunResult, truth: ReadonlyMap<string, string>): Q
   return { links, truePairs: truth.size, correct, precision: links === 0 ? 1 : correct / links, recall: truth.size === 0 ? 1 : correct / truth.size };
 }
 
-/** Bytes of generated ESR + NHSmail + AD export per person, as UTF-8 (measured at 150,000). */
-const GENERATED_BYTES_PER_PERSON = 700;
-
 const secs = (ms: number): number => Math.round(ms / 10) / 100;
 const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);
 
@@ -132,6 +127,100 @@ function gcMeter(): { stop: () => number } {
 }
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
+/** One measured reconcile run, as its process hands it to the bench. */
+interface RunSpec {
+  files: string[];
+  outDir: string;
+  fuzzy: boolean;
+  format: 'csv' | 'xlsx';
+  truth: string;
+  commandLine: string;
+  toolVersion: string;
+}
+
+/** What a run's process reports back. */
+interface RunFigures {
+  seconds: number;
+  timings: ReconcileRunResult['timings'];
+  gcSeconds: number;
+  /** The process's peak RSS: the run's, as `idrecon reconcile` would have it. */
+  peakRssBytes: number;
+  pairsPerEsrPerson: number;
+  quality: QualityFigures;
+}
+
+/** Heap flags: a run's process chooses its own heap, as `idrecon reconcile` does. */
+const HEAP_FLAG = /^--(max-old-space-size|max-semi-space-size)=/;
+
+/**
+ * Runs one reconciliation in a process of its own (this command with `--run`), so that its
+ * peak RSS is its own: in one process, each run's figure held the earlier runs' leftovers (at
+ * 1.5M people the XLSX run, after the CSV run, peaked 0.9 GiB above the same run alone).
+ */
+async function runInChild(spec: RunSpec): Promise<RunFigures> {
+  mkdirSync(spec.outDir, { recursive: true });
+  const specFile = join(spec.outDir, 'bench-run.json');
+  const resultFile = join(spec.outDir, 'bench-result.json');
+  rmSync(resultFile, { force: true });
+  writeFileSync(specFile, JSON.stringify(spec));
+  const env = { ...process.env };
+  delete env[RESPAWNED_ENV];
+  const child = spawn(process.execPath, [...process.execArgv.filter((a) => !HEAP_FLAG.test(a)), process.argv[1]!, 'bench', '--run', specFile], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env,
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number>((resolve) => {
+    child.on('exit', (c, signal) => resolve(c ?? (signal ? 128 : 1)));
+    child.on('error', () => resolve(1));
+  });
+  if (code !== 0) {
+    const last = stderr.trim().split('\n').pop() ?? '';
+    throw new Error(`The bench's reconcile run (${spec.format}${spec.fuzzy ? ', fuzzy' : ''}) failed with exit code ${code}${last ? `: ${last}` : ''}`);
+  }
+  return JSON.parse(readFileSync(resultFile, 'utf8')) as RunFigures;
+}
+
+/** The `--run` side: one reconciliation, its figures written beside its reports. */
+async function runOne(specFile: string): Promise<void> {
+  const spec = JSON.parse(readFileSync(specFile, 'utf8')) as RunSpec;
+  const heap = heapPlanFor(spec.files);
+  if (heap.action === 'respawn') {
+    process.exitCode = await respawnWithHeap(heap.heapMiB);
+    return;
+  }
+  const gc = gcMeter();
+  const start = performance.now();
+  const run = await runReconcile({
+    esr: spec.files[0]!,
+    nhsmail: spec.files[1]!,
+    ad: spec.files[2]!,
+    asOf: new Date(Date.UTC(2026, 10, 1)),
+    outDir: spec.outDir,
+    formats: new Set([spec.format, 'json']),
+    shareMode: false,
+    verbose: false,
+    fuzzy: spec.fuzzy,
+    failOn: new Set(),
+    commandLine: spec.commandLine,
+    toolVersion: spec.toolVersion,
+  });
+  const seconds = secs(performance.now() - start);
+  const gcSeconds = secs(gc.stop());
+  // Read before truth.csv is loaded, so it is the reconcile run's.
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  const figures: RunFigures = {
+    seconds,
+    timings: run.timings,
+    gcSeconds,
+    peakRssBytes,
+    pairsPerEsrPerson: Math.round((run.result.esrNhsmail.pairsScored / Math.max(1, run.result.people.length)) * 100) / 100,
+    quality: quality(run, await readTruth(spec.truth)),
+  };
+  writeFileSync(join(spec.outDir, 'bench-result.json'), JSON.stringify(figures));
+}
+
 export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
   const results: BenchFigures[] = [];
   for (const people of [...o.sizes].sort((a, b) => a - b)) {
@@ -150,63 +239,42 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
     const inputRows = await bareParse(files);
     const bareParseSeconds = secs(performance.now() - t);
 
-    const reconcileOnce = async (fuzzy: boolean, format: 'csv' | 'xlsx' = 'csv'): Promise<{ run: ReconcileRunResult; seconds: number }> => {
-      const start = performance.now();
-      const run = await runReconcile({
-        esr: files[0]!,
-        nhsmail: files[1]!,
-        ad: files[2]!,
-        asOf: new Date(Date.UTC(2026, 10, 1)),
+    const reconcileOnce = (fuzzy: boolean, format: 'csv' | 'xlsx' = 'csv'): Promise<RunFigures> =>
+      runInChild({
+        files,
         outDir: join(dir, fuzzy ? 'reports-fuzzy' : format === 'xlsx' ? 'reports-xlsx' : 'reports'),
-        formats: new Set([format, 'json']),
-        shareMode: false,
-        verbose: false,
         fuzzy,
-        failOn: new Set(),
+        format,
+        truth: join(dir, 'truth.csv'),
         commandLine: `idrecon bench --people ${people}`,
         toolVersion: o.toolVersion,
       });
-      return { run, seconds: secs(performance.now() - start) };
+    const run = await reconcileOnce(false);
+    const seconds = run.seconds;
+    const figures: BenchFigures = {
+      people,
+      inputRows,
+      generateSeconds,
+      bareParseSeconds,
+      reconcileSeconds: seconds,
+      ratio: Math.round((seconds / bareParseSeconds) * 100) / 100,
+      rowsPerSecond: Math.round(inputRows / seconds),
+      phases: run.timings,
+      peakRssMiB: mib(run.peakRssBytes),
+      gcSeconds: run.gcSeconds,
+      pairsPerEsrPerson: run.pairsPerEsrPerson,
+      quality: run.quality,
     };
-    // Each run's result is dropped before the next starts: at national size two would not fit.
-    // Peak RSS is read before truth.csv is loaded, so it is the reconcile run's.
-    let truth = new Map<string, string>();
-    const figures = await (async (): Promise<BenchFigures> => {
-      const gc = gcMeter();
-      const peak = peakRssMeter();
-      const { run, seconds } = await reconcileOnce(false);
-      const gcSeconds = secs(gc.stop());
-      const rss = peak();
-      truth = await readTruth(join(dir, 'truth.csv'));
-      return {
-        people,
-        inputRows,
-        generateSeconds,
-        bareParseSeconds,
-        reconcileSeconds: seconds,
-        ratio: Math.round((seconds / bareParseSeconds) * 100) / 100,
-        rowsPerSecond: Math.round(inputRows / seconds),
-        phases: run.timings,
-        peakRssMiB: mib(rss.bytes),
-        peakRssScope: rss.scope,
-        gcSeconds,
-        pairsPerEsrPerson: Math.round((run.result.esrNhsmail.pairsScored / Math.max(1, run.result.people.length)) * 100) / 100,
-        quality: quality(run, truth),
-      };
-    })();
-    const seconds = figures.reconcileSeconds;
     if (o.fuzzy) {
       const f = await reconcileOnce(true);
-      figures.fuzzyQuality = quality(f.run, truth);
+      figures.fuzzyQuality = f.quality;
       figures.fuzzySeconds = f.seconds;
     }
-    truth.clear();
     if (o.xlsx) {
-      const peak = peakRssMeter();
       const x = await reconcileOnce(false, 'xlsx');
-      figures.xlsxPeakRssMiB = mib(peak().bytes);
       figures.xlsxSeconds = x.seconds;
-      figures.xlsxWriteSeconds = secs(x.run.timings.write);
+      figures.xlsxWriteSeconds = secs(x.timings.write);
+      figures.xlsxPeakRssMiB = mib(x.peakRssBytes);
     }
     results.push(figures);
     const p = figures.phases;
@@ -223,7 +291,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       ['  other matching (group, identities, review)', `${secs(p.otherMatch)} s`],
       ['  write reports', `${secs(p.write)} s`],
       ['  garbage collection (main thread, all phases)', `${figures.gcSeconds} s`],
-      [figures.peakRssScope === 'run' ? 'peak RSS (during the run)' : 'peak RSS (process so far)', `${figures.peakRssMiB} MiB`],
+      ['peak RSS', `${figures.peakRssMiB} MiB`],
       ['pairs scored per ESR person', String(figures.pairsPerEsrPerson)],
       ['default scheme precision / recall', `${pct(figures.quality.precision)} / ${pct(figures.quality.recall)} (${figures.quality.correct} of ${figures.quality.links} links correct; ${figures.quality.truePairs} true pairs)`],
     ];
@@ -232,7 +300,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       lines.push(['fuzzy mode precision / recall', `${pct(q.precision)} / ${pct(q.recall)} (${q.correct} of ${q.links}; ${figures.fuzzySeconds} s)`]);
     }
     if (figures.xlsxSeconds !== undefined) {
-      lines.push(['reconcile wall (XLSX output)', `${figures.xlsxSeconds} s (writing the workbook ${figures.xlsxWriteSeconds} s; peak RSS ${figures.xlsxPeakRssMiB} MiB${figures.peakRssScope === 'run' ? '' : ', process so far'})`]);
+      lines.push(['reconcile wall (XLSX output)', `${figures.xlsxSeconds} s (writing the workbook ${figures.xlsxWriteSeconds} s; peak RSS ${figures.xlsxPeakRssMiB} MiB)`]);
     }
     for (const [k, v] of lines) o.out.write(`  ${k.padEnd(46)} ${v}\n`);
     if (!o.keep) rmSync(dir, { recursive: true, force: true });
@@ -269,17 +337,11 @@ Examples:
   $ idrecon bench --people 150000,1500000
   $ idrecon bench --people 2000 --keep --dir /tmp/bench`,
     )
-    .action(async (flags: { people: string; seed: string; dir: string; keep: boolean; fuzzy: boolean; xlsx: boolean }) => {
+    .addOption(new Option('--run <spec>', 'one measured run, in a process of its own (used by the bench itself)').hideHelp())
+    .action(async (flags: { people: string; seed: string; dir: string; keep: boolean; fuzzy: boolean; xlsx: boolean; run?: string }) => {
+      if (flags.run !== undefined) return runOne(flags.run);
       if (!/^\d+$/.test(flags.seed)) throw new UsageError('--seed takes a whole number.');
       const sizes = parseSizes(flags.people);
-      // The generated exports are about this many bytes of UTF-8 per person (AD counted as UTF-8).
-      const heap = planHeap(Math.max(...sizes) * GENERATED_BYTES_PER_PERSON, getHeapStatistics().heap_size_limit, totalmem(), process.env[RESPAWNED_ENV] === '1');
-      if (heap.action === 'respawn') {
-        process.stderr.write(`idrecon: restarting with a ${heap.heapMiB / 1024} GiB heap for ${Math.max(...sizes).toLocaleString('en-GB')} people.\n`);
-        process.exitCode = await respawnWithHeap(heap.heapMiB);
-        return;
-      }
-      if (heap.action === 'warn') process.stderr.write(`idrecon: ${heap.message}\n`);
       await runBench({ sizes, seed: Number(flags.seed), dir: flags.dir, keep: flags.keep, fuzzy: flags.fuzzy, xlsx: flags.xlsx, toolVersion: version(), out: process.stdout });
     });
 }
