@@ -149,6 +149,9 @@ interface RunFigures {
   quality: QualityFigures;
 }
 
+/** Where a run's process leaves its figures, in its reports folder. */
+const RESULT_FILE = 'bench-result.json';
+
 /** Heap flags: a run's process chooses its own heap, as `idrecon reconcile` does. */
 const HEAP_FLAG = /^--(max-old-space-size|max-semi-space-size)=/;
 
@@ -160,7 +163,7 @@ const HEAP_FLAG = /^--(max-old-space-size|max-semi-space-size)=/;
 async function runInChild(spec: RunSpec): Promise<RunFigures> {
   mkdirSync(spec.outDir, { recursive: true });
   const specFile = join(spec.outDir, 'bench-run.json');
-  const resultFile = join(spec.outDir, 'bench-result.json');
+  const resultFile = join(spec.outDir, RESULT_FILE);
   rmSync(resultFile, { force: true });
   writeFileSync(specFile, JSON.stringify(spec));
   const env = { ...process.env };
@@ -190,6 +193,8 @@ async function runOne(specFile: string): Promise<void> {
     process.exitCode = await respawnWithHeap(heap.heapMiB);
     return;
   }
+  // Shown by the bench if the run then fails.
+  if (heap.action === 'warn') process.stderr.write(`idrecon: ${heap.message}\n`);
   const gc = gcMeter();
   const start = performance.now();
   const run = await runReconcile({
@@ -218,7 +223,7 @@ async function runOne(specFile: string): Promise<void> {
     pairsPerEsrPerson: Math.round((run.result.esrNhsmail.pairsScored / Math.max(1, run.result.people.length)) * 100) / 100,
     quality: quality(run, await readTruth(spec.truth)),
   };
-  writeFileSync(join(spec.outDir, 'bench-result.json'), JSON.stringify(figures));
+  writeFileSync(join(spec.outDir, RESULT_FILE), JSON.stringify(figures));
 }
 
 export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
