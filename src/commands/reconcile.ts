@@ -16,7 +16,7 @@ import { redactRow } from '../core/redact.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInputsInBackground, type InputEvidence } from '../io/evidence.js';
 import { autoThreads, loadAll, type LoadJob, type LoadedRecords, type RecordSource } from '../io/load-records.js';
-import { heapPlanFor, respawnWithHeap } from '../io/heap.js';
+import { restartForHeapIfNeeded } from '../io/heap.js';
 import type { Cell, SheetData } from '../io/report.js';
 import { splitNote } from '../io/write-report.js';
 import { silentProgress, terminalProgress, type Progress } from '../progress.js';
@@ -418,13 +418,10 @@ Examples:
   );
   cmd.action(async (flags: RawSharedFlags & { esr: string; nhsmail: string; ad?: string; sheet?: string; fuzzy?: boolean; failOn?: string; threads?: string }) => {
     const shared = sharedOptions(flags, new Date(), process.env);
-    const heap = heapPlanFor([flags.esr, flags.nhsmail, ...(flags.ad ? [flags.ad] : [])]);
-    if (heap.action === 'respawn') {
-      process.stderr.write(`idrecon: large inputs; restarting with a ${heap.heapMiB / 1024} GiB heap (Node.js allows ${Math.round(getHeapStatistics().heap_size_limit / 2 ** 30)} GiB by default).\n`);
-      process.exitCode = await respawnWithHeap(heap.heapMiB);
-      return;
-    }
-    if (heap.action === 'warn') process.stderr.write(`idrecon: ${heap.message}\n`);
+    const restarted = await restartForHeapIfNeeded([flags.esr, flags.nhsmail, ...(flags.ad ? [flags.ad] : [])], (heapMiB) =>
+      process.stderr.write(`idrecon: large inputs; restarting with a ${heapMiB / 1024} GiB heap (Node.js allows ${Math.round(getHeapStatistics().heap_size_limit / 2 ** 30)} GiB by default).\n`),
+    );
+    if (restarted) return;
     const run = await runReconcile({
       ...shared,
       esr: flags.esr,

@@ -90,6 +90,23 @@ export function heapPlanFor(files: readonly string[], env: NodeJS.ProcessEnv = p
 }
 
 /**
+ * The heap step before a command reads `files`: when they need a larger heap, runs the command
+ * again in a child with one (`announce` first tells the user) and resolves to true once it has
+ * ended, its exit code set (the caller then stops); when the machine cannot spare one, warns in
+ * one sentence and resolves to false, as when all is well.
+ */
+export async function restartForHeapIfNeeded(files: readonly string[], announce: (heapMiB: number) => void = () => undefined): Promise<boolean> {
+  const heap = heapPlanFor(files);
+  if (heap.action === 'respawn') {
+    announce(heap.heapMiB);
+    process.exitCode = await respawnWithHeap(heap.heapMiB);
+    return true;
+  }
+  if (heap.action === 'warn') process.stderr.write(`idrecon: ${heap.message}\n`);
+  return false;
+}
+
+/**
  * Runs this same command line again in a child Node.js with a `heapMiB` heap, its output on
  * this terminal, and resolves to its exit code (128 + signal number if it was killed).
  */
