@@ -76,18 +76,23 @@ export async function loadJob<S extends RecordSource>(job: LoadJob & { source: S
   const build = BUILDERS[job.source] as (row: SourceRow, nhsDomains: readonly string[]) => Built<RecordOf[S]>;
   let batch: Batch<RecordOf[S]> = { records: [], rejects: [] };
   let rows = 0;
-  for await (const row of loaded.rows()) {
-    rows++;
-    if ('reason' in row) {
-      batch.rejects.push({ source: job.source, file: job.file, line: row.line, reason: row.reason });
-    } else {
-      const built = build(row, job.nhsDomains);
-      if (built.ok) batch.records.push(built.record);
-      else batch.rejects.push({ source: job.source, file: job.file, line: row.line, reason: built.reason });
-    }
-    if (batch.records.length + batch.rejects.length >= BATCH_ROWS) {
-      onBatch(batch);
-      batch = { records: [], rejects: [] };
+  // A batch of rows at a time: an async step a row was a promise and a microtask for each of
+  // millions of rows.
+  for await (const rawBatch of loaded.rawBatches()) {
+    for (const raw of rawBatch) {
+      rows++;
+      if ('reason' in raw) {
+        batch.rejects.push({ source: job.source, file: job.file, line: raw.line, reason: raw.reason });
+      } else {
+        const row = loaded.toRow(raw);
+        const built = build(row, job.nhsDomains);
+        if (built.ok) batch.records.push(built.record);
+        else batch.rejects.push({ source: job.source, file: job.file, line: row.line, reason: built.reason });
+      }
+      if (batch.records.length + batch.rejects.length >= BATCH_ROWS) {
+        onBatch(batch);
+        batch = { records: [], rejects: [] };
+      }
     }
   }
   if (batch.records.length + batch.rejects.length > 0) onBatch(batch);

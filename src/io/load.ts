@@ -7,7 +7,7 @@ import { ConfigError, InputError } from '../errors.js';
 import { PROFILES, headerKey, resolveHeaders, type HeaderResolution, type SourceKind } from '../core/profiles.js';
 import { DEFAULT_CONFIG_FILE } from './config-file.js';
 import { openTable } from './open-table.js';
-import { isRejected, type RejectedRaw, type TableInfo } from './table.js';
+import { isRejected, type RawRow, type RejectedRaw, type TableInfo } from './table.js';
 
 export interface LoadedRow {
   line: number;
@@ -22,6 +22,13 @@ export interface Loaded {
   resolution: HeaderResolution;
   /** Streams the rows (reads the file again on each call). Rejects arrive in file order. */
   rows: () => AsyncIterable<LoadedRow | RejectedRaw>;
+  /**
+   * The table's rows a batch at a time (see Table.batches), each accepted one to be made a
+   * LoadedRow by `toRow` as it is used: made a batch ahead, millions of short-lived field
+   * objects would outlive a scavenge.
+   */
+  rawBatches: () => AsyncIterable<(RawRow | RejectedRaw)[]>;
+  toRow: (raw: RawRow) => LoadedRow;
 }
 
 export interface LoadOptions {
@@ -105,24 +112,21 @@ export async function openSource(file: string, source: SourceKind, opts: LoadOpt
   const resolution = resolveHeaders(profile, table.info.headers, mapping);
   const columns = Object.entries(resolution.index);
 
-  async function* rows(): AsyncGenerator<LoadedRow | RejectedRaw> {
-    for await (const raw of table.rows()) {
-      if (isRejected(raw)) {
-        yield raw;
-        continue;
-      }
-      const fields: Record<string, string> = {};
-      for (const [field, i] of columns) {
-        const v = raw.values[i];
-        if (v === undefined) continue;
-        const t = v.trim();
-        if (t !== '') fields[field] = t;
-      }
-      yield { line: raw.line, fields };
+  const toRow = (raw: RawRow): LoadedRow => {
+    const fields: Record<string, string> = {};
+    for (const [field, i] of columns) {
+      const v = raw.values[i];
+      if (v === undefined) continue;
+      const t = v.trim();
+      if (t !== '') fields[field] = t;
     }
+    return { line: raw.line, fields };
+  };
+  async function* rows(): AsyncGenerator<LoadedRow | RejectedRaw> {
+    for await (const raw of table.rows()) yield isRejected(raw) ? raw : toRow(raw);
   }
 
-  return { file, source, info: table.info, resolution, rows };
+  return { file, source, info: table.info, resolution, rows, rawBatches: () => table.batches(), toRow };
 }
 
 /**

@@ -29,7 +29,7 @@ import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { InputError, UsageError } from '../errors.js';
 import { lineBreaks, RecordSplitter, type Declined } from './csv-split.js';
-import type { OpenTableOptions, RawRow, RejectedRaw, Table, TableInfo } from './table.js';
+import { eachOf, type OpenTableOptions, type RawRow, type RejectedRaw, type Table, type TableInfo } from './table.js';
 
 /** Bytes sniffed for encoding, binary content and the header line. */
 export const SNIFF_BYTES = 64 * 1024;
@@ -469,27 +469,29 @@ export async function openCsv(file: string, opts: OpenTableOptions = {}): Promis
   };
   const width = headers.length;
 
-  async function* rows(): AsyncGenerator<RawRow | RejectedRaw> {
+  async function* batches(): AsyncGenerator<(RawRow | RejectedRaw)[]> {
     for await (const batch of records(file, s)) {
       if ('fail' in batch) {
-        yield { line: batch.line, reason: batch.fail };
+        yield [{ line: batch.line, reason: batch.fail }];
         return;
       }
+      const out: (RawRow | RejectedRaw)[] = [];
       for (const { cells, line } of batch) {
         // The header and blank lines before it are skipped exactly as in openCsv.
         if (line <= headerLine || isBlank(cells)) continue;
         if (hasNul(cells)) {
-          yield { line, reason: 'row contains NUL bytes (binary data); re-export the file' };
+          out.push({ line, reason: 'row contains NUL bytes (binary data); re-export the file' });
         } else if (cells.length === width) {
-          yield { line, values: cells };
+          out.push({ line, values: cells });
         } else if (cells.length > width && isBlank(cells, width)) {
-          yield { line, values: cells.slice(0, width) };
+          out.push({ line, values: cells.slice(0, width) });
         } else {
-          yield { line, reason: `row has ${cells.length} cells but the header has ${width}` };
+          out.push({ line, reason: `row has ${cells.length} cells but the header has ${width}` });
         }
       }
+      if (out.length > 0) yield out;
     }
   }
 
-  return { info, rows };
+  return { info, rows: () => eachOf(batches()), batches };
 }

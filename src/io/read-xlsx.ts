@@ -21,7 +21,7 @@ import type { CellValue, Row } from 'exceljs';
 import { InputError } from '../errors.js';
 import { readHead } from './read-csv.js';
 import { openZip } from './zip.js';
-import type { OpenTableOptions, RawRow, RejectedRaw, Table, TableInfo } from './table.js';
+import { batchesOf, type OpenTableOptions, type RawRow, type RejectedRaw, type Table, type TableInfo } from './table.js';
 
 /**
  * exceljs, loaded on first use: it takes about 0.4 s to load, which every run (errors and
@@ -47,6 +47,8 @@ export function encryptedError(file: string): InputError {
 }
 
 const MS_PER_DAY = 86_400_000;
+/** Rows a `batches()` batch holds: the sheet's XML is read row by row, so this only groups them. */
+const XLSX_BATCH_ROWS = 1000;
 /** Days from Excel's epoch (1899-12-30, 1900 system) to 1970-01-01. */
 const EXCEL_EPOCH_OFFSET_DAYS = 25_569;
 /** The 1904 system counts from 1904-01-01: 1462 days later than the 1900 system. */
@@ -251,5 +253,5 @@ export async function openXlsx(file: string, opts: OpenTableOptions = {}): Promi
     }
   }
 
-  return { info, rows };
+  return { info, rows, batches: () => batchesOf(rows(), XLSX_BATCH_ROWS) };
 }

@@ -44,6 +44,29 @@ export interface Table {
   info: TableInfo;
   /** Streams the data rows once. Rejected rows arrive interleaved, in file order. */
   rows(): AsyncIterable<RawRow | RejectedRaw>;
+  /**
+   * The same rows as `rows()`, a batch at a time (never an empty batch): for loaders of
+   * millions of rows, which would otherwise pay an async step (a promise) a row.
+   */
+  batches(): AsyncIterable<(RawRow | RejectedRaw)[]>;
+}
+
+/** The rows of `batches`, one at a time. */
+export async function* eachOf<T>(batches: AsyncIterable<readonly T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) yield* batch;
+}
+
+/** Rows handed out in batches of up to `size` (for a reader that meets rows one by one). */
+export async function* batchesOf<T>(rows: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const row of rows) {
+    batch.push(row);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 export interface OpenTableOptions {

@@ -206,6 +206,36 @@ describe('openCsv', () => {
     const t = await openCsv(fixture('a\n1\n2\n'));
     expect(await all(t)).toEqual(await all(t));
   });
+
+  it('batches() hands out every row once, in file order, in batches none of them empty', async () => {
+    // 50,000 data rows (0.8 MB), a ragged one every 997th, then 1.5 MB of blank lines (longer
+    // than a 1 MiB read), then one last row: several batches, and a read with nothing to hand out.
+    const lines = ['id,name'];
+    const expected: Array<RawRow | RejectedRaw> = [];
+    for (let i = 0; i < 50_000; i++) {
+      const line = lines.length + 1;
+      if (i % 997 === 0) {
+        lines.push(`${i}`);
+        expected.push({ line, reason: 'row has 1 cells but the header has 2' });
+      } else {
+        lines.push(`${i},name ${i}`);
+        expected.push({ line, values: [String(i), `name ${i}`] });
+      }
+    }
+    for (let i = 0; i < 1_500_000; i++) lines.push('');
+    expected.push({ line: lines.length + 1, values: ['last', 'row'] });
+    lines.push('last,row');
+    const t = await openCsv(fixture(`${lines.join('\n')}\n`));
+    const sizes: number[] = [];
+    const got: Array<RawRow | RejectedRaw> = [];
+    for await (const batch of t.batches()) {
+      sizes.push(batch.length);
+      got.push(...batch);
+    }
+    expect(got).toEqual(expected);
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(Math.min(...sizes)).toBeGreaterThan(0);
+  });
 });
 
 describe('openTable', () => {
