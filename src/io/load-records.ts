@@ -76,8 +76,8 @@ export async function loadJob<S extends RecordSource>(job: LoadJob & { source: S
   const build = BUILDERS[job.source] as (row: SourceRow, nhsDomains: readonly string[]) => Built<RecordOf[S]>;
   let batch: Batch<RecordOf[S]> = { records: [], rejects: [] };
   let rows = 0;
-  // A batch of rows at a time: an async step a row was a promise and a microtask for each of
-  // millions of rows.
+  // A batch of rows at a time: a row at a time went through two async generators, a promise
+  // and a microtask each, for millions of rows.
   for await (const rawBatch of loaded.rawBatches()) {
     for (const raw of rawBatch) {
       rows++;

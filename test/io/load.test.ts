@@ -87,4 +87,28 @@ describe('loadSource', () => {
     const { rows } = await collectRows(await loadSource(file, 'nhsmail'));
     expect(rows).toEqual([{ line: 2, fields: { email: 'ann.lee@nhs.net', firstName: 'Ann', lastName: 'Lee', lastLogon: '2026-10-01' } }]);
   });
+
+  it('hands out an XLSX sheet a batch at a time: every row once, in order, with its reject', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Mailbox Report');
+    ws.addRow(['Email Address', 'First Name', 'Last Name']);
+    for (let i = 0; i < 2_500; i++) ws.addRow(i === 1_234 ? ['x@nhs.net', 'X', 'Y', 'extra'] : [`p${i}@nhs.net`, `First${i}`, 'Last']);
+    const file = join(dir, 'mailbox-2500.xlsx');
+    await wb.xlsx.writeFile(file);
+    const loaded = await loadSource(file, 'nhsmail');
+    const sizes: number[] = [];
+    const got: unknown[] = [];
+    for await (const batch of loaded.rawBatches()) {
+      sizes.push(batch.length);
+      for (const raw of batch) got.push('reason' in raw ? raw : loaded.toRow(raw));
+    }
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(Math.min(...sizes)).toBeGreaterThan(0);
+    expect(got).toHaveLength(2_500);
+    expect(got[1_234]).toEqual({ line: 1_236, reason: 'row has values in 4 columns but the header has 3' });
+    expect(got[2_499]).toEqual({ line: 2_501, fields: { email: 'p2499@nhs.net', firstName: 'First2499', lastName: 'Last' } });
+    const { rows, rejected } = await collectRows(loaded);
+    expect(got.filter((r) => !(r as { reason?: string }).reason)).toEqual(rows);
+    expect(rejected).toEqual([got[1_234]]);
+  });
 });
