@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { PerformanceObserver, constants as perfConstants, type PerformanceEntry } from 'node:perf_hooks';
 import { restartForHeapIfNeeded, RESPAWNED_ENV } from '../io/heap.js';
 import { Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -51,6 +51,8 @@ export interface BenchFigures {
   peakRssMiB: number;
   /** Main-thread garbage collection pauses during the reconcile run (all phases). */
   gcSeconds: number;
+  /** The same pauses by kind. */
+  gc: GcFigures;
   pairsPerEsrPerson: number;
   quality: QualityFigures;
   fuzzyQuality?: QualityFigures;
@@ -110,18 +112,53 @@ function quality(run: ReconcileRunResult, truth: ReadonlyMap<string, string>): Q
 const secs = (ms: number): number => Math.round(ms / 10) / 100;
 const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);
 
-/** Sums the main thread's garbage-collection pauses until `stop` (milliseconds). */
-function gcMeter(): { stop: () => number } {
+/**
+ * The main thread's garbage-collection pauses by kind: scavenges (young generation), full
+ * collections (mark-compact of the whole heap), and the rest (incremental marking steps and
+ * weak callbacks). Seconds, and counts of scavenges and full collections.
+ */
+export interface GcFigures {
+  scavenges: number;
+  scavengeSeconds: number;
+  fullCollections: number;
+  fullSeconds: number;
+  otherSeconds: number;
+}
+
+/** Sums the main thread's garbage-collection pauses until `stop`: all (milliseconds), and by kind. */
+function gcMeter(): { stop: () => { ms: number; byKind: GcFigures } } {
   let ms = 0;
-  const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) ms += e.duration;
-  });
+  const kindMs = { minor: 0, major: 0, other: 0 };
+  const count = { minor: 0, major: 0 };
+  const take = (entries: readonly PerformanceEntry[]): void => {
+    for (const e of entries) {
+      ms += e.duration;
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) {
+        kindMs.minor += e.duration;
+        count.minor++;
+      } else if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) {
+        kindMs.major += e.duration;
+        count.major++;
+      } else {
+        kindMs.other += e.duration;
+      }
+    }
+  };
+  const observer = new PerformanceObserver((list) => take(list.getEntries()));
   observer.observe({ entryTypes: ['gc'] });
   return {
     stop: () => {
-      for (const e of observer.takeRecords()) ms += e.duration;
+      take(observer.takeRecords());
       observer.disconnect();
-      return ms;
+      const byKind: GcFigures = {
+        scavenges: count.minor,
+        scavengeSeconds: secs(kindMs.minor),
+        fullCollections: count.major,
+        fullSeconds: secs(kindMs.major),
+        otherSeconds: secs(kindMs.other),
+      };
+      return { ms, byKind };
     },
   };
 }
@@ -143,6 +180,7 @@ interface RunFigures {
   seconds: number;
   timings: ReconcileRunResult['timings'];
   gcSeconds: number;
+  gc: GcFigures;
   /** The process's peak RSS: the run's, as `idrecon reconcile` would have it. */
   peakRssBytes: number;
   pairsPerEsrPerson: number;
@@ -207,13 +245,14 @@ async function runOne(specFile: string): Promise<void> {
     toolVersion: spec.toolVersion,
   });
   const seconds = secs(performance.now() - start);
-  const gcSeconds = secs(gc.stop());
+  const gcPauses = gc.stop();
   // Read before truth.csv is loaded, so it is the reconcile run's.
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
   const figures: RunFigures = {
     seconds,
     timings: run.timings,
-    gcSeconds,
+    gcSeconds: secs(gcPauses.ms),
+    gc: gcPauses.byKind,
     peakRssBytes,
     pairsPerEsrPerson: Math.round((run.result.esrNhsmail.pairsScored / Math.max(1, run.result.people.length)) * 100) / 100,
     quality: quality(run, await readTruth(spec.truth)),
@@ -262,6 +301,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       phases: run.timings,
       peakRssMiB: mib(run.peakRssBytes),
       gcSeconds: run.gcSeconds,
+      gc: run.gc,
       pairsPerEsrPerson: run.pairsPerEsrPerson,
       quality: run.quality,
     };
@@ -291,6 +331,9 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       ['  other matching (group, identities, review)', `${secs(p.otherMatch)} s`],
       ['  write reports', `${secs(p.write)} s`],
       ['  garbage collection (main thread, all phases)', `${figures.gcSeconds} s`],
+      ['    scavenges (young generation)', `${figures.gc.scavengeSeconds} s in ${figures.gc.scavenges.toLocaleString('en-GB')}`],
+      ['    full collections', `${figures.gc.fullSeconds} s in ${figures.gc.fullCollections.toLocaleString('en-GB')}`],
+      ['    incremental marking and callbacks', `${figures.gc.otherSeconds} s`],
       ['peak RSS', `${figures.peakRssMiB} MiB`],
       ['pairs scored per ESR person', String(figures.pairsPerEsrPerson)],
       ['default scheme precision / recall', `${pct(figures.quality.precision)} / ${pct(figures.quality.recall)} (${figures.quality.correct} of ${figures.quality.links} links correct; ${figures.quality.truePairs} true pairs)`],

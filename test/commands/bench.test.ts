@@ -51,6 +51,22 @@ describe('idrecon bench --people 2000', () => {
     expect(figure('peak RSS')).toMatch(/^\d+ MiB$/);
   });
 
+  it("splits the run's garbage collection into scavenges, full collections and the rest, as its process measured them", () => {
+    const figures = JSON.parse(readFileSync(join(dir, 'people-2000', 'reports', 'bench-result.json'), 'utf8')) as {
+      gcSeconds: number;
+      gc: { scavenges: number; scavengeSeconds: number; fullCollections: number; fullSeconds: number; otherSeconds: number };
+    };
+    const g = figures.gc;
+    expect(figure('scavenges (young generation)')).toBe(`${g.scavengeSeconds} s in ${g.scavenges.toLocaleString('en-GB')}`);
+    expect(figure('full collections')).toBe(`${g.fullSeconds} s in ${g.fullCollections.toLocaleString('en-GB')}`);
+    expect(figure('incremental marking and callbacks')).toBe(`${g.otherSeconds} s`);
+    // A 2,000-person run allocates enough for some scavenges; the parts make up the total
+    // (each rounded to 10 ms).
+    expect(g.scavenges).toBeGreaterThan(0);
+    expect(Math.abs(g.scavengeSeconds + g.fullSeconds + g.otherSeconds - figures.gcSeconds)).toBeLessThanOrEqual(0.03);
+    expect(seconds(figure('garbage collection (main thread, all phases)'))).toBe(figures.gcSeconds);
+  });
+
   it('runs each reconciliation in a process of its own, whose figures it prints', () => {
     // The run's process leaves its figures beside its reports: the peak RSS printed is that
     // process's, not the bench's (which generated the data and ran the bare parse).
