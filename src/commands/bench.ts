@@ -348,7 +348,29 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
     for (const [k, v] of lines) o.out.write(`  ${k.padEnd(46)} ${v}\n`);
     if (!o.keep) rmSync(dir, { recursive: true, force: true });
   }
+  if (results.length >= 2) {
+    o.out.write('\n== Growth from each size to the next (n = input rows)\n');
+    for (let k = 1; k < results.length; k++) {
+      const g = growth(results[k - 1]!, results[k]!);
+      const label = `${results[k - 1]!.people.toLocaleString('en-GB')} → ${results[k]!.people.toLocaleString('en-GB')} people`;
+      o.out.write(
+        `  ${label.padEnd(46)} rows ×${g.rows}; wall ×${g.wall} (n log n: ×${g.nLogN}, ${g.wall <= g.nLogN ? 'within' : 'over'}); peak RSS ×${g.peakRss} (linear: ×${g.rows})\n`,
+      );
+    }
+  }
   return results;
+}
+
+/** Growth factors from run `a` to a larger run `b`: input rows, wall time, n log n of the rows, peak RSS (2 decimals). */
+export function growth(a: BenchFigures, b: BenchFigures): { rows: number; wall: number; nLogN: number; peakRss: number } {
+  const r2 = (x: number): number => Math.round(x * 100) / 100;
+  const nLogN = (n: number): number => n * Math.log(n);
+  return {
+    rows: r2(b.inputRows / a.inputRows),
+    wall: r2(b.reconcileSeconds / a.reconcileSeconds),
+    nLogN: r2(nLogN(b.inputRows) / nLogN(a.inputRows)),
+    peakRss: r2(b.peakRssMiB / a.peakRssMiB),
+  };
 }
 
 export function parseSizes(value: string): number[] {

@@ -92,12 +92,33 @@ describe('idrecon bench --people 2000', () => {
     const kept = join(dir, 'people-2000');
     expect(readdirSync(kept)).toEqual(expect.arrayContaining(['truth.csv', 'esr-extract.csv', 'reports', 'reports-fuzzy']));
     const other = tempDir();
-    const r = runCli(['bench', '--people', '50', '--dir', other, '--no-fuzzy', '--xlsx']);
+    const r = runCli(['bench', '--people', '200,50', '--dir', other, '--no-fuzzy', '--xlsx']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('fuzzy mode');
     // --xlsx times the same run writing the workbook.
     expect(r.stdout).toMatch(/reconcile wall \(XLSX output\)\s+\d+(\.\d+)? s \(writing the workbook \d+(\.\d+)? s; peak RSS \d+ MiB\)/);
     expect(existsSync(join(other, 'people-50'))).toBe(false);
+    expect(existsSync(join(other, 'people-200'))).toBe(false);
+
+    // Sizes run smallest first, then how time and memory grew from one to the next, worked
+    // out here from the figures printed for each size.
+    const sections = r.stdout.split('\n== ').slice(1);
+    expect(sections.map((x) => x.split('\n')[0])).toEqual(['50 people (seed 1)', '200 people (seed 1)', 'Growth from each size to the next (n = input rows)']);
+    const value = (section: string, label: string): number => {
+      const line = section.split('\n').find((l) => l.trim().startsWith(label))!;
+      return Number(/([\d,.]+)/.exec(line.trim().slice(label.length))![1]!.replace(/,/g, ''));
+    };
+    const [small, large] = [sections[0]!, sections[1]!];
+    const rows = [value(small, 'input rows'), value(large, 'input rows')] as const;
+    const wall = [value(small, 'reconcile wall (CSV output)'), value(large, 'reconcile wall (CSV output)')] as const;
+    const rss = [value(small, 'peak RSS'), value(large, 'peak RSS')] as const;
+    const r2 = (x: number): number => Math.round(x * 100) / 100;
+    const nLogN = r2((rows[1] * Math.log(rows[1])) / (rows[0] * Math.log(rows[0])));
+    const wallX = r2(wall[1] / wall[0]);
+    expect(sections[2]).toContain('50 → 200 people');
+    expect(sections[2]).toContain(
+      `rows ×${r2(rows[1] / rows[0])}; wall ×${wallX} (n log n: ×${nLogN}, ${wallX <= nLogN ? 'within' : 'over'}); peak RSS ×${r2(rss[1] / rss[0])} (linear: ×${r2(rows[1] / rows[0])})`,
+    );
   });
 
   it('refuses sizes outside 10 to 20,000,000 with a usage error', () => {
