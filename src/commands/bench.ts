@@ -362,7 +362,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
 }
 
 /** Growth factors from run `a` to a larger run `b`: input rows, wall time, n log n of the rows, peak RSS (2 decimals). */
-export function growth(a: BenchFigures, b: BenchFigures): { rows: number; wall: number; nLogN: number; peakRss: number } {
+function growth(a: BenchFigures, b: BenchFigures): { rows: number; wall: number; nLogN: number; peakRss: number } {
   const r2 = (x: number): number => Math.round(x * 100) / 100;
   const nLogN = (n: number): number => n * Math.log(n);
   return {

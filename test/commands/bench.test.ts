@@ -88,7 +88,7 @@ describe('idrecon bench --people 2000', () => {
     }
   });
 
-  it('keeps the generated data and reports with --keep, removes them without it, and times XLSX output with --xlsx', () => {
+  it('keeps the generated data and reports with --keep, removes them without it, times XLSX output with --xlsx, and shows growth from size to size', () => {
     const kept = join(dir, 'people-2000');
     expect(readdirSync(kept)).toEqual(expect.arrayContaining(['truth.csv', 'esr-extract.csv', 'reports', 'reports-fuzzy']));
     const other = tempDir();
