@@ -111,6 +111,8 @@ function quality(run: ReconcileRunResult, truth: ReadonlyMap<string, string>): Q
 
 const secs = (ms: number): number => Math.round(ms / 10) / 100;
 const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);
+/** A ratio as printed: two decimals. */
+const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /**
  * The main thread's garbage-collection pauses by kind: scavenges (young generation), full
@@ -254,7 +256,7 @@ async function runOne(specFile: string): Promise<void> {
     gcSeconds: secs(gcPauses.ms),
     gc: gcPauses.byKind,
     peakRssBytes,
-    pairsPerEsrPerson: Math.round((run.result.esrNhsmail.pairsScored / Math.max(1, run.result.people.length)) * 100) / 100,
+    pairsPerEsrPerson: round2(run.result.esrNhsmail.pairsScored / Math.max(1, run.result.people.length)),
     quality: quality(run, await readTruth(spec.truth)),
   };
   writeFileSync(join(spec.outDir, RESULT_FILE), JSON.stringify(figures));
@@ -296,7 +298,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       generateSeconds,
       bareParseSeconds,
       reconcileSeconds: seconds,
-      ratio: Math.round((seconds / bareParseSeconds) * 100) / 100,
+      ratio: round2(seconds / bareParseSeconds),
       rowsPerSecond: Math.round(inputRows / seconds),
       phases: run.timings,
       peakRssMiB: mib(run.peakRssBytes),
@@ -363,13 +365,12 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
 
 /** Growth factors from run `a` to a larger run `b`: input rows, wall time, n log n of the rows, peak RSS (2 decimals). */
 function growth(a: BenchFigures, b: BenchFigures): { rows: number; wall: number; nLogN: number; peakRss: number } {
-  const r2 = (x: number): number => Math.round(x * 100) / 100;
   const nLogN = (n: number): number => n * Math.log(n);
   return {
-    rows: r2(b.inputRows / a.inputRows),
-    wall: r2(b.reconcileSeconds / a.reconcileSeconds),
-    nLogN: r2(nLogN(b.inputRows) / nLogN(a.inputRows)),
-    peakRss: r2(b.peakRssMiB / a.peakRssMiB),
+    rows: round2(b.inputRows / a.inputRows),
+    wall: round2(b.reconcileSeconds / a.reconcileSeconds),
+    nLogN: round2(nLogN(b.inputRows) / nLogN(a.inputRows)),
+    peakRss: round2(b.peakRssMiB / a.peakRssMiB),
   };
 }
 
