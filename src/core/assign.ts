@@ -8,7 +8,7 @@
  * (pairs sharing a record are connected); a component of one pair is linked, a component of
  * several is ambiguous as a whole. The result therefore does not depend on input order.
  */
-import { CandidateList, type Candidate } from './candidates.js';
+import { CandidateList, type Candidate, type DeferredRuns } from './candidates.js';
 import { NO_POOL, type Int32Pool } from './int32-pool.js';
 
 export interface Assignment {
@@ -25,7 +25,7 @@ export interface Assignment {
  * total in input order: the outcome of a level does not depend on it); and where each total's
  * run starts. A counting sort, O(n): a comparison sort of millions of pairs took seconds.
  */
-function byLevel(p: CandidateList, threshold: number): { order: number[]; runs: number[] } {
+function byLevel(p: CandidateList, threshold: number, alsoTotal?: number): { order: number[]; runs: number[]; totals: number[] } {
   const bucketOf = new Map<number, number>();
   const totals: number[] = [];
   let n = 0;
@@ -37,6 +37,11 @@ function byLevel(p: CandidateList, threshold: number): { order: number[]; runs: 
       bucketOf.set(t, totals.length);
       totals.push(t);
     }
+  }
+  // A level for the deferred pairs, even if no listed pair has their total.
+  if (alsoTotal !== undefined && alsoTotal >= threshold && !bucketOf.has(alsoTotal)) {
+    bucketOf.set(alsoTotal, totals.length);
+    totals.push(alsoTotal);
   }
   const rank = totals.map((t, b) => ({ t, b })).sort((x, y) => y.t - x.t);
   const start = new Int32Array(totals.length + 1);
@@ -57,17 +62,27 @@ function byLevel(p: CandidateList, threshold: number): { order: number[]; runs: 
     const t = p.totalAt(k);
     if (t >= threshold) order[at[bucketOf.get(t)!]!++] = k;
   }
-  return { order, runs: Array.from(start) };
+  return { order, runs: Array.from(start), totals: rank.map((x) => x.t) };
 }
 
-/** `pool`: where the working arrays come from and go back to (see Int32Pool; by default none are pooled). */
+/**
+ * `pool`: where the working arrays come from and go back to (see Int32Pool; by default none are
+ * pooled). The list's deferred pairs (`p.deferred`, see DeferredRuns) join their score's level
+ * where both records are still open then: the outcome is the same as if they had been listed.
+ */
 export function assignOneToOne(p: CandidateList, threshold: number, pool: Int32Pool = NO_POOL): Assignment {
-  const { order, runs } = byLevel(p, threshold);
+  const deferred = p.deferred !== undefined && p.deferred.length > 0 && p.deferred.total >= threshold ? p.deferred : undefined;
+  const { order, runs, totals } = byLevel(p, threshold, deferred?.total);
+  // A level's pairs are positions in `p`, or (negative, -1 - m) entry m of `met`: deferred
+  // pairs met in their level, listed only then.
+  const met = new CandidateList(p.weights);
+  const leftOf = (k: number): number => (k >= 0 ? p.leftAt(k) : met.leftAt(-1 - k));
+  const rightOf = (k: number): number => (k >= 0 ? p.rightAt(k) : met.rightAt(-1 - k));
 
   // Per-record state in typed arrays, not Maps and Sets: at national size a level holds a
   // million pairs. LINKED / BLOCKED records take no further pairs.
-  let lefts = 0;
-  let rights = 0;
+  let lefts = deferred === undefined ? 0 : deferred.maxLeft + 1;
+  let rights = deferred === undefined ? 0 : deferred.maxRight + 1;
   for (const k of order) {
     if (p.leftAt(k) >= lefts) lefts = p.leftAt(k) + 1;
     if (p.rightAt(k) >= rights) rights = p.rightAt(k) + 1;
@@ -99,6 +114,7 @@ export function assignOneToOne(p: CandidateList, threshold: number, pool: Int32P
       const k = order[q]!;
       if (leftState[p.leftAt(k)] === OPEN && rightState[p.rightAt(k)] === OPEN) level[n++] = k;
     }
+    if (deferred !== undefined && totals[r] === deferred.total) n = meetDeferred(deferred, level, n);
     if (n === 0) continue;
     levelNo++;
 
@@ -113,8 +129,8 @@ export function assignOneToOne(p: CandidateList, threshold: number, pool: Int32P
       return k;
     };
     for (let k = 0; k < n; k++) {
-      const l = p.leftAt(level[k]!);
-      const rt = p.rightAt(level[k]!);
+      const l = leftOf(level[k]!);
+      const rt = rightOf(level[k]!);
       if (leftLevel[l] === levelNo) parent[find(k)] = find(leftFirst[l]!);
       else {
         leftLevel[l] = levelNo;
@@ -129,14 +145,16 @@ export function assignOneToOne(p: CandidateList, threshold: number, pool: Int32P
     const size = pool.take(n);
     for (let k = 0; k < n; k++) size[find(k)]!++;
     for (let k = 0; k < n; k++) {
-      const l = p.leftAt(level[k]!);
-      const rt = p.rightAt(level[k]!);
+      const e = level[k]!;
+      const l = leftOf(e);
+      const rt = rightOf(e);
       if (size[find(k)] === 1) {
-        links.setFrom(l, p, level[k]!);
+        if (e >= 0) links.setFrom(l, p, e);
+        else links.setFrom(l, met, -1 - e);
         leftState[l] = LINKED;
         rightState[rt] = LINKED;
       } else {
-        ambiguous.push(p.get(level[k]!));
+        ambiguous.push(e >= 0 ? p.get(e) : met.get(-1 - e));
         leftState[l] = BLOCKED;
         rightState[rt] = BLOCKED;
         ambiguousLeft.add(l);
@@ -150,6 +168,46 @@ export function assignOneToOne(p: CandidateList, threshold: number, pool: Int32P
 
   ambiguous.sort((a, b) => a.left - b.left || a.right - b.right);
   return { links, ambiguous, ambiguousLeft, ambiguousRight };
+
+  /**
+   * Adds to the level (after its `n` listed pairs) the deferred pairs whose records are both
+   * open, leaving out those listed (a listed pair of an open left record with an open right one
+   * is in this level: it scores at least the deferred total, and one scoring more was settled
+   * at its own level); returns the level's new length.
+   */
+  function meetDeferred(d: DeferredRuns, lv: number[], n: number): number {
+    // Each open left record's listed pairs here, chained: head[l] (valid where headOf[l] is
+    // this level's mark) and next[k].
+    const mark = levelNo + 1;
+    const headOf = pool.take(lefts);
+    const head = pool.take(lefts);
+    const next = pool.take(Math.max(1, n));
+    for (let k = 0; k < n; k++) {
+      const l = p.leftAt(lv[k]!);
+      next[k] = headOf[l] === mark ? head[l]! : -1;
+      headOf[l] = mark;
+      head[l] = k;
+    }
+    // seenBy[j] === d + 1: right record j is already paired with entry d's left record.
+    const seenBy = pool.take(rights);
+    let count = n;
+    for (let e = 0; e < d.length; e++) {
+      const l = d.leftAt(e);
+      if (leftState[l] !== OPEN) continue;
+      if (headOf[l] === mark) for (let k = head[l]!; k >= 0; k = next[k]!) seenBy[p.rightAt(lv[k]!)] = e + 1;
+      const to = d.runsFrom(e + 1);
+      for (let r = d.runsFrom(e); r < to; r++) {
+        for (const j of d.runAt(r)) {
+          if (rightState[j] !== OPEN || seenBy[j] === e + 1) continue;
+          seenBy[j] = e + 1;
+          met.push(l, j, d.total, 0, d.levels(l, j));
+          lv[count++] = -met.length;
+        }
+      }
+    }
+    for (const a of [headOf, head, next, seenBy]) pool.give(a);
+    return count;
+  }
 }
 
 /**

@@ -180,6 +180,73 @@ class PackedCandidate implements Candidate {
  * typed arrays' memory outside the heap. Growing one 256 MB typed array by doubling took 2.6 s
  * beside a 1.5 GiB heap (a 2 s full collection) against 0.4 s beside an empty one.
  */
+/**
+ * Pairs a first pass leaves out of its CandidateList, to be met only if the assignment needs
+ * them (`deferSameNamed`). Within a large First & Last Name block, every record with the left
+ * record's title, whose name the whole block shares, scores exactly the names and position with
+ * it unless another key joins them (then it is scored and listed as usual). At national size
+ * these pairs were most of those scored: the many John Smiths who are Staff Nurses, each paired
+ * with each, about 8.7 million of 13 million pairs at 1.5M people, growing with the square of
+ * the input. Nearly all of their records link at a higher score first; the assignment meets the
+ * rest (both records still open at the pairs' score) from the runs kept here.
+ *
+ * Entry d is a left record and its runs of right records (ascending right indices, shared
+ * arrays of the block's sub-index); its deferred pairs are (left, j) for j in its runs, except
+ * pairs listed in the CandidateList (those were reached through another key, or are the left
+ * record's lowest such pair, kept as its best candidate). Every deferred pair totals `total`
+ * with no extra-anchor points.
+ */
+export class DeferredRuns {
+  private readonly lefts: number[] = [];
+  private readonly runStart: number[] = [0];
+  private readonly runList: (readonly number[])[] = [];
+  /** Each run once, however many left records deferred pairs into it. */
+  readonly distinctRuns = new Set<readonly number[]>();
+  /** The highest left and right index in any entry (-1 when empty). */
+  maxLeft = -1;
+  maxRight = -1;
+
+  constructor(
+    readonly total: number,
+    private readonly levelsOf: (left: number, right: number) => number,
+  ) {}
+
+  get length(): number {
+    return this.lefts.length;
+  }
+
+  /** Defers left's pairs into `runs` (left indices ascending from call to call). */
+  add(left: number, runs: readonly (readonly number[])[], count: number): void {
+    this.lefts.push(left);
+    for (let n = 0; n < count; n++) {
+      const run = runs[n]!;
+      this.runList.push(run);
+      this.distinctRuns.add(run);
+      if (run.length > 0 && run[run.length - 1]! > this.maxRight) this.maxRight = run[run.length - 1]!;
+    }
+    this.runStart.push(this.runList.length);
+    if (left > this.maxLeft) this.maxLeft = left;
+  }
+
+  leftAt(d: number): number {
+    return this.lefts[d]!;
+  }
+
+  /** Entry d's runs are runAt(r) for runsFrom(d) ≤ r < runsFrom(d + 1). */
+  runsFrom(d: number): number {
+    return this.runStart[d]!;
+  }
+
+  runAt(r: number): readonly number[] {
+    return this.runList[r]!;
+  }
+
+  /** The packed anchor levels (PackedScore) of the deferred pair (left, right). */
+  levels(left: number, right: number): number {
+    return this.levelsOf(left, right);
+  }
+}
+
 export class CandidateList {
   private readonly lefts = new NumberColumn();
   private readonly rights = new NumberColumn();
@@ -191,6 +258,9 @@ export class CandidateList {
    * 45 MB of zeros.
    */
   private readonly extra = new NumberColumn();
+
+  /** Pairs left out of the list for the assignment to meet if it needs them (see DeferredRuns). */
+  deferred: DeferredRuns | undefined = undefined;
 
   constructor(readonly weights: Readonly<Record<Anchor, number>>) {}
 
@@ -283,6 +353,12 @@ export interface CandidateOptions {
   leftKeys?: LeftKeys;
   /** Where the index's and the pass's own arrays come from, and go back to when it is done (see Int32Pool). */
   pool?: Int32Pool;
+  /**
+   * Exact mode, without bestRight or retainLeft: leave the pairs of a large name block's
+   * same-title runs out of the list (all but each left record's lowest), as `deferred` (see
+   * DeferredRuns), for an assignment; `stats` then counts only the pairs listed.
+   */
+  deferSameNamed?: boolean;
 }
 
 /**
@@ -535,6 +611,14 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   let nSame = 0;
   // What such a pair scores when it shares no other key (in quickScore's order of addition).
   const sameTotal = namePositionPoints(scheme);
+  // Such pairs left to the assignment (see DeferredRuns), and whether they would be retained
+  // (else only each left record's lowest matters, as its best candidate).
+  const deferred =
+    opts.deferSameNamed === true && exact && sub !== undefined && bestRight === undefined && opts.retainLeft === undefined
+      ? new DeferredRuns(sameTotal, (l, j) => nameAndPositionLevels(left[l]!, sub.present[j]!))
+      : undefined;
+  const deferRetained = sameTotal >= keepFrom && sameTotal >= retainFrom;
+  const deferRuns: (readonly number[])[] = [];
   // With passive records: each right record's title, learnt when it is first read (titleCode;
   // TITLE_UNSEEN until then), and the current left record's, worked out when first needed.
   const rightTitles = passivePoints !== undefined ? pool.take(right.length) : undefined;
@@ -630,12 +714,36 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
         for (const j of same) consider(j);
         continue;
       }
+      if (deferred !== undefined) continue; // below, once every other pair is scored
       for (const j of same) {
         if (seen[j] === i + 1) continue;
         seen[j] = i + 1;
         if (opts.stats) opts.stats.pairsScored++;
         if (sameTotal >= keepFrom) quick.push(j, sameTotal, 0, nameAndPositionLevels(a, sub!.present[j]!));
       }
+    }
+    if (deferred !== undefined && nSame > 0) {
+      // Deferring: of these runs' pairs not scored above, only the lowest-numbered is listed
+      // (it ranks first among them, so it is the left record's best candidate if any of them
+      // is); the rest are left to the assignment, when they would be retained at all.
+      let low = -1;
+      let nDefer = 0;
+      for (let n = 0; n < nSame; n++) {
+        if (!sameNamed[n]) continue;
+        const same = sameRuns[n]!;
+        for (const j of same) {
+          if (seen[j] === i + 1) continue;
+          if (low < 0 || j < low) low = j;
+          break;
+        }
+        if (deferRetained) deferRuns[nDefer++] = same;
+      }
+      if (low >= 0) {
+        seen[low] = i + 1;
+        if (opts.stats) opts.stats.pairsScored++;
+        if (sameTotal >= keepFrom) quick.push(low, sameTotal, 0, nameAndPositionLevels(a, sub!.present[low]!));
+      }
+      if (nDefer > 0) deferred.add(i, deferRuns, nDefer);
     }
     if (bestRight !== undefined) {
       const { right: qRight, total: qTotal } = quick;
@@ -673,6 +781,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       if (k === 0 || c.total >= retainFrom) out.push(i, c.right, c.total, c.extraPoints, (c.score as PackedScore).levels);
     }
   }
+  if (deferred !== undefined && deferred.length > 0) out.deferred = deferred;
   if (notePassive && names !== undefined) raiseNamed(names, blockNames, right, passivePoints, bestRight!);
   for (const t of index) if (t !== undefined) releaseTable(t, pool);
   pool.give(seen);

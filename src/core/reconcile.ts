@@ -135,8 +135,9 @@ function runStage(clock: () => number, left: readonly Identity[], right: readonl
     leftKeys: keys ?? leftKeys(left, scheme, extra?.left, pool),
     pool,
   };
-  // Pass 1: links. Keep each left record's best candidate and everything at the threshold.
-  const all = findCandidates(left, right, { ...base, stats, retainFrom: scheme.threshold, leftFilter: filters?.left, rightFilter: filters?.right });
+  // Pass 1: links. Keep each left record's best candidate and everything at the threshold (a
+  // large name block's same-title pairs deferred to the assignment: see DeferredRuns).
+  const all = findCandidates(left, right, { ...base, stats, retainFrom: scheme.threshold, leftFilter: filters?.left, rightFilter: filters?.right, deferSameNamed: true });
   // findCandidates returns them ordered by left index.
   const candidateStart = pool.take(left.length + 1);
   for (let k = 0; k < all.length; k++) candidateStart[all.leftAt(k) + 1]!++;
@@ -179,6 +180,12 @@ function runStage(clock: () => number, left: readonly Identity[], right: readonl
   for (let k = 0; k < all.length; k++) {
     const j = all.rightAt(k);
     if (all.totalAt(k) > best[j]!) best[j] = all.totalAt(k);
+  }
+  // A deferred pair's right record is paired at the deferred total with a left record (each
+  // record of a run is, or with a listed pair scoring at least that).
+  const deferred = all.deferred;
+  if (deferred !== undefined) {
+    for (const run of deferred.distinctRuns) for (const j of run) if (deferred.total > best[j]!) best[j] = deferred.total;
   }
   const bestOfLeft = new CandidateList(scheme.weights);
   const bestStart = new Int32Array(left.length + 1);

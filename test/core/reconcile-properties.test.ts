@@ -147,6 +147,26 @@ describe('reconcile invariants (property)', () => {
     );
   });
 
+  it('through large name blocks (one name, two titles), every link, tie, best candidate and best total is brute force\'s', () => {
+    // Few names among many records: blocks of LARGE_NAME_BLOCK and more, where pairs of one
+    // name and title are deferred to the assignment (DeferredRuns) and account best totals are
+    // raised from their runs.
+    const name = { firstKey: fc.constantFrom('jane', 'john'), lastKey: fc.constant('smith'), positionKey: maybe(fc.constantFrom(...POS)) };
+    const crowdedEsr = fc.record({ employeeNumber: empArb, ...name, email: maybe(emailArb), mobile: maybe(phoneArb), organisation: fc.constant('A') });
+    const crowdedNhs = fc.record({ email: emailArb, aliases: fc.constant([]), ...name, mobile: maybe(phoneArb), employeeNumber: maybe(empArb) });
+    fc.assert(
+      fc.property(fc.array(crowdedEsr, { minLength: 20, maxLength: 50 }), fc.array(crowdedNhs, { minLength: 20, maxLength: 50 }), (e, n) => {
+        const esr = e.map((x, i) => ({ line: i + 2, ...x, employeeNumber: `${x.employeeNumber}-${i}` }) as EsrAssignment);
+        const nhsmail = n.map((x, i) => ({ line: i + 2, status: 'Active', ...x }) as NhsmailAccount);
+        const config = structuredClone(DEFAULT_CONFIG);
+        const r = reconcile({ esr, nhsmail, ad: [], config, asOfMs: AS_OF });
+        checkStage(r.esrNhsmail, config.scheme.threshold);
+        checkAgainstAllPairs(r, config.scheme);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('shuffling the input rows gives the same links', () => {
     fc.assert(
       fc.property(fc.array(esrArb, { maxLength: 20 }), fc.array(nhsArb, { maxLength: 20 }), fc.integer(), (e, n, seed) => {

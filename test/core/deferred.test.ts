@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { assignOneToOne } from '../../src/core/assign.js';
+import { CandidateList, findCandidates, LARGE_NAME_BLOCK, type Candidate } from '../../src/core/candidates.js';
+import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
+import { hashPair } from '../../src/core/key-table.js';
+import { namePositionPoints, type Identity } from '../../src/core/score.js';
+import { rng } from '../helpers/rng.js';
+
+/** Two first names whose (last name, first name) pairs hash alike (found by search). */
+function collidingFirstNames(last: string): [string, string] {
+  const byHash = new Map<number, string>();
+  for (let k = 0; ; k++) {
+    const f = `f${k.toString(36)}`;
+    const h = hashPair(last, f);
+    const other = byHash.get(h);
+    if (other !== undefined) return [other, f];
+    byHash.set(h, f);
+  }
+}
+
+/**
+ * Records crowded into a few large name blocks (one of them two names sharing a hash) with a
+ * few titles, some of them sharing an email, employee number or mobile with a record on the
+ * other side, so that some link above the names-and-title score and others are left to it.
+ */
+const [FIRST, IMPOSTOR] = collidingFirstNames('smith');
+
+function crowd(seed: number): { left: Identity[]; right: Identity[] } {
+  const rnd = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const names: [string, string][] = [['smith', FIRST], ['smith', IMPOSTOR], ['patel', 'asha'], ['jones', 'ann']];
+  const titles = ['staff nurse', 'porter', 'ward clerk', undefined];
+  const person = (side: string, k: number): Identity => {
+    const [last, given] = pick(names);
+    const shared = Math.floor(rnd() * 60);
+    return {
+      email: rnd() < 0.3 ? `p${shared}@nhs.net` : rnd() < 0.5 ? `${side}${k}@nhs.net` : undefined,
+      employeeNumber: rnd() < 0.2 ? `0000${shared}` : undefined,
+      mobile: rnd() < 0.2 ? `+4477009${String(shared).padStart(5, '0')}` : undefined,
+      firstNames: rnd() < 0.1 ? [given, 'kay'] : [given],
+      lastName: last,
+      position: pick(titles),
+    };
+  };
+  const n = 6 * LARGE_NAME_BLOCK + Math.floor(rnd() * 8 * LARGE_NAME_BLOCK);
+  const m = 6 * LARGE_NAME_BLOCK + Math.floor(rnd() * 8 * LARGE_NAME_BLOCK);
+  return { left: Array.from({ length: n }, (_, k) => person('l', k)), right: Array.from({ length: m }, (_, k) => person('r', k)) };
+}
+
+const pair = (c: Candidate): string => `${c.left}:${c.right}:${c.total}:${c.extraPoints}:${c.score.anchors.map((a) => a.level).join(',')}`;
+
+/** Each left record's first (best) candidate. */
+function bestOf(list: CandidateList): string[] {
+  const out: string[] = [];
+  let last = -1;
+  for (let k = 0; k < list.length; k++) {
+    if (list.leftAt(k) === last) continue;
+    last = list.leftAt(k);
+    out.push(pair(list.get(k)));
+  }
+  return out;
+}
+
+describe('pairs deferred to the assignment (deferSameNamed)', () => {
+  const scheme: Scheme = DEFAULT_CONFIG.scheme;
+  const opts = { scheme, retainFrom: scheme.threshold };
+
+  it('give the links, ties and best candidates that listing every pair gives, with far fewer listed', () => {
+    let deferredPairs = 0;
+    let metPairs = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const { left, right } = crowd(seed);
+      const full = { pairsScored: 0 };
+      const listed = findCandidates(left, right, { ...opts, stats: full });
+      const stats = { pairsScored: 0 };
+      const lean = findCandidates(left, right, { ...opts, deferSameNamed: true, stats });
+      expect(listed.deferred).toBeUndefined();
+      const d = lean.deferred!;
+      expect(d.total).toBe(namePositionPoints(scheme));
+      // Listed and deferred together are exactly the pairs of the full list.
+      const all = new Set(listed.toArray().map((c) => `${c.left}:${c.right}:${c.total}`));
+      const lean1 = new Set(lean.toArray().map((c) => `${c.left}:${c.right}:${c.total}`));
+      const leanPairs = new Set(lean.toArray().map((c) => `${c.left}:${c.right}`));
+      for (let e = 0; e < d.length; e++) {
+        for (let r = d.runsFrom(e); r < d.runsFrom(e + 1); r++) {
+          for (const j of d.runAt(r)) if (!leanPairs.has(`${d.leftAt(e)}:${j}`)) lean1.add(`${d.leftAt(e)}:${j}:${d.total}`);
+        }
+      }
+      expect([...lean1].sort()).toEqual([...all].sort());
+      deferredPairs += listed.length - lean.length;
+      // Only listed pairs are counted as scored: the deferred ones were not.
+      expect(full.pairsScored - stats.pairsScored).toBe(listed.length - lean.length);
+
+      expect(bestOf(lean)).toEqual(bestOf(listed));
+      const want = assignOneToOne(listed, scheme.threshold);
+      const got = assignOneToOne(lean, scheme.threshold);
+      expect([...got.links.values()].map(pair)).toEqual([...want.links.values()].map(pair));
+      expect(got.ambiguous.map(pair)).toEqual(want.ambiguous.map(pair));
+      expect([...got.ambiguousLeft].sort((x, y) => x - y)).toEqual([...want.ambiguousLeft].sort((x, y) => x - y));
+      expect([...got.ambiguousRight].sort((x, y) => x - y)).toEqual([...want.ambiguousRight].sort((x, y) => x - y));
+      // Deferred pairs that the assignment met: linked or tied at the deferred total, not listed.
+      metPairs += [...got.links.values(), ...got.ambiguous].filter((c) => !leanPairs.has(`${c.left}:${c.right}`)).length;
+    }
+    // The crowds defer most of their pairs, and the assignment needed some of them.
+    expect(deferredPairs).toBeGreaterThan(1000);
+    expect(metPairs).toBeGreaterThan(0);
+  });
+
+  it('are not deferred where they would not be retained, nor in fuzzy mode; the lowest still stands as best', () => {
+    const { left, right } = crowd(3);
+    const below = { ...opts, retainFrom: namePositionPoints(scheme) + 1 };
+    const lean = findCandidates(left, right, { ...below, deferSameNamed: true });
+    expect(lean.deferred).toBeUndefined();
+    expect(bestOf(lean)).toEqual(bestOf(findCandidates(left, right, below)));
+    const fuzzy = { ...scheme, fuzzy: { ...scheme.fuzzy, enabled: true } };
+    expect(findCandidates(left, right, { scheme: fuzzy, retainFrom: fuzzy.threshold, deferSameNamed: true }).deferred).toBeUndefined();
+  });
+});
