@@ -420,8 +420,8 @@ function nameOnlyPoints(plan: readonly BlockKey[], scheme: Scheme): number | und
 
 /**
  * A large First & Last Name block's records by position (those with one). `last` and `first`
- * are the name every one of them holds, when they all hold the same one; undefined when the
- * block mixes names whose pairs share a hash.
+ * are the name every record of the block holds (with a position or not), when they all hold
+ * the same one; undefined when the block mixes names whose pairs share a hash.
  */
 interface NameBlock {
   byPosition: Map<string, number[]>;
@@ -455,20 +455,22 @@ function positionSubIndexes(names: KeyTable, right: readonly Identity[]): { bloc
         if (hashes[e] !== h) continue;
         const j = items[e]!;
         const r = right[j]!;
+        // Every record counts towards the block's name, with a title or not.
+        if (!mixed) {
+          if (last === undefined) {
+            last = r.lastName;
+            first = last === undefined ? undefined : r.firstNames?.find((f) => hashPair(last!, f) === h);
+            mixed = first === undefined;
+          } else if (r.lastName !== last || r.firstNames?.includes(first!) !== true) {
+            mixed = true;
+          }
+        }
         const p = r.position;
         if (p === undefined) continue;
         const list = byPosition.get(p);
         if (list === undefined) byPosition.set(p, [j]);
         else if (list[list.length - 1] !== j) list.push(j);
         present[j] = presentAnchors(r);
-        if (mixed) continue;
-        if (last === undefined) {
-          last = r.lastName;
-          first = last === undefined ? undefined : r.firstNames?.find((f) => hashPair(last!, f) === h);
-          mixed = first === undefined;
-        } else if (r.lastName !== last || r.firstNames?.includes(first!) !== true) {
-          mixed = true;
-        }
       }
       out.set(h, mixed ? { byPosition } : { byPosition, last, first });
     }
@@ -602,8 +604,12 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   // Block hash → last name → first names of the passive left records that met the block.
   const blockNames = new Map<number, Map<string, Set<string>>>();
   const sub = (namePoints === undefined && passivePoints === undefined) || names === undefined ? undefined : positionSubIndexes(names, right);
-  // Hashes of the large name blocks the current left record is in (scored implicitly).
+  // Hashes of the large name blocks the current left record is in (scored implicitly), and for
+  // each, when the block holds only the left record's name (and titles carry points), its run
+  // of records with the left record's title (NO_RUN for none): see lowestImplicit.
   const implicit: number[] = [];
+  const implicitRuns: (readonly number[] | undefined)[] = [];
+  const byTitle = scheme.weights.position > 0;
   // The current left record's runs of a large name block with its title, scored once its other
   // keys have been looked up; `sameNamed[n]`: the run's records all hold the left record's name.
   const sameRuns: (readonly number[])[] = [];
@@ -693,12 +699,15 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
         }
         // A large name block: the records with this title are scored (below), the rest implicitly.
         const same = a.position === undefined ? undefined : block.byPosition.get(a.position);
+        const named = block.last !== undefined && block.last === a.lastName && a.firstNames?.includes(block.first!) === true;
         if (same !== undefined) {
           sameRuns[nSame] = same;
-          sameNamed[nSame++] = block.last !== undefined && block.last === a.lastName && a.firstNames?.includes(block.first!) === true;
+          sameNamed[nSame++] = named;
         }
-        if (!passive) implicit.push(h);
-        else if (notePassive) noteNames(blockNames, h, a);
+        if (!passive) {
+          implicitRuns[implicit.length] = named && byTitle ? (same ?? NO_RUN) : undefined;
+          implicit.push(h);
+        } else if (notePassive) noteNames(blockNames, h, a);
         break;
       }
     }
@@ -755,7 +764,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       let best = -1;
       for (let q = 0; q < quick.length; q++) if (best < 0 || quick.ranksBefore(q, best)) best = q;
       if (implicit.length > 0) {
-        const low = lowestImplicit(names!, implicit, seen, i + 1, (j) => quickScore(a, right[j]!, scheme) === namePoints);
+        const low = lowestImplicit(names!, implicit, implicitRuns, seen, i + 1, (j) => quickScore(a, right[j]!, scheme) === namePoints);
         if (low >= 0) {
           // Kept only as the best candidate. A name-block pair shares no other key, so not the extra anchor.
           quick.push(low, namePoints!, 0);
@@ -831,21 +840,43 @@ function raiseNamed(names: KeyTable, blockNames: Map<number, Map<string, Set<str
   }
 }
 
+/** A run of no records (a left record with no title, or a title no record of the block has). */
+const NO_RUN: readonly number[] = Object.freeze([]);
+
 /**
  * The lowest-numbered record of the given large name blocks not scored for this left record
- * (`seen[j] !== stamp`) that really shares its name (`named`: the block is a hash, and a
- * different name with the same hash would be in it too); -1 when there is none.
+ * (`seen[j] !== stamp`) that scores the names alone with it: -1 when there is none. Where a
+ * block holds only the left record's name, `runs` gives the block's records with its title,
+ * ascending: those score the title's points too, and every other one not yet scored shares
+ * nothing else with it (each other anchor is a key, so a record sharing one was scored), so
+ * the lowest not in the run is taken without reading a record. Elsewhere (`runs` undefined:
+ * a block of names whose hashes collide, or titles worth nothing) `named` reads the record:
+ * the block is a hash, and a different name with the same hash would be in it too.
  */
-function lowestImplicit(names: KeyTable, blocks: readonly number[], seen: Int32Array, stamp: number, named: (j: number) => boolean): number {
+function lowestImplicit(
+  names: KeyTable,
+  blocks: readonly number[],
+  runs: readonly (readonly number[] | undefined)[],
+  seen: Int32Array,
+  stamp: number,
+  named: (j: number) => boolean,
+): number {
   let low = -1;
-  for (const h of blocks) {
+  for (let n = 0; n < blocks.length; n++) {
+    const h = blocks[n]!;
+    const run = runs[n];
+    let r = 0;
     const b = h & names.mask;
     const end = names.start[b + 1]!;
     for (let e = names.start[b]!; e < end; e++) {
       if (names.hashes[e] !== h) continue;
       const j = names.items[e]!;
       if (low >= 0 && j >= low) break;
-      if (seen[j] === stamp || !named(j)) continue;
+      if (seen[j] === stamp) continue;
+      if (run !== undefined) {
+        while (r < run.length && run[r]! < j) r++;
+        if (r < run.length && run[r] === j) continue;
+      } else if (!named(j)) continue;
       low = j;
       break;
     }
