@@ -199,32 +199,40 @@ class PackedCandidate implements Candidate {
 export class DeferredRuns {
   private readonly lefts: number[] = [];
   private readonly runStart: number[] = [0];
-  private readonly runList: (readonly number[])[] = [];
-  /** Each run once, however many left records deferred pairs into it. */
-  readonly distinctRuns = new Set<readonly number[]>();
+  /** Ids of the runs (indices into `runs`), entry by entry: numbers, not references, for the collector to skip. */
+  private readonly runIds: number[] = [];
+  /** Which runs any entry holds (by id). */
+  private readonly used: Uint8Array;
   /** The highest left and right index in any entry (-1 when empty). */
   maxLeft = -1;
   maxRight = -1;
 
   constructor(
     readonly total: number,
+    /** The runs entries refer to, by id (ascending right indices each). */
+    private readonly runs: readonly (readonly number[])[],
     private readonly levelsOf: (left: number, right: number) => number,
-  ) {}
+  ) {
+    this.used = new Uint8Array(runs.length);
+  }
 
   get length(): number {
     return this.lefts.length;
   }
 
-  /** Defers left's pairs into `runs` (left indices ascending from call to call). */
-  add(left: number, runs: readonly (readonly number[])[], count: number): void {
+  /** Defers left's pairs into the runs `ids[0..count)` (left indices ascending from call to call). */
+  add(left: number, ids: readonly number[], count: number): void {
     this.lefts.push(left);
     for (let n = 0; n < count; n++) {
-      const run = runs[n]!;
-      this.runList.push(run);
-      this.distinctRuns.add(run);
-      if (run.length > 0 && run[run.length - 1]! > this.maxRight) this.maxRight = run[run.length - 1]!;
+      const id = ids[n]!;
+      this.runIds.push(id);
+      if (this.used[id] === 0) {
+        this.used[id] = 1;
+        const run = this.runs[id]!;
+        if (run.length > 0 && run[run.length - 1]! > this.maxRight) this.maxRight = run[run.length - 1]!;
+      }
     }
-    this.runStart.push(this.runList.length);
+    this.runStart.push(this.runIds.length);
     if (left > this.maxLeft) this.maxLeft = left;
   }
 
@@ -238,7 +246,12 @@ export class DeferredRuns {
   }
 
   runAt(r: number): readonly number[] {
-    return this.runList[r]!;
+    return this.runs[this.runIds[r]!]!;
+  }
+
+  /** Each run some entry holds, once, however many left records deferred pairs into it. */
+  *distinctRuns(): IterableIterator<readonly number[]> {
+    for (let id = 0; id < this.runs.length; id++) if (this.used[id] === 1) yield this.runs[id]!;
   }
 
   /** The packed anchor levels (PackedScore) of the deferred pair (left, right). */
@@ -424,7 +437,8 @@ function nameOnlyPoints(plan: readonly BlockKey[], scheme: Scheme): number | und
  * the same one; undefined when the block mixes names whose pairs share a hash.
  */
 interface NameBlock {
-  byPosition: Map<string, number[]>;
+  /** Position → the id of the block's run of records with it (see positionSubIndexes' `runs`). */
+  byPosition: Map<string, number>;
   last?: string;
   first?: string;
 }
@@ -433,11 +447,13 @@ interface NameBlock {
  * By-position sub-indexes of the large First & Last Name blocks, keyed by the block's hash, and
  * `presentAnchors` of each record in them. A block is every record whose name pair has that
  * hash, so it lies in one bucket: only buckets holding at least LARGE_NAME_BLOCK entries are
- * looked at.
+ * looked at. A block's records with one position are a run (ascending record indices), held in
+ * `runs` and named by its index there.
  */
-function positionSubIndexes(names: KeyTable, right: readonly Identity[]): { blocks: Map<number, NameBlock>; present: Uint8Array } {
+function positionSubIndexes(names: KeyTable, right: readonly Identity[]): { blocks: Map<number, NameBlock>; present: Uint8Array; runs: number[][] } {
   const out = new Map<number, NameBlock>();
   const present = new Uint8Array(right.length);
+  const runs: number[][] = [];
   const { start, hashes, items } = names;
   for (let b = 0; b + 1 < start.length; b++) {
     const from = start[b]!;
@@ -447,7 +463,7 @@ function positionSubIndexes(names: KeyTable, right: readonly Identity[]): { bloc
     for (let e = from; e < to; e++) sizes.set(hashes[e]!, (sizes.get(hashes[e]!) ?? 0) + 1);
     for (const [h, size] of sizes) {
       if (size < LARGE_NAME_BLOCK) continue;
-      const byPosition = new Map<string, number[]>();
+      const byPosition = new Map<string, number>();
       let last: string | undefined;
       let first: string | undefined;
       let mixed = false;
@@ -467,15 +483,20 @@ function positionSubIndexes(names: KeyTable, right: readonly Identity[]): { bloc
         }
         const p = r.position;
         if (p === undefined) continue;
-        const list = byPosition.get(p);
-        if (list === undefined) byPosition.set(p, [j]);
-        else if (list[list.length - 1] !== j) list.push(j);
+        const id = byPosition.get(p);
+        if (id === undefined) {
+          byPosition.set(p, runs.length);
+          runs.push([j]);
+        } else {
+          const list = runs[id]!;
+          if (list[list.length - 1] !== j) list.push(j);
+        }
         present[j] = presentAnchors(r);
       }
       out.set(h, mixed ? { byPosition } : { byPosition, last, first });
     }
   }
-  return { blocks: out, present };
+  return { blocks: out, present, runs };
 }
 
 /**
@@ -621,10 +642,12 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   // (else only each left record's lowest matters, as its best candidate).
   const deferred =
     opts.deferSameNamed === true && exact && sub !== undefined && bestRight === undefined && opts.retainLeft === undefined
-      ? new DeferredRuns(sameTotal, (l, j) => nameAndPositionLevels(left[l]!, sub.present[j]!))
+      ? new DeferredRuns(sameTotal, sub.runs, (l, j) => nameAndPositionLevels(left[l]!, sub.present[j]!))
       : undefined;
   const deferRetained = sameTotal >= keepFrom && sameTotal >= retainFrom;
-  const deferRuns: (readonly number[])[] = [];
+  // The current left record's run ids (sameIds[n] for sameRuns[n]) and those it defers.
+  const sameIds: number[] = [];
+  const deferIds: number[] = [];
   // With passive records: each right record's title, learnt when it is first read (titleCode;
   // TITLE_UNSEEN until then), and the current left record's, worked out when first needed.
   const rightTitles = passivePoints !== undefined ? pool.take(right.length) : undefined;
@@ -698,9 +721,11 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
           break;
         }
         // A large name block: the records with this title are scored (below), the rest implicitly.
-        const same = a.position === undefined ? undefined : block.byPosition.get(a.position);
+        const sameId = a.position === undefined ? undefined : block.byPosition.get(a.position);
+        const same = sameId === undefined ? undefined : sub!.runs[sameId]!;
         const named = block.last !== undefined && block.last === a.lastName && a.firstNames?.includes(block.first!) === true;
         if (same !== undefined) {
+          sameIds[nSame] = sameId!;
           sameRuns[nSame] = same;
           sameNamed[nSame++] = named;
         }
@@ -745,14 +770,14 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
           if (low < 0 || j < low) low = j;
           break;
         }
-        if (deferRetained) deferRuns[nDefer++] = same;
+        if (deferRetained) deferIds[nDefer++] = sameIds[n]!;
       }
       if (low >= 0) {
         seen[low] = i + 1;
         if (opts.stats) opts.stats.pairsScored++;
         if (sameTotal >= keepFrom) quick.push(low, sameTotal, 0, nameAndPositionLevels(a, sub!.present[low]!));
       }
-      if (nDefer > 0) deferred.add(i, deferRuns, nDefer);
+      if (nDefer > 0) deferred.add(i, deferIds, nDefer);
     }
     if (bestRight !== undefined) {
       const { right: qRight, total: qTotal } = quick;

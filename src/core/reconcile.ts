@@ -185,7 +185,7 @@ function runStage(clock: () => number, left: readonly Identity[], right: readonl
   // record of a run is, or with a listed pair scoring at least that).
   const deferred = all.deferred;
   if (deferred !== undefined) {
-    for (const run of deferred.distinctRuns) for (const j of run) if (deferred.total > best[j]!) best[j] = deferred.total;
+    for (const run of deferred.distinctRuns()) for (const j of run) if (deferred.total > best[j]!) best[j] = deferred.total;
   }
   const bestOfLeft = new CandidateList(scheme.weights);
   const bestStart = new Int32Array(left.length + 1);
