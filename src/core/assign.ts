@@ -171,9 +171,9 @@ export function assignOneToOne(p: CandidateList, threshold: number, pool: Int32P
 
   /**
    * Adds to the level (after its `n` listed pairs) the deferred pairs whose records are both
-   * open, leaving out those listed (a listed pair of an open left record with an open right one
-   * is in this level: it scores at least the deferred total, and one scoring more was settled
-   * at its own level); returns the level's new length.
+   * open, leaving out those listed: a listed pair of a left record with a record of its runs
+   * scores at least the deferred total, and with both records open it is in this level (one
+   * scoring more was settled at its own level). Returns the level's new length.
    */
   function meetDeferred(d: DeferredRuns, lv: number[], n: number): number {
     // Each open left record's listed pairs here, chained: head[l] (valid where headOf[l] is
@@ -188,7 +188,7 @@ export function assignOneToOne(p: CandidateList, threshold: number, pool: Int32P
       headOf[l] = mark;
       head[l] = k;
     }
-    // seenBy[j] === d + 1: right record j is already paired with entry d's left record.
+    // seenBy[j] === e + 1: right record j is already paired with entry e's left record.
     const seenBy = pool.take(rights);
     let count = n;
     for (let e = 0; e < d.length; e++) {

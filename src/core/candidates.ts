@@ -169,32 +169,21 @@ class PackedCandidate implements Candidate {
 }
 
 /**
- * Candidates held by column, one entry per pair: left and right index, total, the extra
- * anchor's points and the packed anchor levels (PackedScore). Exact-mode passes retain
- * millions at national size (every pair at the threshold, for the tie rules); as objects they
- * were about 80 bytes each and a garbage collector's work to mark. `get(k)` builds a Candidate
- * for those read as such: links, ties, and the best candidates the reports show.
- *
- * The columns are NumberColumns (core/columns.ts): plain arrays of numbers in chunks, so a list
- * of millions grows without leaving copies of itself behind for the collector, and without
- * typed arrays' memory outside the heap. Growing one 256 MB typed array by doubling took 2.6 s
- * beside a 1.5 GiB heap (a 2 s full collection) against 0.4 s beside an empty one.
- */
-/**
  * Pairs a first pass leaves out of its CandidateList, to be met only if the assignment needs
  * them (`deferSameNamed`). Within a large First & Last Name block, every record with the left
  * record's title, whose name the whole block shares, scores exactly the names and position with
  * it unless another key joins them (then it is scored and listed as usual). At national size
  * these pairs were most of those scored: the many John Smiths who are Staff Nurses, each paired
- * with each, about 8.7 million of 13 million pairs at 1.5M people, growing with the square of
- * the input. Nearly all of their records link at a higher score first; the assignment meets the
- * rest (both records still open at the pairs' score) from the runs kept here.
+ * with each (about 8.7 million of 13 million pairs at 1.5M people in a scratch count over
+ * generated data), growing with the square of the input. Nearly all of their records link at a
+ * higher score first; the assignment meets the rest (both records still open at the pairs'
+ * score) from the runs kept here.
  *
- * Entry d is a left record and its runs of right records (ascending right indices, shared
- * arrays of the block's sub-index); its deferred pairs are (left, j) for j in its runs, except
- * pairs listed in the CandidateList (those were reached through another key, or are the left
- * record's lowest such pair, kept as its best candidate). Every deferred pair totals `total`
- * with no extra-anchor points.
+ * Entry d is a left record and its runs of right records (ascending right indices: runs of the
+ * blocks' by-title sub-index, named by id); its deferred pairs are (left, j) for j in its runs,
+ * except pairs listed in the CandidateList (those were reached through another key, or are the
+ * left record's lowest such pair, kept as its best candidate). Every deferred pair totals
+ * `total` with no extra-anchor points.
  */
 export class DeferredRuns {
   private readonly lefts: number[] = [];
@@ -260,6 +249,18 @@ export class DeferredRuns {
   }
 }
 
+/**
+ * Candidates held by column, one entry per pair: left and right index, total, the extra
+ * anchor's points and the packed anchor levels (PackedScore). Exact-mode passes retain
+ * millions at national size (every pair at the threshold, for the tie rules); as objects they
+ * were about 80 bytes each and a garbage collector's work to mark. `get(k)` builds a Candidate
+ * for those read as such: links, ties, and the best candidates the reports show.
+ *
+ * The columns are NumberColumns (core/columns.ts): plain arrays of numbers in chunks, so a list
+ * of millions grows without leaving copies of itself behind for the collector, and without
+ * typed arrays' memory outside the heap. Growing one 256 MB typed array by doubling took 2.6 s
+ * beside a 1.5 GiB heap (a 2 s full collection) against 0.4 s beside an empty one.
+ */
 export class CandidateList {
   private readonly lefts = new NumberColumn();
   private readonly rights = new NumberColumn();
