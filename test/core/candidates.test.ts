@@ -5,7 +5,7 @@ import { allPairs, blockingPlan, CandidateList, findCandidates, LARGE_NAME_BLOCK
 import { CHUNK_SIZE } from '../../src/core/columns.js';
 import { hashPair } from '../../src/core/key-table.js';
 import { namePositionPoints, PackedScore, packedScore, quickScore, scorePair, type Identity } from '../../src/core/score.js';
-import { generateIdentities as generate } from '../helpers/identities.js';
+import { collidingFirstNames, generateIdentities as generate } from '../helpers/identities.js';
 import { rng } from '../helpers/rng.js';
 
 
@@ -305,18 +305,6 @@ describe('candidate generation is complete', () => {
     expect(found[0]!.extraPoints).toBe(6);
   });
 });
-
-/** Two first names whose (last name, first name) pairs hash alike: a real collision, found by search. */
-function collidingFirstNames(last: string): [string, string] {
-  const byHash = new Map<number, string>();
-  for (let k = 0; ; k++) {
-    const f = `f${k.toString(36)}`;
-    const h = hashPair(last, f);
-    const other = byHash.get(h);
-    if (other !== undefined) return [other, f];
-    byHash.set(h, f);
-  }
-}
 
 describe('candidate generation with hash collisions', () => {
   it('a different name with the same hash never stands in for a large block\'s best candidate', () => {

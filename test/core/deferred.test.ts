@@ -2,21 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { assignOneToOne } from '../../src/core/assign.js';
 import { CandidateList, findCandidates, LARGE_NAME_BLOCK, type Candidate } from '../../src/core/candidates.js';
 import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
-import { hashPair } from '../../src/core/key-table.js';
 import { namePositionPoints, type Identity } from '../../src/core/score.js';
+import { collidingFirstNames } from '../helpers/identities.js';
 import { rng } from '../helpers/rng.js';
-
-/** Two first names whose (last name, first name) pairs hash alike (found by search). */
-function collidingFirstNames(last: string): [string, string] {
-  const byHash = new Map<number, string>();
-  for (let k = 0; ; k++) {
-    const f = `f${k.toString(36)}`;
-    const h = hashPair(last, f);
-    const other = byHash.get(h);
-    if (other !== undefined) return [other, f];
-    byHash.set(h, f);
-  }
-}
 
 /**
  * Records crowded into a few large name blocks (one of them two names sharing a hash) with a

@@ -1,4 +1,5 @@
 /** Identities for candidate-search tests. */
+import { hashPair } from '../../src/core/key-table.js';
 import type { Identity } from '../../src/core/score.js';
 
 /** Small value pools so that many pairs collide on one or more anchors. */
@@ -21,4 +22,16 @@ export function generateIdentities(n: number, rnd: () => number): Identity[] {
     });
   }
   return out;
+}
+
+/** Two first names whose (last name, first name) pairs hash alike: a real collision, found by search. */
+export function collidingFirstNames(last: string): [string, string] {
+  const byHash = new Map<number, string>();
+  for (let k = 0; ; k++) {
+    const f = `f${k.toString(36)}`;
+    const h = hashPair(last, f);
+    const other = byHash.get(h);
+    if (other !== undefined) return [other, f];
+    byHash.set(h, f);
+  }
 }
