@@ -192,8 +192,7 @@ export class DeferredRuns {
   private readonly runIds: number[] = [];
   /** Which runs any entry holds (by id). */
   private readonly used: Uint8Array;
-  /** The highest left and right index in any entry (-1 when empty). */
-  maxLeft = -1;
+  /** The highest right index in any entry (-1 when empty). */
   maxRight = -1;
 
   constructor(
@@ -222,7 +221,11 @@ export class DeferredRuns {
       }
     }
     this.runStart.push(this.runIds.length);
-    if (left > this.maxLeft) this.maxLeft = left;
+  }
+
+  /** The highest left index in any entry (the last, as they ascend; -1 when empty). */
+  get maxLeft(): number {
+    return this.lefts.length === 0 ? -1 : this.lefts[this.lefts.length - 1]!;
   }
 
   leftAt(d: number): number {
