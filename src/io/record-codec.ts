@@ -1,9 +1,13 @@
 /**
  * Records' trip from a load worker to the main thread, packed by field: a batch is one array
- * of the records' own strings, one Float64Array of their numbers and one Int32Array of codes
- * (pooled values as indices into the worker's table of values sent so far, booleans, flags and
- * counts), each record's fields in a fixed order per source. The typed arrays are transferred,
- * not copied; the strings array is cloned as a flat list.
+ * of the records' own strings, one Float64Array of their dates and one Int32Array of codes
+ * (line numbers, pooled values as indices into the worker's table of values sent so far,
+ * booleans, flags and counts), each record's fields in a fixed order per source. The typed
+ * arrays are transferred, not copied; the strings array is cloned as a flat list.
+ *
+ * Line numbers travel as codes, not dates' doubles: read back from the Float64Array, every ESR
+ * assignment's line was stored as a boxed number (a heap object of its own, 1.6M of them at
+ * national size) where a small integer needs none.
  *
  * Before, a batch went as JSON text: JSON.stringify in the worker, JSON.parse on the main
  * thread. That was a third of the load's CPU at national size, and the main thread's JSON.parse
@@ -134,7 +138,7 @@ export class RecordPacker {
   // The three layouts: each unpacker below reads its fields in exactly this order.
 
   private esr(r: EsrAssignment): void {
-    this.num(r.line);
+    this.codes.push(r.line);
     this.str(r.employeeNumber);
     this.strOr(r.assignmentNumber, r.employeeNumber);
     this.pooled(r.title);
@@ -155,7 +159,7 @@ export class RecordPacker {
   }
 
   private nhsmail(r: NhsmailAccount): void {
-    this.num(r.line);
+    this.codes.push(r.line);
     this.email(r.email);
     this.str(r.nhsmailId);
     this.names(r);
@@ -172,7 +176,7 @@ export class RecordPacker {
   }
 
   private ad(r: AdAccount): void {
-    this.num(r.line);
+    this.codes.push(r.line);
     this.str(r.samAccountName);
     this.str(r.upn);
     this.bool(r.enabled);
@@ -255,7 +259,7 @@ export class RecordUnpacker {
   // Locals first, in the packer's order; then the literal in the builder's field order.
 
   private esr(): EsrAssignment {
-    const line = this.num()!;
+    const line = this.code();
     const employeeNumber = this.str()!;
     const assignmentNumber = this.strOr(employeeNumber);
     const title = this.pooled();
@@ -303,7 +307,7 @@ export class RecordUnpacker {
   }
 
   private nhsmail(): NhsmailAccount {
-    const line = this.num()!;
+    const line = this.code();
     const email = this.email()!;
     const nhsmailId = this.str();
     const firstName = this.pooled();
@@ -347,7 +351,7 @@ export class RecordUnpacker {
   }
 
   private ad(): AdAccount {
-    const line = this.num()!;
+    const line = this.code();
     const samAccountName = this.str()!;
     const upn = this.str();
     const enabled = this.bool();
