@@ -367,8 +367,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     pool,
   });
 
-  // Reconciled identities: ESR people first (employee number order), then NHSmail accounts
-  // not linked to a person (file order), then AD accounts linked to neither (file order).
+  // Reconciled identities: ESR people first, then NHSmail accounts not linked to a person, then
+  // AD accounts linked to neither, each in its extract's order (a person at their first row).
   const identities: ReconciledIdentity[] = [];
   const links1 = esrNhsmail.assignment.links;
   const links2 = nhsmailAd.assignment.links;

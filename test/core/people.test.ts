@@ -5,11 +5,15 @@ import type { EsrAssignment } from '../../src/core/records.js';
 
 const AS_OF = Date.UTC(2026, 10, 1);
 
-/** Grouping stated plainly: one person per distinct number, in text order, each with its rows. */
+/** Grouping stated plainly: one person per distinct number, in order of their first row, each with its rows. */
 function reference(rows: readonly EsrAssignment[]): [string, number[]][] {
+  const order: string[] = [];
   const by = new Map<string, number[]>();
-  for (const r of rows) by.set(r.employeeNumber, [...(by.get(r.employeeNumber) ?? []), r.line]);
-  return [...by.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, lines]) => [k, lines.sort((x, y) => x - y)]);
+  for (const r of rows) {
+    if (!by.has(r.employeeNumber)) order.push(r.employeeNumber);
+    by.set(r.employeeNumber, [...(by.get(r.employeeNumber) ?? []), r.line]);
+  }
+  return order.map((k) => [k, by.get(k)!.sort((x, y) => x - y)]);
 }
 
 const asRows = (numbers: readonly string[]): EsrAssignment[] =>
@@ -19,7 +23,7 @@ const grouped = (rows: readonly EsrAssignment[]): [string, number[]][] =>
   groupPeople(rows, AS_OF).map((p) => [p.employeeNumber, p.assignments.map((a) => a.line).sort((x, y) => x - y)]);
 
 describe('groupPeople', () => {
-  it('groups 8-digit numbers into one person each, in number order (property)', () => {
+  it('groups 8-digit numbers into one person each, in the order of their first rows (property)', () => {
     const num = fc.integer({ min: 0, max: 60 }).map((n) => String(n * 1_000_003 % 100_000_000).padStart(8, '0'));
     fc.assert(
       fc.property(fc.array(num, { maxLength: 200 }), (numbers) => {
@@ -30,7 +34,7 @@ describe('groupPeople', () => {
     );
   });
 
-  it('groups numbers of mixed widths or with letters the same way, in text order (property)', () => {
+  it('groups numbers of mixed widths or with letters the same way, in the same order (property)', () => {
     const num = fc.oneof(fc.constantFrom('9', '10', '0010', 'X1', '00000001', '12345678'), fc.integer({ min: 0, max: 999 }).map(String));
     fc.assert(
       fc.property(fc.array(num, { maxLength: 120 }), (numbers) => {
@@ -48,7 +52,7 @@ describe('groupPeople', () => {
       { line: 4, employeeNumber: '00000002', organisation: 'Trust A', assignmentNumber: '00000002-2' },
       { line: 5, employeeNumber: '00000002', organisation: 'Trust A', assignmentNumber: '00000002-3' },
     ];
-    const [one, two] = groupPeople(rows, AS_OF);
+    const [two, one] = groupPeople(rows, AS_OF);
     expect(one!.employeeNumber).toBe('00000001');
     expect(two!.primary.line).toBe(4);
     expect(two!.currentOrganisations).toEqual(['Trust A']);

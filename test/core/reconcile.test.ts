@@ -45,6 +45,29 @@ function adUser(p: Partial<AdAccount> & { sam: string; first: string; last: stri
 }
 
 describe('reconcile', () => {
+  it('lists identities in the extracts\' order: ESR people at their first row, whatever their numbers', () => {
+    const r = reconcile({
+      esr: [
+        esr({ employeeNumber: '00000009', first: 'Ann', last: 'Lee', email: email('ann.lee@nhs.net') }),
+        esr({ employeeNumber: '00000001', first: 'Bob', last: 'Kay' }),
+        esr({ employeeNumber: '00000005', first: 'Cat', last: 'Moe' }),
+        esr({ employeeNumber: '00000001', first: 'Bob', last: 'Kay', assignmentNumber: '00000001-2' }),
+      ],
+      nhsmail: [
+        mailbox({ email: 'zed.roe@nhs.net', first: 'Zed', last: 'Roe' }),
+        mailbox({ email: 'ann.lee@nhs.net', first: 'Ann', last: 'Lee' }),
+        mailbox({ email: 'amy.fox@nhs.net', first: 'Amy', last: 'Fox' }),
+      ],
+      ad: [],
+      config,
+      asOfMs: AS_OF,
+    });
+    expect(r.people.map((p) => p.employeeNumber)).toEqual(['00000009', '00000001', '00000005']);
+    expect(r.people[1]!.assignments).toHaveLength(2);
+    const shown = r.identities.map((id) => (id.esr !== undefined ? r.people[id.esr]!.employeeNumber : r.nhsmail[id.nhsmail!]!.email.value));
+    expect(shown).toEqual(['00000009', '00000001', '00000005', 'zed.roe@nhs.net', 'amy.fox@nhs.net']);
+  });
+
   it('groups ESR assignments into people and links ESR → NHSmail → AD as JML', () => {
     const r = reconcile({
       esr: [
