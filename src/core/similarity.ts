@@ -75,7 +75,41 @@ export const jaroWinkler: Similarity = (a, b) => {
 };
 
 /**
+ * `sim` with its answers kept per pair of strings, up to `max` pairs; then they are dropped and
+ * kept afresh. For a similarity whose pairs come back again and again: the two-level map is
+ * looked up without building a key.
+ */
+export function rememberingPairs(sim: Similarity, max: number): Similarity {
+  let kept = new Map<string, Map<string, number>>();
+  let count = 0;
+  return (a, b) => {
+    let row = kept.get(a);
+    let v = row?.get(b);
+    if (v !== undefined) return v;
+    v = sim(a, b);
+    if (count >= max) {
+      kept = new Map();
+      count = 0;
+      row = undefined;
+    }
+    if (row === undefined) kept.set(a, (row = new Map()));
+    row.set(b, v);
+    count++;
+    return v;
+  };
+}
+
+/**
+ * Pairs of job titles dice keeps: a few MB. Titles are few (pooled: thousands of distinct keys
+ * at national size), so the same pairs come back: the review list of a 1.5M-person run asks for
+ * over half a million of them, and fuzzy matching for every pair whose titles differ.
+ */
+const DICE_PAIRS_KEPT = 1 << 16;
+
+/**
  * Dice coefficient on bigrams via string-similarity's compareTwoStrings: for job titles.
  * It ignores whitespace and is case-sensitive; strings under 2 characters score 0 unless equal.
+ * compareTwoStrings builds a map of bigrams on every call, so answers are kept per pair
+ * (rememberingPairs).
  */
-export const dice: Similarity = (a, b) => stringSimilarity.compareTwoStrings(a, b);
+export const dice: Similarity = rememberingPairs((a, b) => stringSimilarity.compareTwoStrings(a, b), DICE_PAIRS_KEPT);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { dice, jaroWinkler } from '../../src/core/similarity.js';
+import stringSimilarity from 'string-similarity';
+import { dice, jaroWinkler, rememberingPairs } from '../../src/core/similarity.js';
 
 describe('jaroWinkler', () => {
   // Published reference values (Winkler 1990; Wikipedia), to 3 places.
@@ -112,5 +113,39 @@ describe('dice', () => {
 
   it('ranks a near title above an unrelated one', () => {
     expect(dice('healthcare assistant', 'senior healthcare assistant')).toBeGreaterThan(dice('healthcare assistant', 'consultant radiologist'));
+  });
+
+  it('answers as compareTwoStrings does, pairs asked for again included (property)', () => {
+    const title = fc.constantFrom('staff nurse', 'senior staff nurse', 'nurse', 'ward clerk', 'consultant', 'a', '');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.oneof(title, fc.string()), fc.oneof(title, fc.string())), { maxLength: 60 }), (pairs) => {
+        for (const [a, b] of pairs) expect(dice(a, b)).toBe(stringSimilarity.compareTwoStrings(a, b));
+      }),
+    );
+  });
+});
+
+describe('rememberingPairs', () => {
+  it('asks once per pair and, past its limit, starts again with the same answers (property)', () => {
+    const word = fc.constantFrom('ab', 'abc', 'bcd', 'x', 'abcd');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(word, word), { maxLength: 80 }), fc.integer({ min: 1, max: 6 }), (pairs, max) => {
+        const asked: string[] = [];
+        const sim = rememberingPairs((a, b) => {
+          asked.push(`${a}|${b}`);
+          return stringSimilarity.compareTwoStrings(a, b);
+        }, max);
+        for (const [a, b] of pairs) expect(sim(a, b)).toBe(stringSimilarity.compareTwoStrings(a, b));
+        // Without dropping (max above the distinct pairs), each pair is asked for once.
+        const distinct = new Set(pairs.map(([a, b]) => `${a}|${b}`));
+        if (distinct.size <= max) expect(asked.length).toBe(distinct.size);
+        else expect(asked.length).toBeGreaterThanOrEqual(distinct.size);
+      }),
+    );
+  });
+
+  it('keeps (a, b) apart from (b, a)', () => {
+    const sim = rememberingPairs((a, b) => (a < b ? 1 : 0), 10);
+    expect([sim('a', 'b'), sim('b', 'a'), sim('a', 'b')]).toEqual([1, 0, 1]);
   });
 });
