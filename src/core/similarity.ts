@@ -100,9 +100,10 @@ export function rememberingPairs(sim: Similarity, max: number): Similarity {
 }
 
 /**
- * Pairs of job titles dice keeps: a few MB. Titles are few (pooled: thousands of distinct keys
- * at national size), so the same pairs come back: the review list of a 1.5M-person run asks for
- * over half a million of them, and fuzzy matching for every pair whose titles differ.
+ * Pairs of job titles dice keeps: at most about 10 MB (an entry a pair, a small map for each
+ * first title). Titles are few (pooled: thousands of distinct keys at national size), so the
+ * same pairs come back: the review list of a 1.5M-person run asks for over half a million of
+ * them, and fuzzy matching for every pair whose titles differ.
  */
 const DICE_PAIRS_KEPT = 1 << 16;
 
