@@ -97,9 +97,9 @@ export const NO_STRINGS: readonly string[] = Object.freeze([]);
  * (matching, anchor updates, reports) reads them front to back. It had been employee number
  * order: on an extract not sorted by employee number nearly every read of a person was a cache
  * miss. On `idrecon generate` data for 1.5M people (rows in no number order), `idrecon
- * reconcile` took 95.9–104.4 s that way and 76.9–79.4 s this way, writing the reports in
- * 24.2–24.4 s instead of 39.1–45.0 s. Matching does not depend on the order (see assign.ts);
- * only report rows move.
+ * reconcile` took 95.9–104.4 s that way and 76.9–79.4 s this way, and the bench's write phase
+ * went from 41.7 s to 23.3–25.0 s. Matching does not depend on the order (see assign.ts); only
+ * report rows move.
  *
  * Employee numbers as records hold them are 8 digits (normaliseEmployeeNumber): the assignments
  * are then grouped by sorting number and file position in one typed array (`byNumber`), rather
