@@ -566,28 +566,27 @@ async function writeXlsxSheet(
 // CSV
 
 /**
- * CSV lines handed to the stream per write. Small enough that a batch dies young: batches that
- * outlive a scavenge are promoted, and on a national-size heap every promotion brings the next
- * full collection nearer.
+ * Bytes of CSV lines gathered in a slot before it goes to the stream. A slot filled past this
+ * is handed on at the next `flush`, which the caller awaits once `add` says it is due.
  */
-const CSV_BATCH_ROWS = 512;
-
-/** One slot of the CSV writer's reused buffers: a batch of lines is usually 50–150 KB. */
 const CSV_SLOT_BYTES = 256 * 1024;
+const CSV_FLUSH_AT = 192 * 1024;
 
 /**
  * One CSV file's lines: UTF-8 with BOM, CRLF, RFC 4180 quoting only where a cell holds a comma,
  * quote or line break. Lines are built by `csvLine` (shared with the generator's exports), not
  * by csv-stringify: its per-field machinery (several small arrays per cell) was a third of the
  * write phase at national size (51 s of 163 s for 1.5M people). A property test checks the
- * bytes are csv-stringify's for any cells.
+ * bytes are csv-stringify's for any cells. Each line is encoded into the writer's slot as it
+ * is made (RecycledTextWriter.appendLine), not joined with others first.
  */
 class CsvSheetWriter {
   private readonly failed: { promise: Promise<never>; check: () => void };
   private readonly kinds: ColumnKind[];
   /** One cells array for the whole file, not a new one per row (8.5M rows at national size). */
   private readonly cells: string[];
-  private lines: string[];
+  /** A line that did not fit the open slot (or found none free), written at the next flush. */
+  private waiting: string | undefined;
   /** The stream's buffer, as slots used again (see RecycledTextWriter). */
   private readonly writer: RecycledTextWriter;
 
@@ -598,30 +597,36 @@ class CsvSheetWriter {
     this.failed = failureOf(out);
     this.kinds = sheet.columns.map((c) => c.kind ?? 'text');
     this.cells = this.kinds.map(() => '');
-    this.lines = [`\uFEFF${csvLine(sheet.columns.map((c) => neutraliseFormula(c.header)), false)}`];
     this.writer = new RecycledTextWriter(out, CSV_IN_FLIGHT_BYTES / CSV_SLOT_BYTES, CSV_SLOT_BYTES);
+    this.line(`\uFEFF${csvLine(sheet.columns.map((c) => neutraliseFormula(c.header)), false)}`);
   }
 
-  /** Adds a row's line; true when a batch is full and `flush` is due. */
+  /** Adds a row's line; true when `flush` is due. */
   add(row: readonly Cell[]): boolean {
     const { cells, kinds } = this;
     for (let i = 0; i < kinds.length; i++) cells[i] = csvValue(row[i], kinds[i]!);
-    this.lines.push(csvLine(cells, false));
-    return this.lines.length >= CSV_BATCH_ROWS;
+    return this.line(csvLine(cells, false));
+  }
+
+  private line(text: string): boolean {
+    if (this.writer.appendLine(text)) return this.writer.pending >= CSV_FLUSH_AT;
+    this.waiting = text;
+    return true;
   }
 
   async flush(): Promise<void> {
-    if (this.lines.length === 0) return;
-    this.lines.push('');
-    const text = this.lines.join('\r\n');
-    this.lines = [];
     this.failed.check();
-    await this.writer.write(text, this.failed.promise);
+    this.writer.flush();
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting !== undefined) await this.writer.write(`${waiting}\r\n`, this.failed.promise);
+    await this.writer.ready(this.failed.promise);
   }
 
   /** Writes what is left and resolves once the file stream has finished. */
   async end(): Promise<void> {
     await this.flush();
+    this.writer.flush();
     this.out.end();
     await Promise.race([once(this.out, 'finish'), this.failed.promise]);
   }

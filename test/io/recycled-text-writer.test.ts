@@ -54,6 +54,59 @@ describe('RecycledTextWriter', () => {
     );
   });
 
+  it('appended lines (CRLF each), flushes and writes arrive in the order made, whatever fits where', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // Each step: a line to append (written instead when it does not fit), or a flush.
+        fc.array(fc.option(fc.string({ unit: 'binary', maxLength: 12 }), { nil: undefined, freq: 4 }), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 4, max: 48 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),
+        async (steps, slots, slotBytes, delays) => {
+          const sink = slowSink(delays);
+          const writer = new RecycledTextWriter(sink.stream, slots, slotBytes);
+          let appended = 0;
+          for (const step of steps) {
+            if (step === undefined) {
+              writer.flush();
+              await writer.ready(never);
+            } else if (writer.appendLine(step)) {
+              appended++;
+            } else {
+              await writer.write(`${step}\r\n`, never);
+            }
+          }
+          writer.flush();
+          sink.stream.end();
+          await new Promise<void>((resolve) => sink.stream.once('finish', () => resolve()));
+          const expected = steps.filter((s) => s !== undefined).map((s) => `${s}\r\n`).join('');
+          expect(sink.bytes().equals(Buffer.from(expected, 'utf8'))).toBe(true);
+          // The first line, if it fits an empty slot, is appended: a slot is free at the start.
+          const first = steps[0];
+          if (first !== undefined && first !== null && first.length * 3 + 2 <= slotBytes) expect(appended).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('appendLine says no, appending nothing, when the line may not fit the slot left', async () => {
+    const sink = slowSink([0]);
+    const writer = new RecycledTextWriter(sink.stream, 1, 16);
+    expect(writer.appendLine('abcd')).toBe(true); // 4 × 3 + 2 = 14 bytes of room needed, 16 free
+    expect(writer.pending).toBe(6);
+    expect(writer.appendLine('xyz')).toBe(false); // 11 needed, 10 left
+    expect(writer.pending).toBe(6);
+    writer.flush();
+    expect(writer.appendLine('x')).toBe(false); // the only slot is in flight
+    await writer.ready(never);
+    expect(writer.appendLine('x')).toBe(true);
+    writer.flush();
+    sink.stream.end();
+    await new Promise<void>((resolve) => sink.stream.once('finish', () => resolve()));
+    expect(sink.bytes().toString('utf8')).toBe('abcd\r\nx\r\n');
+  });
+
   it('never splits a character between slots, and fills each slot as far as whole characters go', async () => {
     // '€' is 3 bytes and '😀' 4 (a surrogate pair): a 5-byte slot holds one of either.
     const text = 'a€😀€b😀';
