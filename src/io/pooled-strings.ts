@@ -66,20 +66,26 @@ export function poolRecord(source: RecordSource, record: unknown, pool: StringPo
   shareEqualValues(r);
 }
 
-/** Worker side: pooled values become indices into the table of values sent so far. */
+/**
+ * Worker side: pooled values become indices into the table of values sent so far. Each field
+ * looks its values up in a map of its own (`field`): a field of a few values (a status, a
+ * title) then searches a small map that stays in the cache, not one holding every name read.
+ * A value used in two fields may be in the table twice; the main thread pools both entries
+ * into one string.
+ */
 export class FieldEncoder {
-  private readonly codes = new Map<string, number>();
+  private size = 0;
   private fresh: string[] = [];
 
-  /** `s`'s index in the table, adding it (to be sent with the next batch) when new. */
-  code(s: string): number {
-    let c = this.codes.get(s);
-    if (c === undefined) {
-      c = this.codes.size;
-      this.codes.set(s, c);
-      this.fresh.push(s);
-    }
-    return c;
+  /** A field's own codes, sharing this table. */
+  field(): FieldCodes {
+    return new FieldCodes(this);
+  }
+
+  /** Adds `s` to the table (to be sent with the next batch); its index. */
+  add(s: string): number {
+    this.fresh.push(s);
+    return this.size++;
   }
 
   /** The values first used since the last call, in table order: sent with the batch. */
@@ -87,6 +93,23 @@ export class FieldEncoder {
     const out = this.fresh;
     this.fresh = [];
     return out;
+  }
+}
+
+/** One field's values and their indices in a FieldEncoder's table. */
+export class FieldCodes {
+  private readonly codes = new Map<string, number>();
+
+  constructor(private readonly table: FieldEncoder) {}
+
+  /** `s`'s index in the table, adding it when this field has not used it before. */
+  code(s: string): number {
+    let c = this.codes.get(s);
+    if (c === undefined) {
+      c = this.table.add(s);
+      this.codes.set(s, c);
+    }
+    return c;
   }
 }
 

@@ -27,7 +27,7 @@
 import type { EmailInfo } from '../core/normalise-email.js';
 import type { PhoneInfo } from '../core/normalise-phone.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount, NhsmailStatus, Reject } from '../core/records.js';
-import { NO_ALIASES, type FieldEncoder } from './pooled-strings.js';
+import { NO_ALIASES, type FieldCodes, type FieldEncoder } from './pooled-strings.js';
 
 export type PackedSource = 'esr' | 'nhsmail' | 'ad';
 
@@ -48,17 +48,53 @@ type Complete<T> = { [K in keyof Required<T>]: T[K] };
 
 const ABSENT = -1;
 
-/** Worker side: appends records' fields to the batch's three lists. */
+/**
+ * Worker side: appends records' fields to the batch's three lists. Codes and dates go straight
+ * into typed arrays kept from batch to batch (doubled when a batch needs more), and each batch
+ * takes a copy of just its part: growing plain arrays a push at a time reallocated them over
+ * and over, in the large-object space once past 128 KiB, and then copied them into the typed
+ * arrays sent.
+ */
 export class RecordPacker {
   private strings: (string | undefined)[] = [];
-  private numbers: number[] = [];
-  private codes: number[] = [];
+  private numbers = new Float64Array(1024);
+  private nNumbers = 0;
+  private codes = new Int32Array(4096);
+  private nCodes = 0;
   private count = 0;
+  /** Each pooled field's codes (see FieldEncoder.field). */
+  private readonly title: FieldCodes;
+  private readonly firstName: FieldCodes;
+  private readonly lastName: FieldCodes;
+  private readonly firstKey: FieldCodes;
+  private readonly lastKey: FieldCodes;
+  private readonly knownAs: FieldCodes;
+  private readonly knownAsKey: FieldCodes;
+  private readonly domain: FieldCodes;
+  private readonly position: FieldCodes;
+  private readonly positionKey: FieldCodes;
+  private readonly organisation: FieldCodes;
+  private readonly status: FieldCodes;
+  private readonly personType: FieldCodes;
 
   constructor(
     readonly source: PackedSource,
     private readonly pool: FieldEncoder,
-  ) {}
+  ) {
+    this.title = pool.field();
+    this.firstName = pool.field();
+    this.lastName = pool.field();
+    this.firstKey = pool.field();
+    this.lastKey = pool.field();
+    this.knownAs = pool.field();
+    this.knownAsKey = pool.field();
+    this.domain = pool.field();
+    this.position = pool.field();
+    this.positionKey = pool.field();
+    this.organisation = pool.field();
+    this.status = pool.field();
+    this.personType = pool.field();
+  }
 
   add(record: unknown): void {
     this.count++;
@@ -73,16 +109,25 @@ export class RecordPacker {
       source: this.source,
       count: this.count,
       strings: this.strings,
-      numbers: Float64Array.from(this.numbers),
-      codes: Int32Array.from(this.codes),
+      numbers: this.numbers.slice(0, this.nNumbers),
+      codes: this.codes.slice(0, this.nCodes),
       rejects,
       fresh: this.pool.takeFresh(),
     };
     this.strings = [];
-    this.numbers = [];
-    this.codes = [];
+    this.nNumbers = 0;
+    this.nCodes = 0;
     this.count = 0;
     return batch;
+  }
+
+  private code(c: number): void {
+    if (this.nCodes === this.codes.length) {
+      const grown = new Int32Array(this.codes.length * 2);
+      grown.set(this.codes);
+      this.codes = grown;
+    }
+    this.codes[this.nCodes++] = c;
   }
 
   private str(s: string | undefined): void {
@@ -90,93 +135,99 @@ export class RecordPacker {
   }
 
   private num(n: number | undefined): void {
-    this.numbers.push(n ?? Number.NaN);
+    if (this.nNumbers === this.numbers.length) {
+      const grown = new Float64Array(this.numbers.length * 2);
+      grown.set(this.numbers);
+      this.numbers = grown;
+    }
+    this.numbers[this.nNumbers++] = n ?? Number.NaN;
   }
 
-  private pooled(s: string | undefined): void {
-    this.codes.push(s === undefined ? ABSENT : this.pool.code(s));
+  private pooled(s: string | undefined, field: FieldCodes): void {
+    this.code(s === undefined ? ABSENT : field.code(s));
   }
 
   private bool(b: boolean | undefined): void {
-    this.codes.push(b === undefined ? ABSENT : b ? 1 : 0);
+    this.code(b === undefined ? ABSENT : b ? 1 : 0);
   }
 
   /** `s`, or a mark that it is the same as `same` (a defined value the record already sends). */
   private strOr(s: string | undefined, same: string | undefined): void {
-    if (s !== undefined && s === same) this.codes.push(1);
+    if (s !== undefined && s === same) this.code(1);
     else {
-      this.codes.push(0);
+      this.code(0);
       this.strings.push(s);
     }
   }
 
   private email(e: EmailInfo | undefined): void {
     if (e === undefined) {
-      this.codes.push(ABSENT);
+      this.code(ABSENT);
       return;
     }
-    this.codes.push(this.pool.code(e.domain), (e.valid ? 1 : 0) | (e.nhsNet ? 2 : 0));
+    this.code(this.domain.code(e.domain));
+    this.code((e.valid ? 1 : 0) | (e.nhsNet ? 2 : 0));
     this.strings.push(e.value);
   }
 
   private phone(p: PhoneInfo | undefined): void {
     if (p === undefined) {
-      this.codes.push(ABSENT);
+      this.code(ABSENT);
       return;
     }
-    this.codes.push((p.mobile ? 1 : 0) | (p.valid ? 2 : 0));
+    this.code((p.mobile ? 1 : 0) | (p.valid ? 2 : 0));
     this.strings.push(p.e164);
   }
 
   private names(r: EsrAssignment | NhsmailAccount | AdAccount): void {
-    this.pooled(r.firstName);
-    this.pooled(r.lastName);
-    this.pooled(r.firstKey);
-    this.pooled(r.lastKey);
+    this.pooled(r.firstName, this.firstName);
+    this.pooled(r.lastName, this.lastName);
+    this.pooled(r.firstKey, this.firstKey);
+    this.pooled(r.lastKey, this.lastKey);
   }
 
   // The three layouts: each unpacker below reads its fields in exactly this order.
 
   private esr(r: EsrAssignment): void {
-    this.codes.push(r.line);
+    this.code(r.line);
     this.str(r.employeeNumber);
     this.strOr(r.assignmentNumber, r.employeeNumber);
-    this.pooled(r.title);
+    this.pooled(r.title, this.title);
     this.names(r);
-    this.pooled(r.knownAs);
-    this.pooled(r.knownAsKey);
+    this.pooled(r.knownAs, this.knownAs);
+    this.pooled(r.knownAsKey, this.knownAsKey);
     this.email(r.email);
     this.strOr(r.emailRaw, r.email?.value);
     this.str(r.mobileRaw);
     this.phone(r.mobile);
-    this.pooled(r.position);
-    this.pooled(r.positionKey);
-    this.pooled(r.organisation);
-    this.pooled(r.assignmentStatus);
+    this.pooled(r.position, this.position);
+    this.pooled(r.positionKey, this.positionKey);
+    this.pooled(r.organisation, this.organisation);
+    this.pooled(r.assignmentStatus, this.status);
     this.num(r.start);
     this.num(r.end);
-    this.pooled(r.personType);
+    this.pooled(r.personType, this.personType);
   }
 
   private nhsmail(r: NhsmailAccount): void {
-    this.codes.push(r.line);
+    this.code(r.line);
     this.email(r.email);
     this.str(r.nhsmailId);
     this.names(r);
-    this.codes.push(r.aliases.length);
+    this.code(r.aliases.length);
     for (const a of r.aliases) this.email(a);
     this.str(r.mobileRaw);
     this.phone(r.mobile);
-    this.pooled(r.position);
-    this.pooled(r.positionKey);
-    this.pooled(r.organisation);
-    this.pooled(r.status);
+    this.pooled(r.position, this.position);
+    this.pooled(r.positionKey, this.positionKey);
+    this.pooled(r.organisation, this.organisation);
+    this.pooled(r.status, this.status);
     this.num(r.lastLogon);
     this.str(r.employeeNumber);
   }
 
   private ad(r: AdAccount): void {
-    this.codes.push(r.line);
+    this.code(r.line);
     this.str(r.samAccountName);
     this.str(r.upn);
     this.bool(r.enabled);
@@ -186,8 +237,8 @@ export class RecordPacker {
     this.str(r.employeeNumber);
     this.str(r.mobileRaw);
     this.phone(r.mobile);
-    this.pooled(r.position);
-    this.pooled(r.positionKey);
+    this.pooled(r.position, this.position);
+    this.pooled(r.positionKey, this.positionKey);
     this.str(r.nhsmailId);
     this.num(r.lastLogon);
   }

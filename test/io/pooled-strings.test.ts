@@ -123,6 +123,13 @@ describe('pooled strings across threads', () => {
     }
   });
 
+  it('gives back batches larger than the packer started with, and the next batch as well', () => {
+    // 1,500 ESR records are about 30,000 codes and 3,000 dates: the packer's typed arrays grow.
+    const big = Array.from({ length: 1500 }, (_, n) => esr(n, `Trust ${n % 7}`));
+    const small = [esr(1500, 'Trust 0'), esr(1501, 'Trust Z')];
+    expect(viaWorker('esr', [big, small, big.slice(0, 3)])).toStrictEqual([...big, ...small, ...big.slice(0, 3)]);
+  });
+
   it('sends each value once: a later batch carries only values not sent before', () => {
     const packer = new RecordPacker('esr', new FieldEncoder());
     packer.add(esr(0, 'Trust A'));
