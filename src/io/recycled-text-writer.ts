@@ -4,8 +4,8 @@
  * Buffer's memory as external: each 64 MiB or so of it starts a full collection ("external
  * memory pressure"), which on a national-size heap marks some 2.4 GiB of objects. The CSV
  * reports of a 1.5M-person run are 1.36 GB of text, so writing them as strings started full
- * collections that the run did not otherwise need (`node --trace-gc`, see the README's
- * Performance section).
+ * collections that the run did not otherwise need (`node --trace-gc`, see
+ * docs/performance-notes.md).
  *
  * Only for streams that call a write's callback once they are done with its bytes, as
  * `fs.WriteStream` does (after the write to the file). A stream that queues chunks for a
