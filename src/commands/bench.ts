@@ -26,6 +26,11 @@ export interface BenchOptions {
   fuzzy: boolean;
   /** Also time a reconcile run with XLSX output (the workbook alone). */
   xlsx?: boolean;
+  /**
+   * Bare parses and CSV reconcile runs per size, taken in turn (default 1). The figures printed
+   * are the median run's; the peak RSS is the highest of any run.
+   */
+  repeat?: number;
   toolVersion: string;
   out: NodeJS.WritableStream;
 }
@@ -44,6 +49,9 @@ export interface BenchFigures {
   generateSeconds: number;
   bareParseSeconds: number;
   reconcileSeconds: number;
+  /** With `repeat`: every bare parse's and every CSV reconcile run's wall, in the order run. */
+  bareParseRuns: number[];
+  reconcileRuns: number[];
   ratio: number;
   rowsPerSecond: number;
   phases: ReconcileRunResult['timings'];
@@ -276,21 +284,29 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
     const generateSeconds = secs(performance.now() - t);
     const files = ['esr-extract.csv', 'nhsmail-mailbox-report.csv', 'local-ad-users.csv'].map((f) => join(dir, f));
 
-    t = performance.now();
-    const inputRows = await bareParse(files);
-    const bareParseSeconds = secs(performance.now() - t);
-
-    const reconcileOnce = (fuzzy: boolean, format: 'csv' | 'xlsx' = 'csv'): Promise<RunFigures> =>
+    const reconcileOnce = (fuzzy: boolean, format: 'csv' | 'xlsx' = 'csv', repeat = 0): Promise<RunFigures> =>
       runInChild({
         files,
-        outDir: join(dir, fuzzy ? 'reports-fuzzy' : format === 'xlsx' ? 'reports-xlsx' : 'reports'),
+        outDir: join(dir, fuzzy ? 'reports-fuzzy' : format === 'xlsx' ? 'reports-xlsx' : repeat === 0 ? 'reports' : `reports-${repeat + 1}`),
         fuzzy,
         format,
         truth: join(dir, 'truth.csv'),
         commandLine: `idrecon bench --people ${people}`,
         toolVersion: o.toolVersion,
       });
-    const run = await reconcileOnce(false);
+    // A bare parse then a reconcile run, `repeat` times: on a shared machine whose speed drifts,
+    // each pair sees much the same machine, and the medians are steadier than one run.
+    let inputRows = 0;
+    const bareRuns: number[] = [];
+    const runs: RunFigures[] = [];
+    for (let k = 0; k < (o.repeat ?? 1); k++) {
+      t = performance.now();
+      inputRows = await bareParse(files);
+      bareRuns.push(secs(performance.now() - t));
+      runs.push(await reconcileOnce(false, 'csv', k));
+    }
+    const run = medianBy(runs, (r) => r.seconds);
+    const bareParseSeconds = medianBy(bareRuns, (x) => x);
     const seconds = run.seconds;
     const figures: BenchFigures = {
       people,
@@ -298,10 +314,12 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       generateSeconds,
       bareParseSeconds,
       reconcileSeconds: seconds,
+      bareParseRuns: bareRuns,
+      reconcileRuns: runs.map((r) => r.seconds),
       ratio: round2(seconds / bareParseSeconds),
       rowsPerSecond: Math.round(inputRows / seconds),
       phases: run.timings,
-      peakRssMiB: mib(run.peakRssBytes),
+      peakRssMiB: mib(Math.max(...runs.map((r) => r.peakRssBytes))),
       gcSeconds: run.gcSeconds,
       gc: run.gc,
       pairsPerEsrPerson: run.pairsPerEsrPerson,
@@ -325,6 +343,13 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       ['generate', `${generateSeconds} s`],
       ['bare csv-parse pass', `${bareParseSeconds} s`],
       ['reconcile wall (CSV output)', `${seconds} s`],
+      ...(runs.length > 1
+        ? ([
+            ['runs (figures below: the median run\'s)', `${runs.length}; peak RSS the highest of them`],
+            ['  bare csv-parse pass, each run', bareRuns.map((x) => `${x} s`).join(', ')],
+            ['  reconcile wall (CSV output), each run', runs.map((r) => `${r.seconds} s`).join(', ')],
+          ] as [string, string][])
+        : []),
       ['ratio reconcile ÷ bare parse', String(figures.ratio)],
       ['rows read per second', figures.rowsPerSecond.toLocaleString('en-GB')],
       ['  load + normalise', `${secs(p.loadAndNormalise)} s`],
@@ -363,6 +388,12 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
   return results;
 }
 
+/** The median item by `key` (the lower of the middle two for an even count); `items` is not empty. */
+export function medianBy<T>(items: readonly T[], key: (t: T) => number): T {
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
 /** Growth factors from run `a` to a larger run `b`: input rows, wall time, n log n of the rows, peak RSS (2 decimals). */
 function growth(a: BenchFigures, b: BenchFigures): { rows: number; wall: number; nLogN: number; peakRss: number } {
   const nLogN = (n: number): number => n * Math.log(n);
@@ -392,6 +423,7 @@ export function registerBench(program: Command, version: () => string): void {
     .option('--keep', 'keep the generated data and reports', false)
     .option('--no-fuzzy', 'skip the fuzzy-mode run')
     .option('--xlsx', 'also time the same reconcile writing the XLSX workbook', false)
+    .option('--repeat <n>', 'bare parses and CSV reconcile runs per size, 1 to 20: prints the median run and every wall time', '1')
     .addHelpText(
       'after',
       `
@@ -401,13 +433,26 @@ reconcile run in memory at a time.
 Examples:
   $ npm run bench
   $ idrecon bench --people 150000,1500000
-  $ idrecon bench --people 2000 --keep --dir /tmp/bench`,
+  $ idrecon bench --people 2000 --keep --dir /tmp/bench
+  $ idrecon bench --people 1500000 --repeat 3 --no-fuzzy`,
     )
     .addOption(new Option('--run <spec>', 'one measured run, in a process of its own (used by the bench itself)').hideHelp())
-    .action(async (flags: { people: string; seed: string; dir: string; keep: boolean; fuzzy: boolean; xlsx: boolean; run?: string }) => {
+    .action(async (flags: { people: string; seed: string; dir: string; keep: boolean; fuzzy: boolean; xlsx: boolean; repeat: string; run?: string }) => {
       if (flags.run !== undefined) return runOne(flags.run);
       if (!/^\d+$/.test(flags.seed)) throw new UsageError('--seed takes a whole number.');
       const sizes = parseSizes(flags.people);
-      await runBench({ sizes, seed: Number(flags.seed), dir: flags.dir, keep: flags.keep, fuzzy: flags.fuzzy, xlsx: flags.xlsx, toolVersion: version(), out: process.stdout });
+      const repeat = Number(flags.repeat);
+      if (!/^\d+$/.test(flags.repeat.trim()) || repeat < 1 || repeat > 20) throw new UsageError(`--repeat takes a whole number from 1 to 20, not "${flags.repeat}".`);
+      await runBench({
+        sizes,
+        seed: Number(flags.seed),
+        dir: flags.dir,
+        keep: flags.keep,
+        fuzzy: flags.fuzzy,
+        xlsx: flags.xlsx,
+        repeat,
+        toolVersion: version(),
+        out: process.stdout,
+      });
     });
 }

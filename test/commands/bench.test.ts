@@ -121,6 +121,41 @@ describe('idrecon bench --people 2000', () => {
     );
   });
 
+  it('with --repeat, alternates bare parses and reconcile runs and prints the median run, every wall and the highest peak RSS', () => {
+    const other = tempDir();
+    const r = runCli(['bench', '--people', '100', '--dir', other, '--no-fuzzy', '--repeat', '3', '--keep']);
+    expect(r.code, r.stderr).toBe(0);
+    const line = (label: string): string => {
+      const found = r.stdout.split('\n').find((l) => l.trim().startsWith(label));
+      expect(found, `no "${label}" line in:\n${r.stdout}`).toBeDefined();
+      return found!.trim().slice(label.length).trim();
+    };
+    expect(line("runs (figures below: the median run's)")).toBe('3; peak RSS the highest of them');
+    const eachWall = line('reconcile wall (CSV output), each run').split(', ').map(seconds);
+    const eachBare = line('bare csv-parse pass, each run').split(', ').map(seconds);
+    expect(eachWall).toHaveLength(3);
+    expect(eachBare).toHaveLength(3);
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[1]!;
+    expect(seconds(line('reconcile wall (CSV output)'))).toBe(median(eachWall));
+    expect(seconds(line('bare csv-parse pass'))).toBe(median(eachBare));
+    // Each run leaves its figures in a reports folder of its own; the printed ones are the median run's.
+    const results = ['reports', 'reports-2', 'reports-3'].map(
+      (d) => JSON.parse(readFileSync(join(other, 'people-100', d, 'bench-result.json'), 'utf8')) as { seconds: number; peakRssBytes: number; pairsPerEsrPerson: number },
+    );
+    expect(results.map((x) => x.seconds)).toEqual(eachWall);
+    const medianRun = results.find((x) => x.seconds === median(eachWall))!;
+    expect(Number(line('pairs scored per ESR person'))).toBe(medianRun.pairsPerEsrPerson);
+    expect(line('peak RSS')).toBe(`${Math.round(Math.max(...results.map((x) => x.peakRssBytes)) / 2 ** 20)} MiB`);
+  });
+
+  it('refuses a --repeat that is not 1 to 20 with a usage error', () => {
+    for (const bad of ['0', '21', '1.5', 'two']) {
+      const r = runCli(['bench', '--people', '100', '--repeat', bad, '--dir', tempDir()]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toContain('--repeat takes a whole number from 1 to 20');
+    }
+  });
+
   it('refuses sizes outside 10 to 20,000,000 with a usage error', () => {
     const r = runCli(['bench', '--people', '5', '--dir', tempDir()]);
     expect(r.code).toBe(2);
