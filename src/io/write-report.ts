@@ -585,8 +585,11 @@ class CsvSheetWriter {
   private readonly kinds: ColumnKind[];
   /** One cells array for the whole file, not a new one per row (8.5M rows at national size). */
   private readonly cells: string[];
-  /** A line that did not fit the open slot (or found none free), written at the next flush. */
-  private waiting: string | undefined;
+  /**
+   * Lines that did not fit the open slot (or found none free), and any made after them before
+   * the flush that writes them, in order.
+   */
+  private readonly waiting: string[] = [];
   /** The stream's buffer, as slots used again (see RecycledTextWriter). */
   private readonly writer: RecycledTextWriter;
 
@@ -609,17 +612,15 @@ class CsvSheetWriter {
   }
 
   private line(text: string): boolean {
-    if (this.writer.appendLine(text)) return this.writer.pending >= CSV_FLUSH_AT;
-    this.waiting = text;
+    if (this.waiting.length === 0 && this.writer.appendLine(text)) return this.writer.pending >= CSV_FLUSH_AT;
+    this.waiting.push(text);
     return true;
   }
 
   async flush(): Promise<void> {
     this.failed.check();
     this.writer.flush();
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    if (waiting !== undefined) await this.writer.write(`${waiting}\r\n`, this.failed.promise);
+    for (const line of this.waiting.splice(0)) await this.writer.write(`${line}\r\n`, this.failed.promise);
     await this.writer.ready(this.failed.promise);
   }
 

@@ -157,6 +157,21 @@ describe('writeReport', () => {
     expect(readdirSync(out)).toEqual(['people.csv']); // no xlsx asked for
   });
 
+  it('keeps rows in order across its buffers: thousands of lines, and cells too long for one buffer', async () => {
+    // A buffer holds 256 KiB: 100,000 'é's (up to 3 bytes a code unit when sized) never fit an
+    // open one and go through the writer's other path, between lines that do.
+    const long = (k: number): string => `${k}${'é'.repeat(100_000)}`;
+    const rows: Cell[][] = [];
+    for (let k = 0; k < 5000; k++) rows.push([k % 1000 === 7 ? long(k) : `row ${k}`, String(k)]);
+    const sheet: SheetData = { name: 'Long', csvName: 'long.csv', columns: [{ header: 'Text' }, { header: 'N' }], rows: () => rows };
+    for (const formats of [new Set<OutputFormat>(['csv']), new Set<OutputFormat>(['csv', 'xlsx'])]) {
+      const out = tempDir('idrecon-report-');
+      await writeReport(options(out, { sheets: [sheet], formats }));
+      const text = readFileSync(join(out, 'long.csv'), 'utf8');
+      expect(text).toBe(`\uFEFFText,N\r\n${rows.map((r) => `${r[0] as string},${r[1] as string}\r\n`).join('')}`);
+    }
+  });
+
   it('splits a sheet past maxRowsPerSheet into "Name (2)", "Name (3)"', async () => {
     const out = tempDir('idrecon-report-');
     const sheet: SheetData = {
