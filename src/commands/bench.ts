@@ -49,9 +49,6 @@ export interface BenchFigures {
   generateSeconds: number;
   bareParseSeconds: number;
   reconcileSeconds: number;
-  /** With `repeat`: every bare parse's and every CSV reconcile run's wall, in the order run. */
-  bareParseRuns: number[];
-  reconcileRuns: number[];
   ratio: number;
   rowsPerSecond: number;
   phases: ReconcileRunResult['timings'];
@@ -314,8 +311,6 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       generateSeconds,
       bareParseSeconds,
       reconcileSeconds: seconds,
-      bareParseRuns: bareRuns,
-      reconcileRuns: runs.map((r) => r.seconds),
       ratio: round2(seconds / bareParseSeconds),
       rowsPerSecond: Math.round(inputRows / seconds),
       phases: run.timings,

@@ -48,6 +48,16 @@ type Complete<T> = { [K in keyof Required<T>]: T[K] };
 
 const ABSENT = -1;
 
+/** The pooled fields RecordPacker codes, each with a map of its own. */
+const CODED_FIELDS = ['title', 'firstName', 'lastName', 'firstKey', 'lastKey', 'knownAs', 'knownAsKey', 'domain', 'position', 'positionKey', 'organisation', 'status', 'personType'] as const;
+type CodedField = (typeof CODED_FIELDS)[number];
+
+/** `grown` (twice the length) holding `a` in its first half. */
+function doubled<T extends Int32Array | Float64Array>(a: T, grown: T): T {
+  grown.set(a);
+  return grown;
+}
+
 /**
  * Worker side: appends records' fields to the batch's three lists. Codes and dates go straight
  * into typed arrays kept from batch to batch (doubled when a batch needs more), and each batch
@@ -62,38 +72,14 @@ export class RecordPacker {
   private codes = new Int32Array(4096);
   private nCodes = 0;
   private count = 0;
-  /** Each pooled field's codes (see FieldEncoder.field). */
-  private readonly title: FieldCodes;
-  private readonly firstName: FieldCodes;
-  private readonly lastName: FieldCodes;
-  private readonly firstKey: FieldCodes;
-  private readonly lastKey: FieldCodes;
-  private readonly knownAs: FieldCodes;
-  private readonly knownAsKey: FieldCodes;
-  private readonly domain: FieldCodes;
-  private readonly position: FieldCodes;
-  private readonly positionKey: FieldCodes;
-  private readonly organisation: FieldCodes;
-  private readonly status: FieldCodes;
-  private readonly personType: FieldCodes;
+  /** Each pooled field's codes (see FieldEncoder.field); ESR's assignment status and NHSmail's status share `status`. */
+  private readonly f: Readonly<Record<CodedField, FieldCodes>>;
 
   constructor(
     readonly source: PackedSource,
     private readonly pool: FieldEncoder,
   ) {
-    this.title = pool.field();
-    this.firstName = pool.field();
-    this.lastName = pool.field();
-    this.firstKey = pool.field();
-    this.lastKey = pool.field();
-    this.knownAs = pool.field();
-    this.knownAsKey = pool.field();
-    this.domain = pool.field();
-    this.position = pool.field();
-    this.positionKey = pool.field();
-    this.organisation = pool.field();
-    this.status = pool.field();
-    this.personType = pool.field();
+    this.f = Object.fromEntries(CODED_FIELDS.map((name) => [name, pool.field()])) as Record<CodedField, FieldCodes>;
   }
 
   add(record: unknown): void {
@@ -122,11 +108,7 @@ export class RecordPacker {
   }
 
   private code(c: number): void {
-    if (this.nCodes === this.codes.length) {
-      const grown = new Int32Array(this.codes.length * 2);
-      grown.set(this.codes);
-      this.codes = grown;
-    }
+    if (this.nCodes === this.codes.length) this.codes = doubled(this.codes, new Int32Array(this.codes.length * 2));
     this.codes[this.nCodes++] = c;
   }
 
@@ -135,11 +117,7 @@ export class RecordPacker {
   }
 
   private num(n: number | undefined): void {
-    if (this.nNumbers === this.numbers.length) {
-      const grown = new Float64Array(this.numbers.length * 2);
-      grown.set(this.numbers);
-      this.numbers = grown;
-    }
+    if (this.nNumbers === this.numbers.length) this.numbers = doubled(this.numbers, new Float64Array(this.numbers.length * 2));
     this.numbers[this.nNumbers++] = n ?? Number.NaN;
   }
 
@@ -165,7 +143,7 @@ export class RecordPacker {
       this.code(ABSENT);
       return;
     }
-    this.code(this.domain.code(e.domain));
+    this.code(this.f.domain.code(e.domain));
     this.code((e.valid ? 1 : 0) | (e.nhsNet ? 2 : 0));
     this.strings.push(e.value);
   }
@@ -180,10 +158,10 @@ export class RecordPacker {
   }
 
   private names(r: EsrAssignment | NhsmailAccount | AdAccount): void {
-    this.pooled(r.firstName, this.firstName);
-    this.pooled(r.lastName, this.lastName);
-    this.pooled(r.firstKey, this.firstKey);
-    this.pooled(r.lastKey, this.lastKey);
+    this.pooled(r.firstName, this.f.firstName);
+    this.pooled(r.lastName, this.f.lastName);
+    this.pooled(r.firstKey, this.f.firstKey);
+    this.pooled(r.lastKey, this.f.lastKey);
   }
 
   // The three layouts: each unpacker below reads its fields in exactly this order.
@@ -192,21 +170,21 @@ export class RecordPacker {
     this.code(r.line);
     this.str(r.employeeNumber);
     this.strOr(r.assignmentNumber, r.employeeNumber);
-    this.pooled(r.title, this.title);
+    this.pooled(r.title, this.f.title);
     this.names(r);
-    this.pooled(r.knownAs, this.knownAs);
-    this.pooled(r.knownAsKey, this.knownAsKey);
+    this.pooled(r.knownAs, this.f.knownAs);
+    this.pooled(r.knownAsKey, this.f.knownAsKey);
     this.email(r.email);
     this.strOr(r.emailRaw, r.email?.value);
     this.str(r.mobileRaw);
     this.phone(r.mobile);
-    this.pooled(r.position, this.position);
-    this.pooled(r.positionKey, this.positionKey);
-    this.pooled(r.organisation, this.organisation);
-    this.pooled(r.assignmentStatus, this.status);
+    this.pooled(r.position, this.f.position);
+    this.pooled(r.positionKey, this.f.positionKey);
+    this.pooled(r.organisation, this.f.organisation);
+    this.pooled(r.assignmentStatus, this.f.status);
     this.num(r.start);
     this.num(r.end);
-    this.pooled(r.personType, this.personType);
+    this.pooled(r.personType, this.f.personType);
   }
 
   private nhsmail(r: NhsmailAccount): void {
@@ -218,10 +196,10 @@ export class RecordPacker {
     for (const a of r.aliases) this.email(a);
     this.str(r.mobileRaw);
     this.phone(r.mobile);
-    this.pooled(r.position, this.position);
-    this.pooled(r.positionKey, this.positionKey);
-    this.pooled(r.organisation, this.organisation);
-    this.pooled(r.status, this.status);
+    this.pooled(r.position, this.f.position);
+    this.pooled(r.positionKey, this.f.positionKey);
+    this.pooled(r.organisation, this.f.organisation);
+    this.pooled(r.status, this.f.status);
     this.num(r.lastLogon);
     this.str(r.employeeNumber);
   }
@@ -237,8 +215,8 @@ export class RecordPacker {
     this.str(r.employeeNumber);
     this.str(r.mobileRaw);
     this.phone(r.mobile);
-    this.pooled(r.position, this.position);
-    this.pooled(r.positionKey, this.positionKey);
+    this.pooled(r.position, this.f.position);
+    this.pooled(r.positionKey, this.f.positionKey);
     this.str(r.nhsmailId);
     this.num(r.lastLogon);
   }

@@ -51,8 +51,8 @@ export class RecycledTextWriter {
    * when not: then `flush` and `write` the line instead. Each line is encoded on its own rather
    * than lines joined first into one string: a string past V8's regular object size (128 KiB)
    * is allocated in the large-object space, and at national size those joins took 8.6 s of the
-   * write phase's 38 s in a CPU profile of `idrecon reconcile` (a join of 512 lines cost about
-   * fifteen times one of 128, in a micro-benchmark).
+   * write phase's 38 s in a CPU profile of a 1.5M-person reconcile run (and in a scratch
+   * micro-benchmark, not kept, a join of 512 lines cost about fifteen times one of 128).
    */
   appendLine(text: string): boolean {
     let slot = this.open;
@@ -87,7 +87,12 @@ export class RecycledTextWriter {
 
   /** Resolves once a slot is free for `appendLine` (at once when one is), or with `failed`. */
   async ready(failed: Promise<never>): Promise<void> {
-    while (this.open === undefined && this.free.length === 0) await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), failed]);
+    while (this.open === undefined && this.free.length === 0) await this.slotBack(failed);
+  }
+
+  /** Resolves when a slot in flight comes back, or with `failed`. */
+  private slotBack(failed: Promise<never>): Promise<void> {
+    return Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), failed]);
   }
 
   /**
@@ -100,7 +105,7 @@ export class RecycledTextWriter {
     this.flush();
     let rest = text;
     while (rest.length > 0) {
-      while (this.free.length === 0) await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), failed]);
+      while (this.free.length === 0) await this.slotBack(failed);
       const slot = this.free.pop()!;
       // Whole characters only: a surrogate pair is never split between two slots.
       const { read, written } = ENCODER.encodeInto(rest, slot);

@@ -627,7 +627,6 @@ class CsvSheetWriter {
   /** Writes what is left and resolves once the file stream has finished. */
   async end(): Promise<void> {
     await this.flush();
-    this.writer.flush();
     this.out.end();
     await Promise.race([once(this.out, 'finish'), this.failed.promise]);
   }
