@@ -14,7 +14,8 @@ import { ANCHORS, type Anchor, type Scheme } from './config.js';
 import { NumberColumn } from './columns.js';
 import { NO_POOL, type Int32Pool } from './int32-pool.js';
 import { hashKey, hashPair, IntPairs, KeyTableBuilder, releaseTable, type KeyTable } from './key-table.js';
-import { nameAndPositionLevels, namePositionPoints, PackedScore, packedLevels, presentAnchors, quickScore, scorePair, type Identity, type PairScore } from './score.js';
+import { nameAndPositionLevels, namePositionPoints, PackedScore, packedLevels, packedScore, presentAnchors, quickScore, scorePair, type Identity, type PairScore } from './score.js';
+import { dice } from './similarity.js';
 
 /** Anchors whose exact values are used as index keys. 'fullName' = first + last together. */
 export type BlockKey = 'email' | 'employeeNumber' | 'mobile' | 'fullName' | 'lastName' | 'firstName' | 'position' | 'extra';
@@ -371,8 +372,8 @@ export interface CandidateOptions {
   /** Where the index's and the pass's own arrays come from, and go back to when it is done (see Int32Pool). */
   pool?: Int32Pool;
   /**
-   * Exact mode, without bestRight or retainLeft: leave the pairs of a large name block's
-   * same-title runs out of the list (all but each left record's lowest), as `deferred` (see
+   * Without bestRight or retainLeft: leave the pairs of a large name block's runs of titles
+   * that agree with the left record's (equal ones; in fuzzy mode similar ones too) out of the list (all but each left record's lowest), as `deferred` (see
    * DeferredRuns), for an assignment; `stats` then counts only the pairs listed.
    */
   deferSameNamed?: boolean;
@@ -408,15 +409,16 @@ export const LARGE_NAME_BLOCK = 8;
 
 /**
  * Common full names ("John Smith") make blocks whose pairs grow with the square of the block.
- * In exact mode, with only the four default keys in the plan, a pair reached through a name
- * block and no other key can only agree on the names and, if the titles are equal, the
- * position: every other anchor that could agree (email, employee number, mobile, extra) is a
- * key, so the pair would have been reached through it too. So within a large block only the
- * records with the left record's position (a sub-index) and those reached by other keys need
- * scoring; every other record scores exactly first + last + full-name points. When that is
- * below `retainFrom`, they matter only as the left record's best candidate, which is the
- * lowest-numbered of them (ties go to the lower right index). Returns those points, or
- * undefined when the shortcut does not apply and every pair must be scored.
+ * With only the four default keys in the plan, a pair reached through a name block and no
+ * other key can only agree on the names and the position (equal titles, or in fuzzy mode
+ * similar ones): every other anchor that could agree (email, employee number, mobile, extra)
+ * is a key, compared exactly in either mode, so the pair would have been reached through it
+ * too. So within a large block only the records whose title agrees with the left record's (a
+ * sub-index) and those reached by other keys need scoring; every other record scores exactly
+ * first + last + full-name points. When that is below `retainFrom`, they matter only as the
+ * left record's best candidate, which is the lowest-numbered of them (ties go to the lower
+ * right index). Returns those points, or undefined when the shortcut does not apply and every
+ * pair must be scored.
  */
 function implicitNamePoints(plan: readonly BlockKey[], scheme: Scheme, keepFrom: number, retainFrom: number): number | undefined {
   const points = nameOnlyPoints(plan, scheme);
@@ -424,12 +426,13 @@ function implicitNamePoints(plan: readonly BlockKey[], scheme: Scheme, keepFrom:
 }
 
 /**
- * What a pair reached only through a large name block scores (see implicitNamePoints), or
- * undefined when such pairs can score anything else (fuzzy mode, or name or title keys in the
- * plan) and must be scored one by one.
+ * What a pair reached only through a large name block, with titles that do not agree, scores
+ * (see implicitNamePoints), or undefined when such pairs can score anything else (name or
+ * title keys in the plan) and must be scored one by one. In fuzzy mode this holds only where
+ * the left record holds the block's name itself (the block is then of equal names, which no
+ * similarity changes); findCandidates scores every pair of the other blocks it meets.
  */
 function nameOnlyPoints(plan: readonly BlockKey[], scheme: Scheme): number | undefined {
-  if (scheme.fuzzy.enabled) return undefined;
   if (plan.some((k) => k === 'lastName' || k === 'firstName' || k === 'position')) return undefined;
   const w = scheme.weights;
   return w.firstName + w.lastName + w.fullName;
@@ -445,6 +448,32 @@ interface NameBlock {
   byPosition: Map<string, number>;
   last?: string;
   first?: string;
+  /**
+   * Fuzzy mode: a left record's title → the ids of the block's runs whose titles agree with it
+   * (equal, or Dice similarity at the scheme's level), worked out the first time a left record
+   * with that title meets the block, so similarity is computed once per pair of distinct titles
+   * in a block, not once per pair of records.
+   */
+  similar?: Map<string, readonly number[]>;
+}
+
+/** No runs (a left record without a title, or a title no record of the block agrees with). */
+const NO_RUN_IDS: readonly number[] = Object.freeze([]);
+
+/**
+ * The ids of `block`'s runs whose titles agree with `title` under `scheme` (fuzzy mode): the
+ * run of equal titles and those at or above `scheme.fuzzy.positionDice`, as scorePair decides.
+ */
+function similarRuns(block: NameBlock, title: string, scheme: Scheme): readonly number[] {
+  block.similar ??= new Map();
+  let ids = block.similar.get(title);
+  if (ids === undefined) {
+    const found: number[] = [];
+    for (const [p, id] of block.byPosition) if (p === title || dice(title, p) >= scheme.fuzzy.positionDice) found.push(id);
+    ids = found.length === 0 ? NO_RUN_IDS : found;
+    block.similar.set(title, ids);
+  }
+  return ids;
 }
 
 /**
@@ -454,10 +483,12 @@ interface NameBlock {
  * looked at. A block's records with one position are a run (ascending record indices), held in
  * `runs` and named by its index there.
  */
-function positionSubIndexes(names: KeyTable, right: readonly Identity[]): { blocks: Map<number, NameBlock>; present: Uint8Array; runs: number[][] } {
+function positionSubIndexes(names: KeyTable, right: readonly Identity[]): { blocks: Map<number, NameBlock>; present: Uint8Array; runs: number[][]; titles: string[] } {
   const out = new Map<number, NameBlock>();
   const present = new Uint8Array(right.length);
   const runs: number[][] = [];
+  // Each run's title (the position its records hold).
+  const titles: string[] = [];
   const { start, hashes, items } = names;
   for (let b = 0; b + 1 < start.length; b++) {
     const from = start[b]!;
@@ -491,6 +522,7 @@ function positionSubIndexes(names: KeyTable, right: readonly Identity[]): { bloc
         if (id === undefined) {
           byPosition.set(p, runs.length);
           runs.push([j]);
+          titles.push(p);
         } else {
           const list = runs[id]!;
           if (list[list.length - 1] !== j) list.push(j);
@@ -500,11 +532,11 @@ function positionSubIndexes(names: KeyTable, right: readonly Identity[]): { bloc
       out.set(h, mixed ? { byPosition } : { byPosition, last, first });
     }
   }
-  return { blocks: out, present, runs };
+  return { blocks: out, present, runs, titles };
 }
 
 /**
- * One left record's scored pairs in exact mode (right index, total, extra points), in arrays
+ * One left record's scored pairs (right index, total, extra points, levels), in arrays
  * kept from record to record: `length = 0` empties them. Plain arrays emptied that way gave up
  * their storage and grew it again for every left record: most of the 8.5 GB that matching
  * allocated at 1.5M people (a heap-sampling profile), and a young-generation collection for
@@ -608,7 +640,8 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   const retainFrom = opts.retainFrom ?? keepFrom;
   const exact = !scheme.fuzzy.enabled;
   // Exact mode scores every pair with the allocation-free total and builds the per-anchor
-  // breakdown only for the pairs retained (most scored pairs are one-name coincidences).
+  // breakdown only for the pairs retained (most scored pairs are one-name coincidences); fuzzy
+  // mode needs the breakdown to score a pair, and keeps its levels.
   const quick = new ScoredPairs();
   // One left record's retained pairs (positions in `quick`), then ordered best first: total
   // descending, then right index.
@@ -630,48 +663,66 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   const blockNames = new Map<number, Map<string, Set<string>>>();
   const sub = (namePoints === undefined && passivePoints === undefined) || names === undefined ? undefined : positionSubIndexes(names, right);
   // Hashes of the large name blocks the current left record is in (scored implicitly), and for
-  // each, when the block holds only the left record's name (and titles carry points), its run
-  // of records with the left record's title (NO_RUN for none): see lowestImplicit.
+  // each, when the block holds only the left record's name (and titles carry points), the ids
+  // of its runs of records whose titles agree with the left record's (NO_RUN_IDS for none):
+  // see lowestImplicit.
   const implicit: number[] = [];
   const implicitRuns: (readonly number[] | undefined)[] = [];
+  // lowestImplicit's place in each run, kept between calls to save allocating it.
+  const runPlaces: number[] = [];
   const byTitle = scheme.weights.position > 0;
-  // The current left record's runs of a large name block with its title, scored once its other
-  // keys have been looked up; `sameNamed[n]`: the run's records all hold the left record's name.
+  // The current left record's runs of a large name block with a title that agrees with its
+  // own, scored once its other keys have been looked up; `sameNamed[n]`: the run's records
+  // all hold the left record's name; `sameFuzzy[n]`: their title is not the left record's
+  // but similar to it (fuzzy mode).
   const sameRuns: (readonly number[])[] = [];
   const sameNamed: boolean[] = [];
+  const sameFuzzy: boolean[] = [];
   let nSame = 0;
   // What such a pair scores when it shares no other key (in quickScore's order of addition).
   const sameTotal = namePositionPoints(scheme);
   // Such pairs left to the assignment (see DeferredRuns), and whether they would be retained
-  // (else only each left record's lowest matters, as its best candidate).
+  // (else only each left record's lowest matters, as its best candidate). In fuzzy mode a
+  // deferred pair's title may be similar rather than equal, which its levels say.
   const deferred =
-    opts.deferSameNamed === true && exact && sub !== undefined && bestRight === undefined && opts.retainLeft === undefined
-      ? new DeferredRuns(sameTotal, sub.runs, (l, j) => nameAndPositionLevels(left[l]!, sub.present[j]!))
+    opts.deferSameNamed === true && sub !== undefined && bestRight === undefined && opts.retainLeft === undefined
+      ? new DeferredRuns(
+          sameTotal,
+          sub.runs,
+          exact
+            ? (l, j) => nameAndPositionLevels(left[l]!, sub.present[j]!)
+            : (l, j) => nameAndPositionLevels(left[l]!, sub.present[j]!, left[l]!.position !== right[j]!.position),
+        )
       : undefined;
   const deferRetained = sameTotal >= keepFrom && sameTotal >= retainFrom;
   // The current left record's run ids (sameIds[n] for sameRuns[n]) and those it defers.
   const sameIds: number[] = [];
   const deferIds: number[] = [];
+  // Exact mode: run id → a list of just that id, made once.
+  const sameIdOf: (readonly number[] | undefined)[] = sub === undefined || !exact ? [] : new Array<readonly number[] | undefined>(sub.runs.length);
   // With passive records: each right record's title, learnt when it is first read (titleCode;
   // TITLE_UNSEEN until then), and the current left record's, worked out when first needed.
   const rightTitles = passivePoints !== undefined ? pool.take(right.length) : undefined;
   let leftTitle = TITLE_UNSEEN;
   const extraPoints = opts.extraPoints ?? 0;
+  // A pair's total without the extra anchor, as scorePair gives it: the allocation-free sum in
+  // exact mode, the breakdown (names by Jaro-Winkler, titles by Dice) in fuzzy mode.
+  const totalOf = exact ? (x: Identity, y: Identity): number => quickScore(x, y, scheme) : (x: Identity, y: Identity): number => packedScore(x, y, scheme).score;
   let i = 0;
   let a: Identity = left[0]!;
   let leftExtra: string | undefined;
-  let mine: Candidate[] = [];
   const consider = (j: number): void => {
     if (seen[j] === i + 1) return;
     seen[j] = i + 1;
     if (opts.stats) opts.stats.pairsScored++;
+    const extra = leftExtra !== undefined && leftExtra === opts.rightExtra?.(j) ? extraPoints : 0;
     if (exact) {
-      const extra = leftExtra !== undefined && leftExtra === opts.rightExtra?.(j) ? extraPoints : 0;
       const total = quickScore(a, right[j]!, scheme) + extra;
       if (total >= keepFrom) quick.push(j, total, extra);
     } else {
-      const c = scoreCandidate(left, right, i, j, leftExtra, opts, keepFrom);
-      if (c) mine.push(c);
+      const score = packedScore(a, right[j]!, scheme);
+      const total = score.score + extra;
+      if (total >= keepFrom) quick.push(j, total, extra, score.levels);
     }
   };
   for (i = 0; i < left.length; i++) {
@@ -697,17 +748,20 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
           a = left[i]!;
           leftExtra = opts.leftExtra?.(i);
           leftTitle = TITLE_UNSEEN;
-          if (!exact) mine = [];
         }
-        const block = kind === FULL_NAME && (namePoints !== undefined || passive) ? sub?.blocks.get(h) : undefined;
+        let block = kind === FULL_NAME && (namePoints !== undefined || passive) ? sub?.blocks.get(h) : undefined;
+        const named = block !== undefined && block.last !== undefined && block.last === a.lastName && a.firstNames?.includes(block.first!) === true;
+        // In fuzzy mode a block whose name is not the left record's (names whose hashes
+        // collide) could agree on similar names: every pair of it is scored.
+        if (!exact && !named) block = undefined;
         if (block === undefined) {
           // A passive record's pairs only raise right records' best totals. One reached first
           // through a name shares no email, employee number or mobile (those keys are looked
-          // up before it), so it scores at most the names and, with the same title, the
-          // position: a right record whose best is already that high is not read. One sharing
-          // the extra anchor is not marked seen, so it is still scored through that key, looked
-          // up after this one. In the second pass these are the records left unlinked with a
-          // common name, met by every left record of that name.
+          // up before it), so it scores at most the names and, with the same title (in fuzzy
+          // mode, any title), the position: a right record whose best is already that high is
+          // not read. One sharing the extra anchor is not marked seen, so it is still scored
+          // through that key, looked up after this one. In the second pass these are the
+          // records left unlinked with a common name, met by every left record of that name.
           if (!(passive && kind === FULL_NAME)) {
             for (; e < end; e++) if (t.hashes[e] === h) consider(t.items[e]!);
             break;
@@ -717,35 +771,42 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
             if (t.hashes[e] !== h) continue;
             const j = t.items[e]!;
             const known = rightTitles![j]!;
-            const most = known === TITLE_UNSEEN || (known === leftTitle && known !== NO_TITLE) ? sameTotal : passivePoints!;
+            // In fuzzy mode any two titles might agree, and names that only share a hash
+            // might too: with titles on both sides the pair might score the names and position.
+            const most = known === TITLE_UNSEEN || (known !== NO_TITLE && (known === leftTitle || (!exact && leftTitle !== NO_TITLE))) ? sameTotal : passivePoints!;
             if (bestRight![j]! >= most) continue;
             consider(j);
             if (known === TITLE_UNSEEN) rightTitles![j] = titleCode(right[j]!);
           }
           break;
         }
-        // A large name block: the records with this title are scored (below), the rest implicitly.
-        const sameId = a.position === undefined ? undefined : block.byPosition.get(a.position);
-        const same = sameId === undefined ? undefined : sub!.runs[sameId]!;
-        const named = block.last !== undefined && block.last === a.lastName && a.firstNames?.includes(block.first!) === true;
-        if (same !== undefined) {
-          sameIds[nSame] = sameId!;
-          sameRuns[nSame] = same;
+        // A large name block: the records whose titles agree are scored (below), the rest implicitly.
+        let ids: readonly number[];
+        if (a.position === undefined) ids = NO_RUN_IDS;
+        else if (exact) {
+          const id = block.byPosition.get(a.position);
+          ids = id === undefined ? NO_RUN_IDS : (sameIdOf[id] ??= [id]);
+        } else ids = similarRuns(block, a.position, scheme);
+        for (const id of ids) {
+          sameIds[nSame] = id;
+          sameRuns[nSame] = sub!.runs[id]!;
+          sameFuzzy[nSame] = !exact && sub!.titles[id] !== a.position;
           sameNamed[nSame++] = named;
         }
         if (!passive) {
-          implicitRuns[implicit.length] = named && byTitle ? (same ?? NO_RUN) : undefined;
+          implicitRuns[implicit.length] = named && byTitle ? ids : undefined;
           implicit.push(h);
         } else if (notePassive) noteNames(blockNames, h, a);
         break;
       }
     }
     if (!loaded) continue;
-    // A large block's records with the left record's title. Once every other key has been looked
-    // up, one not yet scored shares no email, alias, employee number, mobile or extra anchor
-    // with it (each is a key), so when the block holds only the left record's name the pair
-    // scores exactly the names and position: its score is known without reading the record.
-    // At national size these are most of the pairs (the common names with a common title).
+    // A large block's records whose titles agree with the left record's. Once every other key
+    // has been looked up, one not yet scored shares no email, alias, employee number, mobile
+    // or extra anchor with it (each is a key), so when the block holds only the left record's
+    // name the pair scores exactly the names and position: its score is known without reading
+    // the record. At national size these are most of the pairs (the common names with a
+    // common title).
     for (let n = 0; n < nSame; n++) {
       const same = sameRuns[n]!;
       if (!sameNamed[n]) {
@@ -753,11 +814,12 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
         continue;
       }
       if (deferred !== undefined) continue; // below, once every other pair is scored
+      const fuzzyTitle = sameFuzzy[n]!;
       for (const j of same) {
         if (seen[j] === i + 1) continue;
         seen[j] = i + 1;
         if (opts.stats) opts.stats.pairsScored++;
-        if (sameTotal >= keepFrom) quick.push(j, sameTotal, 0, nameAndPositionLevels(a, sub!.present[j]!));
+        if (sameTotal >= keepFrom) quick.push(j, sameTotal, 0, nameAndPositionLevels(a, sub!.present[j]!, fuzzyTitle));
       }
     }
     if (deferred !== undefined && nSame > 0) {
@@ -765,13 +827,17 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       // (it ranks first among them, so it is the left record's best candidate if any of them
       // is); the rest are left to the assignment, when they would be retained at all.
       let low = -1;
+      let lowFuzzy = false;
       let nDefer = 0;
       for (let n = 0; n < nSame; n++) {
         if (!sameNamed[n]) continue;
         const same = sameRuns[n]!;
         for (const j of same) {
           if (seen[j] === i + 1) continue;
-          if (low < 0 || j < low) low = j;
+          if (low < 0 || j < low) {
+            low = j;
+            lowFuzzy = sameFuzzy[n]!;
+          }
           break;
         }
         if (deferRetained) deferIds[nDefer++] = sameIds[n]!;
@@ -779,44 +845,35 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       if (low >= 0) {
         seen[low] = i + 1;
         if (opts.stats) opts.stats.pairsScored++;
-        if (sameTotal >= keepFrom) quick.push(low, sameTotal, 0, nameAndPositionLevels(a, sub!.present[low]!));
+        if (sameTotal >= keepFrom) quick.push(low, sameTotal, 0, nameAndPositionLevels(a, sub!.present[low]!, lowFuzzy));
       }
       if (nDefer > 0) deferred.add(i, deferIds, nDefer);
     }
     if (bestRight !== undefined) {
       const { right: qRight, total: qTotal } = quick;
       for (let q = 0; q < quick.length; q++) if (qTotal[q]! > bestRight[qRight[q]!]!) bestRight[qRight[q]!] = qTotal[q]!;
-      for (const c of mine) if (c.total > bestRight[c.right]!) bestRight[c.right] = c.total;
     }
     if (opts.retainLeft !== undefined && !opts.retainLeft(i)) continue;
-    if (exact) {
-      let best = -1;
-      for (let q = 0; q < quick.length; q++) if (best < 0 || quick.ranksBefore(q, best)) best = q;
-      if (implicit.length > 0) {
-        const low = lowestImplicit(names!, implicit, implicitRuns, seen, i + 1, (j) => quickScore(a, right[j]!, scheme) === namePoints);
-        if (low >= 0) {
-          // Kept only as the best candidate. A name-block pair shares no other key, so not the extra anchor.
-          quick.push(low, namePoints!, 0);
-          const q = quick.length - 1;
-          if (best < 0 || quick.ranksBefore(q, best)) best = q;
-          else quick.length = q;
-        }
+    let best = -1;
+    for (let q = 0; q < quick.length; q++) if (best < 0 || quick.ranksBefore(q, best)) best = q;
+    if (implicit.length > 0) {
+      const low = lowestImplicit(names!, implicit, implicitRuns, sub!.runs, runPlaces, seen, i + 1, (j) => totalOf(a, right[j]!) === namePoints);
+      if (low >= 0) {
+        // Kept only as the best candidate. A name-block pair shares no other key, so not the extra anchor.
+        quick.push(low, namePoints!, 0, exact ? -1 : packedScore(a, right[low]!, scheme).levels);
+        const q = quick.length - 1;
+        if (best < 0 || quick.ranksBefore(q, best)) best = q;
+        else quick.length = q;
       }
-      kept.length = 0;
-      for (let q = 0; q < quick.length; q++) if (q === best || quick.total[q]! >= retainFrom) kept.push(q);
-      kept.sort();
-      for (let k = 0; k < kept.length; k++) {
-        const q = kept.at[k]!;
-        const j = quick.right[q]!;
-        const levels = quick.levels[q]!;
-        out.push(i, j, quick.total[q]!, quick.extra[q]!, levels >= 0 ? levels : packedLevels(a, right[j]!));
-      }
-      continue;
     }
-    mine.sort((x, y) => y.total - x.total || x.right - y.right);
-    for (let k = 0; k < mine.length; k++) {
-      const c = mine[k]!;
-      if (k === 0 || c.total >= retainFrom) out.push(i, c.right, c.total, c.extraPoints, (c.score as PackedScore).levels);
+    kept.length = 0;
+    for (let q = 0; q < quick.length; q++) if (q === best || quick.total[q]! >= retainFrom) kept.push(q);
+    kept.sort();
+    for (let k = 0; k < kept.length; k++) {
+      const q = kept.at[k]!;
+      const j = quick.right[q]!;
+      const levels = quick.levels[q]!;
+      out.push(i, j, quick.total[q]!, quick.extra[q]!, levels >= 0 ? levels : packedLevels(a, right[j]!));
     }
   }
   if (deferred !== undefined && deferred.length > 0) out.deferred = deferred;
@@ -869,23 +926,23 @@ function raiseNamed(names: KeyTable, blockNames: Map<number, Map<string, Set<str
   }
 }
 
-/** A run of no records (a left record with no title, or a title no record of the block has). */
-const NO_RUN: readonly number[] = Object.freeze([]);
-
 /**
  * The lowest-numbered record of the given large name blocks not scored for this left record
  * (`seen[j] !== stamp`) that scores the names alone with it: -1 when there is none. Where a
- * block holds only the left record's name, `runs` gives the block's records with its title,
- * ascending: those score the title's points too, and every other one not yet scored shares
- * nothing else with it (each other anchor is a key, so a record sharing one was scored), so
- * the lowest not in the run is taken without reading a record. Elsewhere (`runs` undefined:
- * a block of names whose hashes collide, or titles worth nothing) `named` reads the record:
- * the block is a hash, and a different name with the same hash would be in it too.
+ * block holds only the left record's name, `runIds` gives the ids of the block's runs (in
+ * `runs`, ascending each) of records whose titles agree with its own: those score the title's
+ * points too, and every other one not yet scored shares nothing else with it (each other
+ * anchor is a key, so a record sharing one was scored), so the lowest in none of the runs is
+ * taken without reading a record. Elsewhere (`runIds` undefined: a block of names whose hashes
+ * collide, or titles worth nothing) `named` reads the record: the block is a hash, and a
+ * different name with the same hash would be in it too. `places` is scratch space.
  */
 function lowestImplicit(
   names: KeyTable,
   blocks: readonly number[],
-  runs: readonly (readonly number[] | undefined)[],
+  runIds: readonly (readonly number[] | undefined)[],
+  runs: readonly (readonly number[])[],
+  places: number[],
   seen: Int32Array,
   stamp: number,
   named: (j: number) => boolean,
@@ -893,8 +950,8 @@ function lowestImplicit(
   let low = -1;
   for (let n = 0; n < blocks.length; n++) {
     const h = blocks[n]!;
-    const run = runs[n];
-    let r = 0;
+    const ids = runIds[n];
+    if (ids !== undefined) for (let m = 0; m < ids.length; m++) places[m] = 0;
     const b = h & names.mask;
     const end = names.start[b + 1]!;
     for (let e = names.start[b]!; e < end; e++) {
@@ -902,9 +959,17 @@ function lowestImplicit(
       const j = names.items[e]!;
       if (low >= 0 && j >= low) break;
       if (seen[j] === stamp) continue;
-      if (run !== undefined) {
-        while (r < run.length && run[r]! < j) r++;
-        if (r < run.length && run[r] === j) continue;
+      if (ids !== undefined) {
+        // j ascends, so each run is walked once.
+        let agrees = false;
+        for (let m = 0; m < ids.length && !agrees; m++) {
+          const run = runs[ids[m]!]!;
+          let r = places[m]!;
+          while (r < run.length && run[r]! < j) r++;
+          places[m] = r;
+          agrees = r < run.length && run[r] === j;
+        }
+        if (agrees) continue;
       } else if (!named(j)) continue;
       low = j;
       break;

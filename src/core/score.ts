@@ -243,13 +243,14 @@ export function presentAnchors(b: Identity): number {
  * `packedLevels(a, b)` for a pair known to share last name, a first name and position, and no
  * email, alias, employee number or mobile; `bPresent` is `presentAnchors(b)`. Reads nothing of
  * `b` itself: the candidate search uses it for the many such pairs of a common name and title,
- * where reading each record was a cache miss.
+ * where reading each record was a cache miss. With `fuzzyPosition` the titles differ but agree
+ * by similarity (fuzzy mode), and the position's level is 'fuzzy'.
  */
-export function nameAndPositionLevels(a: Identity, bPresent: number): number {
+export function nameAndPositionLevels(a: Identity, bPresent: number, fuzzyPosition = false): number {
   const email = hasEmail(a) && (bPresent & HAS_EMAIL) !== 0 ? CODE_DIFFERS : CODE_MISSING;
   const emp = a.employeeNumber !== undefined && (bPresent & HAS_EMPLOYEE_NUMBER) !== 0 ? CODE_DIFFERS : CODE_MISSING;
   const mob = a.mobile !== undefined && (bPresent & HAS_MOBILE) !== 0 ? CODE_DIFFERS : CODE_MISSING;
-  return pack(email, emp, mob, CODE_EXACT, CODE_EXACT, CODE_EXACT, CODE_EXACT);
+  return pack(email, emp, mob, CODE_EXACT, CODE_EXACT, CODE_EXACT, fuzzyPosition ? CODE_FUZZY : CODE_EXACT);
 }
 
 /** The points of packed `levels` under `weights` (agreeing anchors' weights summed). */

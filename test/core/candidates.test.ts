@@ -4,8 +4,9 @@ import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
 import { allPairs, blockingPlan, CandidateList, findCandidates, LARGE_NAME_BLOCK, leftKeys, type Candidate } from '../../src/core/candidates.js';
 import { CHUNK_SIZE } from '../../src/core/columns.js';
 import { hashPair } from '../../src/core/key-table.js';
+import { jaroWinkler } from '../../src/core/similarity.js';
 import { namePositionPoints, PackedScore, packedScore, quickScore, scorePair, type Identity } from '../../src/core/score.js';
-import { collidingFirstNames, generateIdentities as generate } from '../helpers/identities.js';
+import { collidingFirstNames, FUZZY_POOLS, generateIdentities as generate } from '../helpers/identities.js';
 import { rng } from '../helpers/rng.js';
 
 
@@ -401,6 +402,103 @@ describe('a large name block\'s records with the left record\'s title', () => {
     };
     expect(reads(nurses('patel', first, 8)).one).toBe(reads(nurses('patel', first, 2)).one);
     expect(reads(nurses('smith', sFirst, 8)).two).toBeGreaterThan(reads(nurses('smith', sFirst, 2)).two);
+  });
+});
+
+describe('fuzzy mode through large name blocks', () => {
+  const scheme: Scheme = { ...DEFAULT_CONFIG.scheme, fuzzy: { ...DEFAULT_CONFIG.scheme.fuzzy, enabled: true } };
+  // Candidate search reaches the pairs sharing a key of the default plan (email or alias,
+  // employee number, mobile, first & last name) or the extra anchor: fuzzy mode changes how a pair scores, not
+  // which pairs are found. These are what brute force is compared on.
+  const emails = (x: Identity): string[] => [...(x.email === undefined ? [] : [x.email]), ...(x.aliases ?? [])];
+  const sharesKey = (a: Identity, b: Identity): boolean =>
+    emails(a).some((e) => emails(b).includes(e)) ||
+    (a.employeeNumber !== undefined && a.employeeNumber === b.employeeNumber) ||
+    (a.mobile !== undefined && a.mobile === b.mobile) ||
+    (a.lastName !== undefined && a.lastName === b.lastName && (a.firstNames ?? []).some((f) => (b.firstNames ?? []).includes(f)));
+  const reachable = (left: Identity[], right: Identity[], opts: Parameters<typeof allPairs>[2]): Candidate[] =>
+    allPairs(left, right, opts).filter((c) => sharesKey(left[c.left]!, right[c.right]!) || c.extraPoints > 0);
+  const explained = (c: Candidate): string => `${c.left}:${c.right}:${c.total}:${c.extraPoints}:${c.score.anchors.map((r) => `${r.level}/${r.points}`).join(',')}`;
+  const rnd = rng(21);
+  const left = generate(1500, rnd, FUZZY_POOLS);
+  const right = generate(1500, rnd, FUZZY_POOLS);
+  const extra = { leftExtra: (i: number) => (i % 5 === 0 ? `id${i % 40}` : undefined), rightExtra: (j: number) => (j % 3 === 0 ? `id${j % 40}` : undefined), extraPoints: scheme.nhsmailIdPoints };
+
+  it('keeps each left record\'s best pair and every pair at the threshold, with the levels scorePair gives, as brute force does', () => {
+    const blocks = new Map<string, number>();
+    for (const r of right) for (const f of r.firstNames ?? []) if (r.lastName) blocks.set(`${r.lastName} ${f}`, (blocks.get(`${r.lastName} ${f}`) ?? 0) + 1);
+    expect(Math.max(...blocks.values())).toBeGreaterThanOrEqual(4 * LARGE_NAME_BLOCK);
+    const stats = { pairsScored: 0 };
+    const found = findCandidates(left, right, { scheme, ...extra, retainFrom: scheme.threshold, stats }).toArray();
+    const expected: Candidate[] = [];
+    const byLeft = new Map<number, Candidate[]>();
+    for (const c of reachable(left, right, { scheme, ...extra })) byLeft.set(c.left, [...(byLeft.get(c.left) ?? []), c]);
+    for (const cs of byLeft.values()) cs.forEach((c, k) => (k === 0 || c.total >= scheme.threshold ? expected.push(c) : undefined));
+    expect(found.map(explained)).toEqual(expected.map(explained));
+    // Among them: titles that agree only by similarity, names that agree only by similarity,
+    // and best candidates that are a common name alone.
+    const level = (c: Candidate, anchor: string): string | undefined => c.score.anchors.find((r) => r.anchor === anchor)?.level;
+    expect(found.filter((c) => level(c, 'position') === 'fuzzy' && c.total === namePositionPoints(scheme)).length).toBeGreaterThan(100);
+    expect(found.some((c) => level(c, 'lastName') === 'fuzzy' || level(c, 'firstName') === 'fuzzy')).toBe(true);
+    expect(found.some((c) => c.total === scheme.weights.firstName + scheme.weights.lastName + scheme.weights.fullName)).toBe(true);
+    // The blocks' pairs of agreeing titles are not each scored from the records.
+    const plain = { pairsScored: 0 };
+    findCandidates(left, right, { scheme, ...extra, stats: plain });
+    expect(stats.pairsScored).toBeLessThan(plain.pairsScored / 2);
+  });
+
+  it('bestRight holds each right record\'s best total from the floor up, and retainLeft only limits what is returned', () => {
+    const floor = scheme.reviewFloor;
+    const bestRight = new Float64Array(right.length).fill(-Infinity);
+    const odd = (i: number): boolean => i % 2 === 1;
+    const found = findCandidates(left, right, { scheme, ...extra, keepFrom: floor, retainFrom: floor, bestRight, retainLeft: odd }).toArray();
+    const brute = reachable(left, right, { scheme, ...extra, keepFrom: floor });
+    const expected = new Float64Array(right.length).fill(-Infinity);
+    for (const c of brute) expected[c.right] = Math.max(expected[c.right]!, c.total);
+    expect([...bestRight]).toEqual([...expected]);
+    expect(found.map(explained).sort()).toEqual(brute.filter((c) => odd(c.left)).map(explained).sort());
+  });
+
+  it('scores every pair of a block whose name only shares a hash with the left record\'s, and raises its best totals', () => {
+    // Two names whose pairs with "smith" share a hash and agree by Jaro-Winkler: a large block
+    // of one, met by left records holding the other, the same, or both.
+    const [first, impostor] = collidingFirstNames('smith', 'alexandrina');
+    expect(jaroWinkler(first, impostor)).toBeGreaterThanOrEqual(scheme.fuzzy.nameJaroWinkler);
+    const block: Identity[] = Array.from({ length: 2 * LARGE_NAME_BLOCK }, (_, k) => ({ email: `r${k}@nhs.net`, firstNames: [first], lastName: 'smith', position: ['staff nurse', 'porter', 'ward clerk'][k % 3] }));
+    const lefts: Identity[] = [
+      { firstNames: [impostor], lastName: 'smith', position: 'staff nurses' },
+      { firstNames: [first], lastName: 'smith', position: 'staff nurses' },
+      { firstNames: [impostor], lastName: 'smith', position: 'consultant' },
+    ];
+    const found = findCandidates(lefts, block, { scheme, retainFrom: scheme.threshold }).toArray();
+    const expected: Candidate[] = [];
+    const byLeft = new Map<number, Candidate[]>();
+    for (const c of allPairs(lefts, block, { scheme })) byLeft.set(c.left, [...(byLeft.get(c.left) ?? []), c]);
+    for (const cs of byLeft.values()) cs.forEach((c, k) => (k === 0 || c.total >= scheme.threshold ? expected.push(c) : undefined));
+    expect(found.map(explained)).toEqual(expected.map(explained));
+    // The impostor's pairs with the staff nurses score the (similar) names and title: a match each.
+    expect(found.filter((c) => c.left === 0).length).toBe(Math.ceil((2 * LARGE_NAME_BLOCK) / 3));
+    // Passive left records (bestRight only): the impostor alone still raises the block to the names' points.
+    for (const passive of [[lefts[2]!], lefts]) {
+      const bestRight = new Float64Array(block.length).fill(-Infinity);
+      findCandidates(passive, block, { scheme, keepFrom: scheme.reviewFloor, retainFrom: scheme.reviewFloor, bestRight, retainLeft: () => false });
+      const want = new Float64Array(block.length).fill(-Infinity);
+      for (const c of allPairs(passive, block, { scheme, keepFrom: scheme.reviewFloor })) want[c.right] = Math.max(want[c.right]!, c.total);
+      expect([...bestRight]).toEqual([...want]);
+      expect(Math.min(...want)).toBeGreaterThanOrEqual(scheme.weights.firstName + scheme.weights.lastName + scheme.weights.fullName);
+    }
+  });
+
+  it('raises a record met through a small name block to the names and a similar title, though its best already holds the names', () => {
+    const right: Identity[] = [{ firstNames: ['ann'], lastName: 'lee', position: 'staff nurse' }];
+    // The porter raises the nurse to the names' points; then the similar title is worth a point more.
+    const left: Identity[] = [
+      { firstNames: ['ann'], lastName: 'lee', position: 'porter', email: 'a@nhs.net' },
+      { firstNames: ['ann'], lastName: 'lee', position: 'staff nurses', email: 'b@nhs.net' },
+    ];
+    const bestRight = new Float64Array(1).fill(-Infinity);
+    findCandidates(left, right, { scheme, keepFrom: scheme.reviewFloor, bestRight, retainLeft: () => false });
+    expect(bestRight[0]).toBe(namePositionPoints(scheme));
   });
 });
 

@@ -2,12 +2,33 @@
 import { hashPair } from '../../src/core/key-table.js';
 import type { Identity } from '../../src/core/score.js';
 
+/** Name and title pools for generateIdentities. */
+export interface IdentityPools {
+  firsts: readonly string[];
+  lasts: readonly string[];
+  positions: readonly string[];
+}
+
+const POOLS: IdentityPools = {
+  firsts: ['john', 'jane', 'ali', 'mary', 'tom', 'sara', 'lukasz', 'bob', 'robert'],
+  lasts: ['smith', 'jones', 'patel', 'khan', 'obrien', 'taylor', 'brown'],
+  positions: ['staff nurse', 'healthcare assistant', 'consultant', 'porter'],
+};
+
+/**
+ * Pools for fuzzy mode: names a letter apart (Jaro-Winkler above the default 0.92) and titles
+ * that agree by Dice similarity (at or above the default 0.8) without being equal.
+ */
+export const FUZZY_POOLS: IdentityPools = {
+  firsts: ['john', 'jon', 'jane', 'ali', 'mary', 'tom'],
+  lasts: ['smith', 'smiths', 'jones', 'patel', 'patell', 'khan'],
+  positions: ['staff nurse', 'staff nurses', 'staff nurse band 5', 'porter', 'porters', 'consultant', 'ward clerk'],
+};
+
 /** Small value pools so that many pairs collide on one or more anchors. */
-export function generateIdentities(n: number, rnd: () => number): Identity[] {
+export function generateIdentities(n: number, rnd: () => number, pools: IdentityPools = POOLS): Identity[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const firsts = ['john', 'jane', 'ali', 'mary', 'tom', 'sara', 'lukasz', 'bob', 'robert'];
-  const lasts = ['smith', 'jones', 'patel', 'khan', 'obrien', 'taylor', 'brown'];
-  const positions = ['staff nurse', 'healthcare assistant', 'consultant', 'porter'];
+  const { firsts, lasts, positions } = pools;
   const out: Identity[] = [];
   for (let i = 0; i < n; i++) {
     const maybe = <T>(v: T, p = 0.7): T | undefined => (rnd() < p ? v : undefined);
@@ -24,11 +45,14 @@ export function generateIdentities(n: number, rnd: () => number): Identity[] {
   return out;
 }
 
-/** Two first names whose (last name, first name) pairs hash alike: a real collision, found by search. */
-export function collidingFirstNames(last: string): [string, string] {
+/**
+ * Two first names whose (last name, first name) pairs hash alike: a real collision, found by
+ * search. With a long `prefix` the two are alike enough to agree by Jaro-Winkler in fuzzy mode.
+ */
+export function collidingFirstNames(last: string, prefix = 'f'): [string, string] {
   const byHash = new Map<number, string>();
   for (let k = 0; ; k++) {
-    const f = `f${k.toString(36)}`;
+    const f = `${prefix}${k.toString(36)}`;
     const h = hashPair(last, f);
     const other = byHash.get(h);
     if (other !== undefined) return [other, f];
