@@ -177,14 +177,45 @@ const CODE_FUZZY = 3;
 const CODE_DIFFERS = 4;
 
 /**
- * `PackedScore.of(scorePair(a, b, scheme), weights)` for exact comparisons, without building the
- * seven AnchorResult objects. Fuzzy schemes go through scorePair.
+ * `PackedScore.of(scorePair(a, b, scheme), weights)`, without building the seven AnchorResult
+ * objects: candidate search scores every pair it meets this way in fuzzy mode.
  */
 export function packedScore(a: Identity, b: Identity, scheme: Scheme): PackedScore {
   const w = scheme.weights;
-  if (scheme.fuzzy.enabled) return PackedScore.of(scorePair(a, b, scheme), w);
-  const levels = packedLevels(a, b);
+  const levels = scheme.fuzzy.enabled ? fuzzyPackedLevels(a, b, scheme) : packedLevels(a, b);
   return new PackedScore(levelsScore(levels, w), levels, w);
+}
+
+const emailCode = (a: Identity, b: Identity): number => {
+  const l = emailLevel(a, b);
+  return l === 'exact' ? CODE_EXACT : l === 'alias' ? CODE_ALIAS : l === 'missing' ? CODE_MISSING : CODE_DIFFERS;
+};
+
+/** The levels field of `PackedScore.of(scorePair(a, b, scheme))` for a fuzzy scheme, decided as scorePair decides them. */
+function fuzzyPackedLevels(a: Identity, b: Identity, scheme: Scheme): number {
+  const { nameJaroWinkler, positionDice } = scheme.fuzzy;
+  let last = exactCode(a.lastName, b.lastName);
+  if (last === CODE_DIFFERS && jaroWinkler(a.lastName!, b.lastName!) >= nameJaroWinkler) last = CODE_FUZZY;
+  const af = a.firstNames;
+  const bf = b.firstNames;
+  let first = CODE_MISSING;
+  if (af !== undefined && bf !== undefined && af.length > 0 && bf.length > 0) {
+    first = CODE_DIFFERS;
+    for (const x of af) if (bf.includes(x)) first = CODE_EXACT;
+    if (first === CODE_DIFFERS && bestFirstNameSimilarity(af, bf) >= nameJaroWinkler) first = CODE_FUZZY;
+  }
+  const agreesCode = (c: number): boolean => c === CODE_EXACT || c === CODE_FUZZY;
+  const full =
+    first === CODE_MISSING || last === CODE_MISSING
+      ? CODE_MISSING
+      : agreesCode(first) && agreesCode(last)
+        ? first === CODE_FUZZY || last === CODE_FUZZY
+          ? CODE_FUZZY
+          : CODE_EXACT
+        : CODE_DIFFERS;
+  let pos = exactCode(a.position, b.position);
+  if (pos === CODE_DIFFERS && dice(a.position!, b.position!) >= positionDice) pos = CODE_FUZZY;
+  return pack(emailCode(a, b), exactCode(a.employeeNumber, b.employeeNumber), exactCode(a.mobile, b.mobile), last, first, full, pos);
 }
 
 const exactCode = (x: string | undefined, y: string | undefined): number =>
@@ -195,8 +226,7 @@ const exactCode = (x: string | undefined, y: string | undefined): number =>
  * what every retained candidate keeps at national size (millions of pairs).
  */
 export function packedLevels(a: Identity, b: Identity): number {
-  const emailL = emailLevel(a, b);
-  const email = emailL === 'exact' ? CODE_EXACT : emailL === 'alias' ? CODE_ALIAS : emailL === 'missing' ? CODE_MISSING : CODE_DIFFERS;
+  const email = emailCode(a, b);
   const emp = exactCode(a.employeeNumber, b.employeeNumber);
   const mob = exactCode(a.mobile, b.mobile);
   const last = exactCode(a.lastName, b.lastName);

@@ -264,23 +264,30 @@ describe('candidate generation is complete', () => {
     );
   });
 
-  it('packedScore gives the levels and total of the explained score for every pair (property)', () => {
+  it('packedScore gives the levels and total of the explained score for every pair, exact and fuzzy (property)', () => {
+    const exact = DEFAULT_CONFIG.scheme;
+    const fuzzy: Scheme = { ...exact, fuzzy: { ...exact.fuzzy, enabled: true } };
+    const lenient: Scheme = { ...exact, weights: { ...exact.weights, position: 1.5 }, fuzzy: { enabled: true, nameJaroWinkler: 0.8, positionDice: 0.5 } };
+    const levels = new Set<string>();
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom(exact, fuzzy, lenient), fc.boolean(), (seed, scheme, similar) => {
         const rnd = rng(seed);
-        const [a, b] = [generate(30, rnd), generate(30, rnd)];
-        const w = DEFAULT_CONFIG.scheme.weights;
+        const pools = similar ? FUZZY_POOLS : undefined;
+        const [a, b] = [generate(30, rnd, pools), generate(30, rnd, pools)];
         for (const x of a) {
           for (const y of b) {
-            const packed = packedScore(x, y, DEFAULT_CONFIG.scheme);
-            const slow = PackedScore.of(scorePair(x, y, DEFAULT_CONFIG.scheme), w);
+            const packed = packedScore(x, y, scheme);
+            const slow = PackedScore.of(scorePair(x, y, scheme), scheme.weights);
             expect(packed.score).toBe(slow.score);
             expect(packed.anchors).toEqual(slow.anchors);
+            for (const r of packed.anchors) levels.add(`${r.anchor}:${r.level}`);
           }
         }
       }),
-      { numRuns: 30 },
+      { numRuns: 40 },
     );
+    // Every anchor's every level came up (fuzzy ones for the names, full name and position).
+    for (const l of ['lastName:fuzzy', 'firstName:fuzzy', 'fullName:fuzzy', 'position:fuzzy', 'email:alias', 'position:missing']) expect(levels).toContain(l);
   });
 
   it('with default weights blocks only on email, employee number, mobile and full name', () => {
