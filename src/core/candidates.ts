@@ -172,8 +172,9 @@ class PackedCandidate implements Candidate {
 /**
  * Pairs a first pass leaves out of its CandidateList, to be met only if the assignment needs
  * them (`deferSameNamed`). Within a large First & Last Name block, every record with the left
- * record's title, whose name the whole block shares, scores exactly the names and position with
- * it unless another key joins them (then it is scored and listed as usual). At national size
+ * record's title (in fuzzy mode, or a similar one), whose name the whole block shares, scores
+ * exactly the names and position with it unless another key joins them (then it is scored and
+ * listed as usual). At national size
  * these pairs were about half of those scored (`idrecon bench` at 1.5M people: 5.1 pairs
  * scored per ESR person with them, 2.66 without): the many John Smiths who are Staff Nurses,
  * each paired with each, growing with the square of the input. Nearly all of their records
