@@ -7,7 +7,7 @@
  * Identities hold values already normalised by src/core/normalise-*.ts: emails lowercased,
  * mobiles E.164, employee numbers 8 digits, names as comparison keys, titles normalised.
  */
-import { ANCHORS, type Anchor, type Scheme } from './config.js';
+import { ANCHORS, type Anchor, type FuzzyConfig, type Scheme } from './config.js';
 import { dice, jaroWinkler } from './similarity.js';
 
 export interface Identity {
@@ -182,7 +182,7 @@ const CODE_DIFFERS = 4;
  */
 export function packedScore(a: Identity, b: Identity, scheme: Scheme): PackedScore {
   const w = scheme.weights;
-  const levels = scheme.fuzzy.enabled ? fuzzyPackedLevels(a, b, scheme) : packedLevels(a, b);
+  const levels = packedLevels(a, b, scheme.fuzzy.enabled ? scheme.fuzzy : undefined);
   return new PackedScore(levelsScore(levels, w), levels, w);
 }
 
@@ -191,54 +191,36 @@ const emailCode = (a: Identity, b: Identity): number => {
   return l === 'exact' ? CODE_EXACT : l === 'alias' ? CODE_ALIAS : l === 'missing' ? CODE_MISSING : CODE_DIFFERS;
 };
 
-/** The levels field of `PackedScore.of(scorePair(a, b, scheme))` for a fuzzy scheme, decided as scorePair decides them. */
-function fuzzyPackedLevels(a: Identity, b: Identity, scheme: Scheme): number {
-  const { nameJaroWinkler, positionDice } = scheme.fuzzy;
-  let last = exactCode(a.lastName, b.lastName);
-  if (last === CODE_DIFFERS && jaroWinkler(a.lastName!, b.lastName!) >= nameJaroWinkler) last = CODE_FUZZY;
-  const af = a.firstNames;
-  const bf = b.firstNames;
-  let first = CODE_MISSING;
-  if (af !== undefined && bf !== undefined && af.length > 0 && bf.length > 0) {
-    first = CODE_DIFFERS;
-    for (const x of af) if (bf.includes(x)) first = CODE_EXACT;
-    if (first === CODE_DIFFERS && bestFirstNameSimilarity(af, bf) >= nameJaroWinkler) first = CODE_FUZZY;
-  }
-  const agreesCode = (c: number): boolean => c === CODE_EXACT || c === CODE_FUZZY;
-  const full =
-    first === CODE_MISSING || last === CODE_MISSING
-      ? CODE_MISSING
-      : agreesCode(first) && agreesCode(last)
-        ? first === CODE_FUZZY || last === CODE_FUZZY
-          ? CODE_FUZZY
-          : CODE_EXACT
-        : CODE_DIFFERS;
-  let pos = exactCode(a.position, b.position);
-  if (pos === CODE_DIFFERS && dice(a.position!, b.position!) >= positionDice) pos = CODE_FUZZY;
-  return pack(emailCode(a, b), exactCode(a.employeeNumber, b.employeeNumber), exactCode(a.mobile, b.mobile), last, first, full, pos);
-}
-
 const exactCode = (x: string | undefined, y: string | undefined): number =>
   x === undefined || y === undefined ? CODE_MISSING : x === y ? CODE_EXACT : CODE_DIFFERS;
 
+const agreesCode = (c: number): boolean => c === CODE_EXACT || c === CODE_ALIAS || c === CODE_FUZZY;
+
 /**
- * The levels field of `packedScore(a, b, scheme)` for an exact scheme, allocating nothing:
- * what every retained candidate keeps at national size (millions of pairs).
+ * The levels field of `packedScore(a, b, scheme)`, allocating nothing: for an exact scheme
+ * without `fuzzy` (what every retained candidate keeps at national size, millions of pairs),
+ * and with `fuzzy` (the scheme's fuzzy settings, when enabled) as scorePair decides them:
+ * names by Jaro-Winkler, titles by Dice similarity.
  */
-export function packedLevels(a: Identity, b: Identity): number {
+export function packedLevels(a: Identity, b: Identity, fuzzy?: FuzzyConfig): number {
   const email = emailCode(a, b);
   const emp = exactCode(a.employeeNumber, b.employeeNumber);
   const mob = exactCode(a.mobile, b.mobile);
-  const last = exactCode(a.lastName, b.lastName);
+  let last = exactCode(a.lastName, b.lastName);
+  if (fuzzy !== undefined && last === CODE_DIFFERS && jaroWinkler(a.lastName!, b.lastName!) >= fuzzy.nameJaroWinkler) last = CODE_FUZZY;
   const af = a.firstNames;
   const bf = b.firstNames;
   let first = CODE_MISSING;
   if (af !== undefined && bf !== undefined && af.length > 0 && bf.length > 0) {
     first = CODE_DIFFERS;
     for (const x of af) if (bf.includes(x)) first = CODE_EXACT;
+    if (fuzzy !== undefined && first === CODE_DIFFERS && bestFirstNameSimilarity(af, bf) >= fuzzy.nameJaroWinkler) first = CODE_FUZZY;
   }
-  const full = first === CODE_MISSING || last === CODE_MISSING ? CODE_MISSING : first === CODE_EXACT && last === CODE_EXACT ? CODE_EXACT : CODE_DIFFERS;
-  const pos = exactCode(a.position, b.position);
+  let full = CODE_DIFFERS;
+  if (first === CODE_MISSING || last === CODE_MISSING) full = CODE_MISSING;
+  else if (agreesCode(first) && agreesCode(last)) full = first === CODE_FUZZY || last === CODE_FUZZY ? CODE_FUZZY : CODE_EXACT;
+  let pos = exactCode(a.position, b.position);
+  if (fuzzy !== undefined && pos === CODE_DIFFERS && dice(a.position!, b.position!) >= fuzzy.positionDice) pos = CODE_FUZZY;
   return pack(email, emp, mob, last, first, full, pos);
 }
 
