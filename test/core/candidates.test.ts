@@ -466,6 +466,55 @@ describe('fuzzy mode through large name blocks', () => {
     expect(found.map(explained).sort()).toEqual(brute.filter((c) => odd(c.left)).map(explained).sort());
   });
 
+  it('keeps what brute force keeps of the pairs sharing a key of the plan, for any weights, threshold and similarity levels (property)', () => {
+    const w = fc.integer({ min: 0, max: 6 });
+    const has = (x: Identity, y: Identity, k: string): boolean => {
+      if (k === 'email') return emails(x).some((e) => emails(y).includes(e));
+      if (k === 'employeeNumber') return x.employeeNumber !== undefined && x.employeeNumber === y.employeeNumber;
+      if (k === 'mobile') return x.mobile !== undefined && x.mobile === y.mobile;
+      if (k === 'position') return x.position !== undefined && x.position === y.position;
+      const last = x.lastName !== undefined && x.lastName === y.lastName;
+      const first = (x.firstNames ?? []).some((f) => (y.firstNames ?? []).includes(f));
+      return k === 'fullName' ? last && first : k === 'lastName' ? last : first;
+    };
+    let blocks = 0;
+    fc.assert(
+      fc.property(
+        fc.record({ email: w, employeeNumber: w, mobile: w, lastName: w, firstName: w, fullName: w, position: w }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.constantFrom(0.8, 0.9, 0.95),
+        fc.constantFrom(0.5, 0.75, 0.9),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        (weights, threshold, floor, jw, d, seed) => {
+          const s: Scheme = { ...DEFAULT_CONFIG.scheme, weights, threshold, reviewFloor: floor, fuzzy: { enabled: true, nameJaroWinkler: jw, positionDice: d } };
+          const plan = blockingPlan(s, Math.min(floor, threshold));
+          const rnd = rng(seed);
+          const left = generate(150, rnd, FUZZY_POOLS);
+          const right = generate(400, rnd, FUZZY_POOLS);
+          const found = findCandidates(left, right, { scheme: s, retainFrom: threshold }).toArray();
+          const expected: Candidate[] = [];
+          const byLeft = new Map<number, Candidate[]>();
+          const reached = allPairs(left, right, { scheme: s }).filter((c) => plan.some((k) => has(left[c.left]!, right[c.right]!, k)));
+          for (const c of reached) byLeft.set(c.left, [...(byLeft.get(c.left) ?? []), c]);
+          for (const cs of byLeft.values()) cs.forEach((c, k) => (k === 0 || c.total >= threshold ? expected.push(c) : undefined));
+          expect(found.map(explained)).toEqual(expected.map(explained));
+          // The second pass's form: best totals into right records from the floor up, half the left records retained.
+          const from = Math.min(floor, threshold);
+          const bestRight = new Float64Array(right.length).fill(-Infinity);
+          findCandidates(left, right, { scheme: s, keepFrom: from, retainFrom: from, bestRight, retainLeft: (i) => i % 2 === 1 });
+          const want = new Float64Array(right.length).fill(-Infinity);
+          for (const c of reached) if (c.total >= from) want[c.right] = Math.max(want[c.right]!, c.total);
+          expect([...bestRight]).toEqual([...want]);
+          if (plan.length === 4) blocks++;
+        },
+      ),
+      { numRuns: 30 },
+    );
+    // Some runs had the default plan, where the large blocks' shortcuts apply.
+    expect(blocks).toBeGreaterThan(0);
+  });
+
   it('scores every pair of a block whose name only shares a hash with the left record\'s, and raises its best totals', () => {
     // Two names whose pairs with "smith" share a hash and agree by Jaro-Winkler: a large block
     // of one, met by left records holding the other, the same, or both.
