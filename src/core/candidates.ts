@@ -174,12 +174,11 @@ class PackedCandidate implements Candidate {
  * them (`deferSameNamed`). Within a large First & Last Name block, every record with the left
  * record's title (in fuzzy mode, or a similar one), whose name the whole block shares, scores
  * exactly the names and position with it unless another key joins them (then it is scored and
- * listed as usual). At national size
- * these pairs were about half of those scored (`idrecon bench` at 1.5M people: 5.1 pairs
- * scored per ESR person with them, 2.66 without): the many John Smiths who are Staff Nurses,
- * each paired with each, growing with the square of the input. Nearly all of their records
- * link at a higher score first; the assignment meets the rest (both records still open at the
- * pairs' score) from the runs kept here.
+ * listed as usual). At national size these pairs were about half of those scored (`idrecon
+ * bench` at 1.5M people: 5.1 pairs scored per ESR person with them, 2.66 without): the many
+ * John Smiths who are Staff Nurses, each paired with each, growing with the square of the
+ * input. Nearly all of their records link at a higher score first; the assignment meets the
+ * rest (both records still open at the pairs' score) from the runs kept here.
  *
  * Entry d is a left record and its runs of right records (ascending right indices: runs of the
  * blocks' by-title sub-index, named by id); its deferred pairs are (left, j) for j in its runs,
@@ -374,8 +373,9 @@ export interface CandidateOptions {
   pool?: Int32Pool;
   /**
    * Without bestRight or retainLeft: leave the pairs of a large name block's runs of titles
-   * that agree with the left record's (equal ones; in fuzzy mode similar ones too) out of the list (all but each left record's lowest), as `deferred` (see
-   * DeferredRuns), for an assignment; `stats` then counts only the pairs listed.
+   * that agree with the left record's (equal ones; in fuzzy mode similar ones too) out of the
+   * list (all but each left record's lowest), as `deferred` (see DeferredRuns), for an
+   * assignment; `stats` then counts only the pairs listed.
    */
   deferSameNamed?: boolean;
 }
