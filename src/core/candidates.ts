@@ -450,29 +450,34 @@ interface NameBlock {
   last?: string;
   first?: string;
   /**
-   * Fuzzy mode: a left record's title → the ids of the block's runs whose titles agree with it
-   * (equal, or Dice similarity at the scheme's level), worked out the first time a left record
-   * with that title meets the block, so similarity is computed once per pair of distinct titles
-   * in a block, not once per pair of records.
+   * A left record's title → the ids of the block's runs whose titles agree with it (see
+   * agreeingRuns), worked out the first time a left record with that title meets the block.
    */
-  similar?: Map<string, readonly number[]>;
+  agreeing?: Map<string, readonly number[]>;
 }
 
 /** No runs (a left record without a title, or a title no record of the block agrees with). */
 const NO_RUN_IDS: readonly number[] = Object.freeze([]);
 
 /**
- * The ids of `block`'s runs whose titles agree with `title` under `scheme` (fuzzy mode): the
- * run of equal titles and those at or above `scheme.fuzzy.positionDice`, as scorePair decides.
+ * The ids of `block`'s runs whose titles agree with `title` under `scheme`, as scorePair
+ * decides: the run of equal titles, and in fuzzy mode those at or above
+ * `scheme.fuzzy.positionDice` too. Held per block and title, so similarity is computed once
+ * per pair of distinct titles in a block, not once per pair of records.
  */
-function similarRuns(block: NameBlock, title: string, scheme: Scheme): readonly number[] {
-  block.similar ??= new Map();
-  let ids = block.similar.get(title);
+function agreeingRuns(block: NameBlock, title: string, scheme: Scheme): readonly number[] {
+  block.agreeing ??= new Map();
+  let ids = block.agreeing.get(title);
   if (ids === undefined) {
     const found: number[] = [];
-    for (const [p, id] of block.byPosition) if (p === title || dice(title, p) >= scheme.fuzzy.positionDice) found.push(id);
+    if (!scheme.fuzzy.enabled) {
+      const id = block.byPosition.get(title);
+      if (id !== undefined) found.push(id);
+    } else {
+      for (const [p, id] of block.byPosition) if (p === title || dice(title, p) >= scheme.fuzzy.positionDice) found.push(id);
+    }
     ids = found.length === 0 ? NO_RUN_IDS : found;
-    block.similar.set(title, ids);
+    block.agreeing.set(title, ids);
   }
   return ids;
 }
@@ -699,8 +704,6 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   // The current left record's run ids (sameIds[n] for sameRuns[n]) and those it defers.
   const sameIds: number[] = [];
   const deferIds: number[] = [];
-  // Exact mode: run id → a list of just that id, made once.
-  const sameIdOf: (readonly number[] | undefined)[] = sub === undefined || !exact ? [] : new Array<readonly number[] | undefined>(sub.runs.length);
   // With passive records: each right record's title, learnt when it is first read (titleCode;
   // TITLE_UNSEEN until then), and the current left record's, worked out when first needed.
   const rightTitles = passivePoints !== undefined ? pool.take(right.length) : undefined;
@@ -782,12 +785,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
           break;
         }
         // A large name block: the records whose titles agree are scored (below), the rest implicitly.
-        let ids: readonly number[];
-        if (a.position === undefined) ids = NO_RUN_IDS;
-        else if (exact) {
-          const id = block.byPosition.get(a.position);
-          ids = id === undefined ? NO_RUN_IDS : (sameIdOf[id] ??= [id]);
-        } else ids = similarRuns(block, a.position, scheme);
+        const ids = a.position === undefined ? NO_RUN_IDS : agreeingRuns(block, a.position, scheme);
         for (const id of ids) {
           sameIds[nSame] = id;
           sameRuns[nSame] = sub!.runs[id]!;
