@@ -200,7 +200,7 @@ export function assignOneToOne(p: CandidateList, threshold: number, pool: Int32P
         for (const j of d.runAt(r)) {
           if (rightState[j] !== OPEN || seenBy[j] === e + 1) continue;
           seenBy[j] = e + 1;
-          met.push(l, j, d.total, 0, d.levels(l, j));
+          met.push(l, j, d.total, 0, d.levels(l, j, r));
           lv[count++] = -met.length;
         }
       }

@@ -200,7 +200,8 @@ export class DeferredRuns {
     readonly total: number,
     /** The runs entries refer to, by id (ascending right indices each). */
     private readonly runs: readonly (readonly number[])[],
-    private readonly levelsOf: (left: number, right: number) => number,
+    /** The levels of (left, right), right being in the run named by `runId`. */
+    private readonly levelsOf: (left: number, right: number, runId: number) => number,
   ) {
     this.used = new Uint8Array(runs.length);
   }
@@ -247,9 +248,9 @@ export class DeferredRuns {
     for (let id = 0; id < this.runs.length; id++) if (this.used[id] === 1) yield this.runs[id]!;
   }
 
-  /** The packed anchor levels (PackedScore) of the deferred pair (left, right). */
-  levels(left: number, right: number): number {
-    return this.levelsOf(left, right);
+  /** The packed anchor levels (PackedScore) of the deferred pair (left, right), right taken from runAt(r). */
+  levels(left: number, right: number, r: number): number {
+    return this.levelsOf(left, right, this.runIds[r]!);
   }
 }
 
@@ -695,9 +696,10 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       ? new DeferredRuns(
           sameTotal,
           sub.runs,
+          // In fuzzy mode the title agrees by similarity where the run's is not the left record's.
           exact
             ? (l, j) => nameAndPositionLevels(left[l]!, sub.present[j]!)
-            : (l, j) => nameAndPositionLevels(left[l]!, sub.present[j]!, left[l]!.position !== right[j]!.position),
+            : (l, j, id) => nameAndPositionLevels(left[l]!, sub.present[j]!, left[l]!.position !== sub.titles[id]),
         )
       : undefined;
   const deferRetained = sameTotal >= keepFrom && sameTotal >= retainFrom;
