@@ -578,9 +578,9 @@ const CSV_FLUSH_AT = 192 * 1024;
  * by csv-stringify: its per-field machinery (several small arrays per cell) was a third of the
  * write phase at national size (51 s of 163 s for 1.5M people). A property test checks the
  * bytes are csv-stringify's for any cells. Each line is encoded into the writer's slot as it
- * is made (RecycledTextWriter.appendLine), not joined with others first.
+ * is made (RecycledTextWriter.appendLine), not joined with others first. Exported for its tests.
  */
-class CsvSheetWriter {
+export class CsvSheetWriter {
   private readonly failed: { promise: Promise<never>; check: () => void };
   private readonly kinds: ColumnKind[];
   /** One cells array for the whole file, not a new one per row (8.5M rows at national size). */

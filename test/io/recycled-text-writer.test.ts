@@ -83,7 +83,7 @@ describe('RecycledTextWriter', () => {
           expect(sink.bytes().equals(Buffer.from(expected, 'utf8'))).toBe(true);
           // The first line, if it fits an empty slot, is appended: a slot is free at the start.
           const first = steps[0];
-          if (first !== undefined && first !== null && first.length * 3 + 2 <= slotBytes) expect(appended).toBeGreaterThan(0);
+          if (first !== undefined && first.length * 3 + 2 <= slotBytes) expect(appended).toBeGreaterThan(0);
         },
       ),
       { numRuns: 80 },

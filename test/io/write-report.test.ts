@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import type { Cell, OutputFormat, ReportOptions, SheetData } from '../../src/io/report.js';
 import {
+  CsvSheetWriter,
   XLSX_MAX_DATA_ROWS,
   csvValue,
   sheetPartName,
@@ -170,6 +171,21 @@ describe('writeReport', () => {
       const text = readFileSync(join(out, 'long.csv'), 'utf8');
       expect(text).toBe(`\uFEFFText,N\r\n${rows.map((r) => `${r[0] as string},${r[1] as string}\r\n`).join('')}`);
     }
+  });
+
+  it('keeps lines in order when rows are added while earlier ones wait for a buffer (no flush between)', async () => {
+    // writeCsv flushes whenever add says so; this caller does not. A line too long for a buffer
+    // waits for the flush: a short line added after it must not go ahead of it, and a second
+    // waiting line must not replace the first.
+    const long = (k: number): string => `${k}${'é'.repeat(100_000)}`;
+    const rows: Cell[][] = [['a'], [long(1)], ['b'], [long(2)], ['c'], ['d']];
+    const sheet: SheetData = { name: 'Order', csvName: 'order.csv', columns: [{ header: 'Text' }], rows: () => rows };
+    const file = join(tempDir('idrecon-report-'), 'order.csv');
+    const csv = new CsvSheetWriter(sheet, createWriteStream(file));
+    const due = rows.map((r) => csv.add(r));
+    expect(due[1]).toBe(true); // the long line is waiting
+    await csv.end();
+    expect(readFileSync(file, 'utf8')).toBe(`\uFEFFText\r\n${rows.map((r) => `${r[0] as string}\r\n`).join('')}`);
   });
 
   it('splits a sheet past maxRowsPerSheet into "Name (2)", "Name (3)"', async () => {
