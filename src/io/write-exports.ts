@@ -5,10 +5,13 @@
  *
  * CSV lines are built by hand (no csv-stringify per row: at 5M rows its per-record machinery
  * costs more than the generator), collected in an array and joined into ~32K-character chunks
- * for the stream. Array + join measured faster than both `+=` ropes (whose pieces live long
- * enough to be promoted, so the GC does the work) and writing each line into a Buffer (a native
- * call per line). `ready()` exposes the streams' backpressure so the caller waits instead of
- * buffering a whole file in memory.
+ * for the stream. For the generator, in its own small heap, array + join measured faster than
+ * both `+=` ropes (whose pieces live long enough to be promoted, so the GC does the work) and
+ * writing each line into a Buffer (a native call per line). The report writer measured the
+ * other way and encodes each line into a reused buffer (RecycledTextWriter.appendLine): beside
+ * a reconcile run's multi-GiB heap, every new Buffer and every large joined string costs a
+ * collection's share, which the generator's heap does not pay. `ready()` exposes the streams'
+ * backpressure so the caller waits instead of buffering a whole file in memory.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
