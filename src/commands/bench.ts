@@ -14,6 +14,7 @@ import { Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { Option, type Command } from 'commander';
 import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import { UsageError } from '../errors.js';
 import { runGenerate, generateOptions } from './generate.js';
 import { runReconcile, type ReconcileRunResult } from './reconcile.js';
@@ -50,6 +51,11 @@ export interface BenchFigures {
   bareParseSeconds: number;
   reconcileSeconds: number;
   ratio: number;
+  /** CPU seconds (user + system) of the median bare parse and of the median reconcile run (all its threads). */
+  bareParseCpuSeconds: number;
+  reconcileCpuSeconds: number;
+  /** The speed check before each bare parse (seconds, in run order; see speedCheck). */
+  speedChecks: number[];
   rowsPerSecond: number;
   phases: ReconcileRunResult['timings'];
   /** Peak RSS of the CSV run's process (each run is a process of its own). */
@@ -81,6 +87,50 @@ function decoded(file: string): Readable {
     },
   });
   return createReadStream(file).pipe(transform);
+}
+
+/** Rows and columns of speedCheck's text. */
+const CHECK_ROWS = 20_000;
+const CHECK_COLUMNS = 12;
+let checkText: string | undefined;
+
+/**
+ * A fixed job timed before each bare parse: csv-parse over the same few megabytes of text
+ * every time, in memory (best of five). The machine is shared and its speed drifts, by a
+ * factor of two between days: the bare parse of the same 1.5M files has taken from 35 s to
+ * 71 s. This figure tells such drift from a change in the code: compared with another
+ * bench's, it says how fast the machine was, whatever the code under test does. It is a
+ * snapshot of a second or so, and varies by about a third from one second to the next here
+ * (so does a plain arithmetic loop): it shows drift of that factor of two, not of 10 %.
+ */
+export function speedCheck(): { seconds: number; rows: number } {
+  if (checkText === undefined) {
+    const lines: string[] = [];
+    for (let r = 0; r < CHECK_ROWS; r++) {
+      const cells: string[] = [];
+      // Cells like an export's: numbers, names, a quoted display name with a comma, an email.
+      for (let c = 0; c < CHECK_COLUMNS; c++) {
+        const k = (r * 31 + c * 17) % 997;
+        cells.push(c % 4 === 0 ? String(10_000_000 + r) : c % 4 === 1 ? `Name${k}` : c % 4 === 2 ? `"SURNAME${k}, First"` : `user${k}.x@nhs.net`);
+      }
+      lines.push(cells.join(','));
+    }
+    checkText = lines.join('\r\n');
+  }
+  let best = Infinity;
+  let rows = 0;
+  for (let k = 0; k < 5; k++) {
+    const t = performance.now();
+    rows = (parseSync(checkText, { relax_column_count: true }) as unknown[]).length;
+    best = Math.min(best, performance.now() - t);
+  }
+  return { seconds: Math.round(best) / 1000, rows };
+}
+
+/** CPU seconds (user + system) of this process, all threads, since `from`. */
+function cpuSecondsSince(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return secs((u.user + u.system) / 1000);
 }
 
 /** The floor to beat: csv-parse alone over the same files, no decoding tricks or records. */
@@ -190,6 +240,8 @@ interface RunFigures {
   gc: GcFigures;
   /** The process's peak RSS: the run's, as `idrecon reconcile` would have it. */
   peakRssBytes: number;
+  /** CPU seconds (user + system) of the run, every thread of its process (the load's workers too). */
+  cpuSeconds: number;
   pairsPerEsrPerson: number;
   quality: QualityFigures;
 }
@@ -236,6 +288,7 @@ async function runOne(specFile: string): Promise<void> {
   // As `idrecon reconcile` does; a warning is shown by the bench if the run then fails.
   if (await restartForHeapIfNeeded(spec.files)) return;
   const gc = gcMeter();
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const run = await runReconcile({
     esr: spec.files[0]!,
@@ -252,6 +305,7 @@ async function runOne(specFile: string): Promise<void> {
     toolVersion: spec.toolVersion,
   });
   const seconds = secs(performance.now() - start);
+  const cpuSeconds = cpuSecondsSince(cpu);
   const gcPauses = gc.stop();
   // Read before truth.csv is loaded, so it is the reconcile run's.
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
@@ -261,6 +315,7 @@ async function runOne(specFile: string): Promise<void> {
     gcSeconds: secs(gcPauses.ms),
     gc: gcPauses.byKind,
     peakRssBytes,
+    cpuSeconds,
     pairsPerEsrPerson: round2(run.result.esrNhsmail.pairsScored / Math.max(1, run.result.people.length)),
     quality: quality(run, await readTruth(spec.truth)),
   };
@@ -294,16 +349,20 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
     // A bare parse then a reconcile run, `repeat` times: on a shared machine whose speed drifts,
     // each pair sees much the same machine, and the medians are steadier than one run.
     let inputRows = 0;
-    const bareRuns: number[] = [];
+    const bareRuns: { seconds: number; cpu: number }[] = [];
+    const speedChecks: number[] = [];
     const runs: RunFigures[] = [];
     for (let k = 0; k < (o.repeat ?? 1); k++) {
+      speedChecks.push(speedCheck().seconds);
+      const cpu = process.cpuUsage();
       t = performance.now();
       inputRows = await bareParse(files);
-      bareRuns.push(secs(performance.now() - t));
+      bareRuns.push({ seconds: secs(performance.now() - t), cpu: cpuSecondsSince(cpu) });
       runs.push(await reconcileOnce(false, 'csv', k));
     }
     const run = medianBy(runs, (r) => r.seconds);
-    const bareParseSeconds = medianBy(bareRuns, (x) => x);
+    const bare = medianBy(bareRuns, (x) => x.seconds);
+    const bareParseSeconds = bare.seconds;
     const seconds = run.seconds;
     const figures: BenchFigures = {
       people,
@@ -312,6 +371,9 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       bareParseSeconds,
       reconcileSeconds: seconds,
       ratio: round2(seconds / bareParseSeconds),
+      bareParseCpuSeconds: bare.cpu,
+      reconcileCpuSeconds: run.cpuSeconds,
+      speedChecks,
       rowsPerSecond: Math.round(inputRows / seconds),
       phases: run.timings,
       peakRssMiB: mib(Math.max(...runs.map((r) => r.peakRssBytes))),
@@ -336,12 +398,15 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
     const lines: [string, string][] = [
       ['input rows (ESR + NHSmail + AD)', figures.inputRows.toLocaleString('en-GB')],
       ['generate', `${generateSeconds} s`],
+      ['speed check (fixed csv-parse job, best of 5)', speedChecks.map((x) => `${x} s`).join(', ')],
       ['bare csv-parse pass', `${bareParseSeconds} s`],
+      ['  CPU of the bare parse (user + system)', `${bare.cpu} s`],
       ['reconcile wall (CSV output)', `${seconds} s`],
+      ['  CPU of the reconcile run (all threads)', `${run.cpuSeconds} s (${round2(run.cpuSeconds / Math.max(0.01, seconds))} cores busy on average)`],
       ...(runs.length > 1
         ? ([
             ['runs (figures below: the median run\'s)', `${runs.length}; peak RSS the highest of them`],
-            ['  bare csv-parse pass, each run', bareRuns.map((x) => `${x} s`).join(', ')],
+            ['  bare csv-parse pass, each run', bareRuns.map((x) => `${x.seconds} s`).join(', ')],
             ['  reconcile wall (CSV output), each run', runs.map((r) => `${r.seconds} s`).join(', ')],
           ] as [string, string][])
         : []),

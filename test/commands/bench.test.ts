@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/build.js';
 import { runCli, tempDir, type CliResult } from '../helpers/run-cli.js';
+import { speedCheck } from '../../src/commands/bench.js';
 
 let run: CliResult;
 let dir: string;
@@ -76,6 +77,25 @@ describe('idrecon bench --people 2000', () => {
     expect(figure('default scheme precision / recall')).toContain(`(${figures.quality.correct} of `);
   });
 
+  it('prints the speed check and the CPU time of the bare parse and of the reconcile run', () => {
+    expect(seconds(figure('speed check (fixed csv-parse job, best of 5)'))).toBeGreaterThan(0);
+    expect(seconds(figure('CPU of the bare parse (user + system)'))).toBeGreaterThan(0);
+    // The run's CPU comes from its own process, all threads: as it measured it, with the cores
+    // busy on average worked out from its wall time.
+    const figures = JSON.parse(readFileSync(join(dir, 'people-2000', 'reports', 'bench-result.json'), 'utf8')) as { seconds: number; cpuSeconds: number };
+    expect(figures.cpuSeconds).toBeGreaterThan(0);
+    const cores = Math.round((figures.cpuSeconds / figures.seconds) * 100) / 100;
+    expect(figure('CPU of the reconcile run (all threads)')).toBe(`${figures.cpuSeconds} s (${cores} cores busy on average)`);
+  });
+
+  it('times the same fixed job for the speed check every time: 20,000 rows of csv-parse', () => {
+    const a = speedCheck();
+    const b = speedCheck();
+    expect(a.rows).toBe(20_000);
+    expect(b.rows).toBe(20_000);
+    expect(a.seconds).toBeGreaterThan(0);
+  });
+
   it('prints pairs scored per ESR person, and precision of at least 99.5% for the default scheme and fuzzy mode', () => {
     const pairs = Number(figure('pairs scored per ESR person'));
     expect(pairs).toBeGreaterThan(0.5);
@@ -135,6 +155,8 @@ describe('idrecon bench --people 2000', () => {
     const eachBare = line('bare csv-parse pass, each run').split(', ').map(seconds);
     expect(eachWall).toHaveLength(3);
     expect(eachBare).toHaveLength(3);
+    // A speed check before each bare parse.
+    expect(line('speed check (fixed csv-parse job, best of 5)').split(', ').map(seconds)).toHaveLength(3);
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[1]!;
     expect(seconds(line('reconcile wall (CSV output)'))).toBe(median(eachWall));
     expect(seconds(line('bare csv-parse pass'))).toBe(median(eachBare));
