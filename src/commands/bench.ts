@@ -413,6 +413,10 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       ['ratio reconcile ÷ bare parse', String(figures.ratio)],
       ['rows read per second', figures.rowsPerSecond.toLocaleString('en-GB')],
       ['  load + normalise', `${secs(p.loadAndNormalise)} s`],
+      ['    reading and splitting the exports (threads summed)', `${secs(p.loadWork.read)} s`],
+      ['    normalising rows into records (threads summed)', `${secs(p.loadWork.normalise)} s`],
+      ['    handing records over (threads summed)', `${secs(p.loadWork.handOver)} s`],
+      ['    unpacking workers\' records (main thread)', `${secs(p.loadWork.unpack)} s`],
       ['  candidates + score', `${secs(p.candidatesAndScore)} s`],
       ['  assign', `${secs(p.assign)} s`],
       ['  other matching (group, identities, review)', `${secs(p.otherMatch)} s`],
@@ -432,7 +436,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
     if (figures.xlsxSeconds !== undefined) {
       lines.push(['reconcile wall (XLSX output)', `${figures.xlsxSeconds} s (writing the workbook ${figures.xlsxWriteSeconds} s; peak RSS ${figures.xlsxPeakRssMiB} MiB)`]);
     }
-    for (const [k, v] of lines) o.out.write(`  ${k.padEnd(46)} ${v}\n`);
+    for (const [k, v] of lines) o.out.write(`  ${k.padEnd(54)} ${v}\n`);
     if (!o.keep) rmSync(dir, { recursive: true, force: true });
   }
   if (results.length >= 2) {
@@ -441,7 +445,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       const g = growth(results[k - 1]!, results[k]!);
       const label = `${results[k - 1]!.people.toLocaleString('en-GB')} → ${results[k]!.people.toLocaleString('en-GB')} people`;
       o.out.write(
-        `  ${label.padEnd(46)} rows ×${g.rows}; wall ×${g.wall} (n log n: ×${g.nLogN}, ${g.wall <= g.nLogN ? 'within' : 'over'}); peak RSS ×${g.peakRss} (linear: ×${g.rows})\n`,
+        `  ${label.padEnd(54)} rows ×${g.rows}; wall ×${g.wall} (n log n: ×${g.nLogN}, ${g.wall <= g.nLogN ? 'within' : 'over'}); peak RSS ×${g.peakRss} (linear: ×${g.rows})\n`,
       );
     }
   }

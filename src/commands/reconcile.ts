@@ -15,7 +15,7 @@ import { Int32Pool } from '../core/int32-pool.js';
 import { redactRow } from '../core/redact.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInputsInBackground, type InputEvidence } from '../io/evidence.js';
-import { autoThreads, loadAll, type LoadJob, type LoadedRecords, type RecordSource } from '../io/load-records.js';
+import { autoThreads, loadAll, noWork, type LoadJob, type LoadedRecords, type LoadWork, type RecordSource } from '../io/load-records.js';
 import { restartForHeapIfNeeded } from '../io/heap.js';
 import type { Cell, SheetData } from '../io/report.js';
 import { splitNote } from '../io/write-report.js';
@@ -43,6 +43,12 @@ export interface ReconcileOptions extends SharedOptions {
 /** Wall milliseconds per phase. Loading includes normalising: rows are normalised as they stream in. */
 export interface PhaseTimings {
   loadAndNormalise: number;
+  /**
+   * The load's parts: each reading thread's time (LoadWork), summed over the inputs, and this
+   * thread's making records of the workers' batches (`unpack`). Threads run at once, several
+   * to a core, so these add up to more than the load's wall time.
+   */
+  loadWork: LoadWork & { unpack: number };
   candidatesAndScore: number;
   assign: number;
   /** Everything else in matching: grouping people, identities, review. */
@@ -184,7 +190,7 @@ async function loadInputs(
   return {
     esr: esr as LoadedRecords<EsrAssignment>,
     nhs: nhs as LoadedRecords<NhsmailAccount>,
-    ad: (ad as LoadedRecords<AdAccount> | undefined) ?? { records: [], rejects: [], rows: 0 },
+    ad: (ad as LoadedRecords<AdAccount> | undefined) ?? { records: [], rejects: [], rows: 0, work: noWork(), unpack: 0 },
   };
 }
 
@@ -343,7 +349,14 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   const stages = [result.esrNhsmail, result.nhsmailAd, result.esrAd];
   const candidatesAndScore = stages.reduce((t, s) => t + s.candidatesMs, 0);
   const assign = stages.reduce((t, s) => t + s.assignMs, 0);
-  const timings = { loadAndNormalise: t1 - t0, candidatesAndScore, assign, otherMatch: t2 - t1 - candidatesAndScore - assign, write: t3 - t2 };
+  const loadWork = { ...noWork(), unpack: 0 };
+  for (const l of [esr, nhs, ad]) {
+    loadWork.read += l.work.read;
+    loadWork.normalise += l.work.normalise;
+    loadWork.handOver += l.work.handOver;
+    loadWork.unpack += l.unpack;
+  }
+  const timings = { loadAndNormalise: t1 - t0, loadWork, candidatesAndScore, assign, otherMatch: t2 - t1 - candidatesAndScore - assign, write: t3 - t2 };
   return { summary, result, timings, exitCode };
 }
 

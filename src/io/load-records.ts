@@ -53,6 +53,22 @@ export interface Batch<T> {
   rejects: Reject[];
 }
 
+/**
+ * Where a load's time went (milliseconds of the thread that did it): a load is one phase to the
+ * wall clock, since rows are normalised as they stream in, so its parts are timed a batch of
+ * rows at a time (a few clock reads per 8,192 rows).
+ */
+export interface LoadWork {
+  /** Reading, decoding and splitting the export into rows, waiting for the file included. */
+  read: number;
+  /** Making each row a normalised record, or a reject. */
+  normalise: number;
+  /** Handing each batch of records on: in a worker, packing and posting it; in one thread, keeping it. */
+  handOver: number;
+}
+
+export const noWork = (): LoadWork => ({ read: 0, normalise: 0, handOver: 0 });
+
 /** Records and rejects sent per message: large enough to amortise, small enough to overlap. */
 export const BATCH_ROWS = 8192;
 
@@ -64,9 +80,15 @@ const BUILDERS: { [S in RecordSource]: (row: SourceRow, nhsDomains: readonly str
 
 /**
  * Reads one export in this thread, handing records and rejects to `onBatch` in file order.
- * Returns the number of data rows read (rejected ones included).
+ * Returns the number of data rows read (rejected ones included); adds its time to `work`.
  */
-export async function loadJob<S extends RecordSource>(job: LoadJob & { source: S }, onBatch: (batch: Batch<RecordOf[S]>) => void): Promise<number> {
+export async function loadJob<S extends RecordSource>(
+  job: LoadJob & { source: S },
+  onBatch: (batch: Batch<RecordOf[S]>) => void,
+  work: LoadWork = noWork(),
+): Promise<number> {
+  // Opening the export and reading its header count as reading.
+  let mark = performance.now();
   const loaded = await loadSource(job.file, job.source, {
     sheet: job.sheet,
     configFile: job.configFile,
@@ -76,9 +98,17 @@ export async function loadJob<S extends RecordSource>(job: LoadJob & { source: S
   const build = BUILDERS[job.source] as (row: SourceRow, nhsDomains: readonly string[]) => Built<RecordOf[S]>;
   let batch: Batch<RecordOf[S]> = { records: [], rejects: [] };
   let rows = 0;
+  const hand = (b: Batch<RecordOf[S]>): void => {
+    const t = performance.now();
+    onBatch(b);
+    work.handOver += performance.now() - t;
+  };
   // A batch of rows at a time: a row at a time went through two async generators, a promise
   // and a microtask each, for millions of rows.
   for await (const rawBatch of loaded.rawBatches()) {
+    const got = performance.now();
+    work.read += got - mark;
+    const handedBefore = work.handOver;
     for (const raw of rawBatch) {
       rows++;
       if ('reason' in raw) {
@@ -90,12 +120,14 @@ export async function loadJob<S extends RecordSource>(job: LoadJob & { source: S
         else batch.rejects.push({ source: job.source, file: job.file, line: row.line, reason: built.reason });
       }
       if (batch.records.length + batch.rejects.length >= BATCH_ROWS) {
-        onBatch(batch);
+        hand(batch);
         batch = { records: [], rejects: [] };
       }
     }
+    mark = performance.now();
+    work.normalise += mark - got - (work.handOver - handedBefore);
   }
-  if (batch.records.length + batch.rejects.length > 0) onBatch(batch);
+  if (batch.records.length + batch.rejects.length > 0) hand(batch);
   return rows;
 }
 
@@ -103,7 +135,7 @@ export async function loadJob<S extends RecordSource>(job: LoadJob & { source: S
 export type WorkerMessage =
   /** Records packed by record-codec.ts, with the values first used in their pooled fields. */
   | { type: 'batch'; batch: PackedBatch }
-  | { type: 'done'; rows: number }
+  | { type: 'done'; rows: number; work?: LoadWork }
   | { type: 'error'; error: SerialisedError };
 
 export interface SerialisedError {
@@ -179,8 +211,14 @@ export function autoThreads(files: readonly string[]): number {
  * Reads `job` in a worker thread (load-worker.js; `script` for tests), handing each batch to
  * `onBatch`. `done` resolves to the rows read, or rejects with the worker's error, with the
  * error `onBatch` throws (the worker is then stopped), or when the worker ends without a word.
+ * The worker's time (LoadWork) goes to `onWork` when it finishes.
  */
-export function runInWorker(job: LoadJob, onBatch: (batch: PackedBatch) => void, script: URL = WORKER_URL): { done: Promise<number>; stop: () => void } {
+export function runInWorker(
+  job: LoadJob,
+  onBatch: (batch: PackedBatch) => void,
+  script: URL = WORKER_URL,
+  onWork?: (work: LoadWork) => void,
+): { done: Promise<number>; stop: () => void } {
   const worker = new Worker(script, { workerData: job });
   let settled = false;
   const done = new Promise<number>((resolve, reject) => {
@@ -197,6 +235,7 @@ export function runInWorker(job: LoadJob, onBatch: (batch: PackedBatch) => void,
         }
       } else if (m.type === 'done') {
         settled = true;
+        if (m.work !== undefined) onWork?.(m.work);
         resolve(m.rows);
       } else {
         settled = true;
@@ -219,6 +258,10 @@ export interface LoadedRecords<T> {
   rejects: Reject[];
   /** Data rows read, rejected ones included. */
   rows: number;
+  /** The time of the thread that read it (a worker's, or this thread's). */
+  work: LoadWork;
+  /** Milliseconds this thread spent making records of a worker's batches (0 when read here). */
+  unpack: number;
 }
 
 /**
@@ -229,7 +272,7 @@ export interface LoadedRecords<T> {
  * after another.
  */
 export async function loadAll(jobs: readonly LoadJob[], threads: number): Promise<LoadedRecords<unknown>[]> {
-  const results: LoadedRecords<unknown>[] = jobs.map(() => ({ records: [], rejects: [], rows: 0 }));
+  const results: LoadedRecords<unknown>[] = jobs.map(() => ({ records: [], rejects: [], rows: 0, work: noWork(), unpack: 0 }));
   const pool = new StringPool();
   const keep = (k: number, batch: Batch<unknown>): void => {
     const r = results[k]!;
@@ -239,20 +282,26 @@ export async function loadAll(jobs: readonly LoadJob[], threads: number): Promis
   if (threads <= 1 || !workersAvailable()) {
     for (let k = 0; k < jobs.length; k++) {
       const source = jobs[k]!.source;
-      results[k]!.rows = await loadJob(jobs[k]!, (batch) => {
-        for (const rec of batch.records) poolRecord(source, rec, pool);
-        keep(k, batch);
-      });
+      results[k]!.rows = await loadJob(
+        jobs[k]!,
+        (batch) => {
+          for (const rec of batch.records) poolRecord(source, rec, pool);
+          keep(k, batch);
+        },
+        results[k]!.work,
+      );
     }
     return results;
   }
   const decoders = jobs.map(() => new FieldDecoder(pool));
   const take = (k: number) => (batch: PackedBatch) => {
+    const t = performance.now();
     const decoder = decoders[k]!;
     decoder.extend(batch.fresh);
     const r = results[k]!;
     new RecordUnpacker(batch, decoder.table).unpackInto(r.records);
     for (const rej of batch.rejects) r.rejects.push(rej);
+    r.unpack += performance.now() - t;
   };
   // A pool of `threads` workers, jobs started in order.
   const outcomes: Promise<number>[] = [];
@@ -263,7 +312,7 @@ export async function loadAll(jobs: readonly LoadJob[], threads: number): Promis
   const startNext = async (): Promise<void> => {
     while (next < jobs.length && !failed) {
       const k = next++;
-      const run = runInWorker(jobs[k]!, take(k));
+      const run = runInWorker(jobs[k]!, take(k), undefined, (work) => (results[k]!.work = work));
       stops[k] = run.stop;
       outcomes[k] = run.done;
       try {

@@ -3,7 +3,7 @@
  * records and rejects in batches, then the row count, or the error that stopped it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadJob, serialiseError, type LoadJob, type WorkerMessage } from './load-records.js';
+import { loadJob, noWork, serialiseError, type LoadJob, type WorkerMessage } from './load-records.js';
 import { FieldEncoder } from './pooled-strings.js';
 import { RecordPacker } from './record-codec.js';
 
@@ -17,11 +17,16 @@ const post = (m: WorkerMessage): void => {
 try {
   const job = workerData as LoadJob;
   const packer = new RecordPacker(job.source, new FieldEncoder());
-  const rows = await loadJob(job, (batch) => {
-    for (const r of batch.records) packer.add(r);
-    post({ type: 'batch', batch: packer.take(batch.rejects) });
-  });
-  post({ type: 'done', rows });
+  const work = noWork();
+  const rows = await loadJob(
+    job,
+    (batch) => {
+      for (const r of batch.records) packer.add(r);
+      post({ type: 'batch', batch: packer.take(batch.rejects) });
+    },
+    work,
+  );
+  post({ type: 'done', rows, work });
 } catch (err) {
   post({ type: 'error', error: serialiseError(err) });
 }

@@ -88,6 +88,22 @@ describe('idrecon bench --people 2000', () => {
     expect(figure('CPU of the reconcile run (all threads)')).toBe(`${figures.cpuSeconds} s (${cores} cores busy on average)`);
   });
 
+  it("prints the load's parts as its run measured them", () => {
+    const figures = JSON.parse(readFileSync(join(dir, 'people-2000', 'reports', 'bench-result.json'), 'utf8')) as {
+      timings: { loadWork: { read: number; normalise: number; handOver: number; unpack: number } };
+    };
+    const w = figures.timings.loadWork;
+    const s = (ms: number): string => `${Math.round(ms / 10) / 100} s`;
+    expect(figure('reading and splitting the exports (threads summed)')).toBe(s(w.read));
+    expect(figure('normalising rows into records (threads summed)')).toBe(s(w.normalise));
+    expect(figure('handing records over (threads summed)')).toBe(s(w.handOver));
+    expect(figure("unpacking workers' records (main thread)")).toBe(s(w.unpack));
+    // 2,000 people are read in one thread (under 8 MiB of input): no worker batches to unpack.
+    expect(w.read).toBeGreaterThan(0);
+    expect(w.normalise).toBeGreaterThan(0);
+    expect(w.unpack).toBe(0);
+  });
+
   it('times the same fixed job for the speed check every time: 20,000 rows of csv-parse', () => {
     const a = speedCheck();
     const b = speedCheck();

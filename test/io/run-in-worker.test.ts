@@ -18,6 +18,13 @@ describe('runInWorker', () => {
     expect(batches).toBe(2);
   });
 
+  it("hands the worker's time (LoadWork) to onWork when it finishes", async () => {
+    const seen: unknown[] = [];
+    const run = runInWorker(job, () => undefined, script('with-work'), (work) => seen.push(work));
+    await expect(run.done).resolves.toBe(1);
+    expect(seen).toEqual([{ read: 5, normalise: 7, handOver: 1 }]);
+  });
+
   it('rejects, naming the file, when the worker ends without finishing', async () => {
     const run = runInWorker(job, () => undefined, script('exits'));
     await expect(run.done).rejects.toThrow('the worker reading esr-extract.csv stopped unexpectedly (exit code 3)');

@@ -1,0 +1,52 @@
+/**
+ * Where a load's time goes (LoadWork): the bench prints these parts of the load, which is one
+ * phase to the wall clock. Read in this thread and in worker threads (the compiled worker), each
+ * input's parts must be there, from the thread that read it.
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../src/core/config.js';
+import type { LoadJob } from '../../src/io/load-records.js';
+import { ensureBuilt } from '../helpers/build.js';
+import { ROOT } from '../helpers/run-cli.js';
+
+type LoadRecords = typeof import('../../src/io/load-records.js');
+let compiled: LoadRecords;
+
+beforeAll(async () => {
+  ensureBuilt();
+  // The compiled module, whose worker script exists: from src/ loads run in this thread only.
+  compiled = (await import(join(ROOT, 'dist', 'io', 'load-records.js'))) as LoadRecords;
+});
+
+const jobs = (): LoadJob[] =>
+  (['esr', 'ad'] as const).map((source) => ({
+    source,
+    file: join(ROOT, 'samples', source === 'esr' ? 'esr-extract.csv' : 'local-ad-users.csv'),
+    nhsDomains: DEFAULT_CONFIG.nhsDomains,
+  }));
+
+describe('loadAll times the parts of each load', () => {
+  it('in this thread: reading, normalising and handing over, and no unpacking', async () => {
+    const loaded = await compiled.loadAll(jobs(), 1);
+    for (const l of loaded) {
+      expect(l.records.length).toBeGreaterThan(0);
+      expect(l.work.read).toBeGreaterThan(0);
+      expect(l.work.normalise).toBeGreaterThan(0);
+      expect(l.work.handOver).toBeGreaterThan(0);
+      expect(l.unpack).toBe(0);
+    }
+  });
+
+  it("in worker threads: each worker's own parts, and this thread's unpacking of its batches", async () => {
+    expect(compiled.workersAvailable()).toBe(true);
+    const loaded = await compiled.loadAll(jobs(), 2);
+    for (const l of loaded) {
+      expect(l.records.length).toBeGreaterThan(0);
+      expect(l.work.read).toBeGreaterThan(0);
+      expect(l.work.normalise).toBeGreaterThan(0);
+      expect(l.work.handOver).toBeGreaterThan(0);
+      expect(l.unpack).toBeGreaterThan(0);
+    }
+  });
+});
