@@ -680,12 +680,13 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   const byTitle = scheme.weights.position > 0;
   // The current left record's runs of a large name block with a title that agrees with its
   // own, scored once its other keys have been looked up; `sameNamed[n]`: the run's records
-  // all hold the left record's name; `sameFuzzy[n]`: their title is not the left record's
-  // but similar to it (fuzzy mode).
+  // all hold the left record's name.
   const sameRuns: (readonly number[])[] = [];
   const sameNamed: boolean[] = [];
-  const sameFuzzy: boolean[] = [];
   let nSame = 0;
+  // Run `id`'s title agrees with x's by similarity only, not being equal to it (fuzzy mode; in
+  // exact mode only equal titles agree). Its pairs' position level is then 'fuzzy'.
+  const similarOnly = (id: number, x: Identity): boolean => !exact && sub!.titles[id] !== x.position;
   // What such a pair scores when it shares no other key (in quickScore's order of addition).
   const sameTotal = namePositionPoints(scheme);
   // Such pairs left to the assignment (see DeferredRuns), and whether they would be retained
@@ -693,14 +694,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   // deferred pair's title may be similar rather than equal, which its levels say.
   const deferred =
     opts.deferSameNamed === true && sub !== undefined && bestRight === undefined && opts.retainLeft === undefined
-      ? new DeferredRuns(
-          sameTotal,
-          sub.runs,
-          // In fuzzy mode the title agrees by similarity where the run's is not the left record's.
-          exact
-            ? (l, j) => nameAndPositionLevels(left[l]!, sub.present[j]!)
-            : (l, j, id) => nameAndPositionLevels(left[l]!, sub.present[j]!, left[l]!.position !== sub.titles[id]),
-        )
+      ? new DeferredRuns(sameTotal, sub.runs, (l, j, id) => nameAndPositionLevels(left[l]!, sub.present[j]!, similarOnly(id, left[l]!)))
       : undefined;
   const deferRetained = sameTotal >= keepFrom && sameTotal >= retainFrom;
   // The current left record's run ids (sameIds[n] for sameRuns[n]) and those it defers.
@@ -791,7 +785,6 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
         for (const id of ids) {
           sameIds[nSame] = id;
           sameRuns[nSame] = sub!.runs[id]!;
-          sameFuzzy[nSame] = !exact && sub!.titles[id] !== a.position;
           sameNamed[nSame++] = named;
         }
         if (!passive) {
@@ -815,7 +808,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
         continue;
       }
       if (deferred !== undefined) continue; // below, once every other pair is scored
-      const fuzzyTitle = sameFuzzy[n]!;
+      const fuzzyTitle = similarOnly(sameIds[n]!, a);
       for (const j of same) {
         if (seen[j] === i + 1) continue;
         seen[j] = i + 1;
@@ -828,7 +821,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       // (it ranks first among them, so it is the left record's best candidate if any of them
       // is); the rest are left to the assignment, when they would be retained at all.
       let low = -1;
-      let lowFuzzy = false;
+      let lowRun = -1;
       let nDefer = 0;
       for (let n = 0; n < nSame; n++) {
         if (!sameNamed[n]) continue;
@@ -837,7 +830,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
           if (seen[j] === i + 1) continue;
           if (low < 0 || j < low) {
             low = j;
-            lowFuzzy = sameFuzzy[n]!;
+            lowRun = sameIds[n]!;
           }
           break;
         }
@@ -846,7 +839,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       if (low >= 0) {
         seen[low] = i + 1;
         if (opts.stats) opts.stats.pairsScored++;
-        if (sameTotal >= keepFrom) quick.push(low, sameTotal, 0, nameAndPositionLevels(a, sub!.present[low]!, lowFuzzy));
+        if (sameTotal >= keepFrom) quick.push(low, sameTotal, 0, nameAndPositionLevels(a, sub!.present[low]!, similarOnly(lowRun, a)));
       }
       if (nDefer > 0) deferred.add(i, deferIds, nDefer);
     }
