@@ -13,6 +13,7 @@
  * a slot written again would change them.
  */
 import type { Writable } from 'node:stream';
+import { setImmediate as turn } from 'node:timers/promises';
 
 const ENCODER = new TextEncoder();
 
@@ -85,8 +86,16 @@ export class RecycledTextWriter {
     this.out.write(slot.subarray(0, bytes), () => this.release(slot));
   }
 
-  /** Resolves once a slot is free for `appendLine` (at once when one is), or with `failed`. */
+  /**
+   * Resolves once a slot is free for `appendLine`, or with `failed`, after a turn of the event
+   * loop: slots come back only through the stream's write callbacks, which run there, and
+   * awaiting a resolved promise gives no turn. Without it the loop turned only when every slot
+   * was in flight; the file stream, which writes one batch at a time, then had one write done
+   * and the rest queued behind it, and the caller waited for them all (about 15 % of the CSV
+   * write phase idle in a CPU profile of a 1.5M-person reconcile run).
+   */
   async ready(failed: Promise<never>): Promise<void> {
+    await turn();
     while (this.open === undefined && this.free.length === 0) await this.slotBack(failed);
   }
 
