@@ -100,8 +100,9 @@ let checkText: string | undefined;
  * factor of two between days: the bare parse of the same 1.5M files has taken from 35 s to
  * 71 s. This figure tells such drift from a change in the code: compared with another
  * bench's, it says how fast the machine was, whatever the code under test does. It is a
- * snapshot of a second or so, and varies by about a third from one second to the next here
- * (so does a plain arithmetic loop): it shows drift of that factor of two, not of 10 %.
+ * snapshot of a second or so, and varied by about a third from one second to the next here
+ * (so did a plain arithmetic loop; scratch timings, not kept): it shows drift of that factor
+ * of two, not of 10 %.
  */
 export function speedCheck(): { seconds: number; rows: number } {
   if (checkText === undefined) {
