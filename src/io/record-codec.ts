@@ -52,8 +52,11 @@ const ABSENT = -1;
 const CODED_FIELDS = ['title', 'firstName', 'lastName', 'firstKey', 'lastKey', 'knownAs', 'knownAsKey', 'domain', 'position', 'positionKey', 'organisation', 'status', 'personType'] as const;
 type CodedField = (typeof CODED_FIELDS)[number];
 
-/** `grown` (twice the length) holding `a` in its first half. */
-function doubled<T extends Int32Array | Float64Array>(a: T, grown: T): T {
+/** A new array twice `a`'s length, holding `a` in its first half. */
+function doubled(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer>;
+function doubled(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer>;
+function doubled(a: Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>): Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer> {
+  const grown = a instanceof Int32Array ? new Int32Array(a.length * 2) : new Float64Array(a.length * 2);
   grown.set(a);
   return grown;
 }
@@ -108,7 +111,7 @@ export class RecordPacker {
   }
 
   private code(c: number): void {
-    if (this.nCodes === this.codes.length) this.codes = doubled(this.codes, new Int32Array(this.codes.length * 2));
+    if (this.nCodes === this.codes.length) this.codes = doubled(this.codes);
     this.codes[this.nCodes++] = c;
   }
 
@@ -117,7 +120,7 @@ export class RecordPacker {
   }
 
   private num(n: number | undefined): void {
-    if (this.nNumbers === this.numbers.length) this.numbers = doubled(this.numbers, new Float64Array(this.numbers.length * 2));
+    if (this.nNumbers === this.numbers.length) this.numbers = doubled(this.numbers);
     this.numbers[this.nNumbers++] = n ?? Number.NaN;
   }
 
