@@ -15,7 +15,7 @@ import { Int32Pool } from '../core/int32-pool.js';
 import { redactRow } from '../core/redact.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInputsInBackground, type InputEvidence } from '../io/evidence.js';
-import { autoThreads, loadAll, noWork, type LoadJob, type LoadedRecords, type LoadWork, type RecordSource } from '../io/load-records.js';
+import { autoThreads, loadAll, noWork, type LoadJob, type LoadedRecords, type LoadParts, type RecordSource } from '../io/load-records.js';
 import { restartForHeapIfNeeded } from '../io/heap.js';
 import type { Cell, SheetData } from '../io/report.js';
 import { splitNote } from '../io/write-report.js';
@@ -41,14 +41,21 @@ export interface ReconcileOptions extends SharedOptions {
 }
 
 /** Wall milliseconds per phase. Loading includes normalising: rows are normalised as they stream in. */
+/** The load's parts, each reading thread's summed, and the main thread's unpacking (see PhaseTimings). */
+export interface LoadPartTimes extends LoadParts {
+  unpack: number;
+}
+
 export interface PhaseTimings {
   loadAndNormalise: number;
   /**
    * The load's parts: each reading thread's time (LoadWork), summed over the inputs, and this
    * thread's making records of the workers' batches (`unpack`). Threads run at once, several
-   * to a core, so these add up to more than the load's wall time.
+   * to a core, so these add up to more than the load's wall time. `cpu`: the same parts in the
+   * threads' CPU time, where the system gives it (see io/thread-cpu.ts): what each part cost,
+   * without the time its thread waited for a core.
    */
-  loadWork: LoadWork & { unpack: number };
+  loadWork: LoadPartTimes & { cpu?: LoadPartTimes };
   candidatesAndScore: number;
   assign: number;
   /** Everything else in matching: grouping people, identities, review. */
@@ -349,12 +356,21 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   const stages = [result.esrNhsmail, result.nhsmailAd, result.esrAd];
   const candidatesAndScore = stages.reduce((t, s) => t + s.candidatesMs, 0);
   const assign = stages.reduce((t, s) => t + s.assignMs, 0);
-  const loadWork = { ...noWork(), unpack: 0 };
+  const loadWork: PhaseTimings['loadWork'] = { read: 0, normalise: 0, handOver: 0, unpack: 0 };
   for (const l of [esr, nhs, ad]) {
     loadWork.read += l.work.read;
     loadWork.normalise += l.work.normalise;
     loadWork.handOver += l.work.handOver;
     loadWork.unpack += l.unpack;
+    // CPU times where the system gives them: every load that ran has them or none does (an
+    // input not given has no time of either kind).
+    const cpu = l.work.cpu;
+    if (cpu === undefined) continue;
+    loadWork.cpu ??= { read: 0, normalise: 0, handOver: 0, unpack: 0 };
+    loadWork.cpu.read += cpu.read;
+    loadWork.cpu.normalise += cpu.normalise;
+    loadWork.cpu.handOver += cpu.handOver;
+    loadWork.cpu.unpack += l.unpackCpu ?? 0;
   }
   const timings = { loadAndNormalise: t1 - t0, loadWork, candidatesAndScore, assign, otherMatch: t2 - t1 - candidatesAndScore - assign, write: t3 - t2 };
   return { summary, result, timings, exitCode };

@@ -28,6 +28,7 @@ import {
 import { loadSource } from './load.js';
 import { FieldDecoder, poolRecord, StringPool } from './pooled-strings.js';
 import { RecordUnpacker, type PackedBatch } from './record-codec.js';
+import { threadCpuMs } from './thread-cpu.js';
 
 export type RecordSource = 'esr' | 'nhsmail' | 'ad';
 
@@ -58,7 +59,7 @@ export interface Batch<T> {
  * wall clock, since rows are normalised as they stream in, so its parts are timed a batch of
  * rows at a time (a few clock reads per 8,192 rows).
  */
-export interface LoadWork {
+export interface LoadParts {
   /** Reading, decoding and splitting the export into rows, waiting for the file included. */
   read: number;
   /** Making each row a normalised record, or a reject. */
@@ -67,7 +68,33 @@ export interface LoadWork {
   handOver: number;
 }
 
+/**
+ * A load's parts in the thread's wall time, and in its CPU time (`cpu`, see thread-cpu.ts)
+ * where the system gives it. Wall time includes waiting for a core, which threads sharing two
+ * cores do much of; CPU time is what each part cost.
+ */
+export interface LoadWork extends LoadParts {
+  cpu?: LoadParts;
+}
+
 export const noWork = (): LoadWork => ({ read: 0, normalise: 0, handOver: 0 });
+
+/** A moment of this thread's wall clock and CPU clock (undefined where it has none). */
+interface Stamp {
+  wall: number;
+  cpu: number | undefined;
+}
+
+const stamp = (): Stamp => ({ wall: performance.now(), cpu: threadCpuMs() });
+
+/** Adds the time from `from` to `to` to `work`'s `part`, less `less` (time inside it counted as another part). */
+function addPart(work: LoadWork, part: keyof LoadParts, from: Stamp, to: Stamp, less: Stamp = { wall: 0, cpu: 0 }): void {
+  work[part] += to.wall - from.wall - less.wall;
+  if (to.cpu !== undefined && from.cpu !== undefined && less.cpu !== undefined) {
+    work.cpu ??= { read: 0, normalise: 0, handOver: 0 };
+    work.cpu[part] += to.cpu - from.cpu - less.cpu;
+  }
+}
 
 /** Records and rejects sent per message: large enough to amortise, small enough to overlap. */
 export const BATCH_ROWS = 8192;
@@ -88,7 +115,7 @@ export async function loadJob<S extends RecordSource>(
   work: LoadWork = noWork(),
 ): Promise<number> {
   // Opening the export and reading its header count as reading.
-  let mark = performance.now();
+  let mark = stamp();
   const loaded = await loadSource(job.file, job.source, {
     sheet: job.sheet,
     configFile: job.configFile,
@@ -99,16 +126,18 @@ export async function loadJob<S extends RecordSource>(
   let batch: Batch<RecordOf[S]> = { records: [], rejects: [] };
   let rows = 0;
   const hand = (b: Batch<RecordOf[S]>): void => {
-    const t = performance.now();
+    const t = stamp();
     onBatch(b);
-    work.handOver += performance.now() - t;
+    addPart(work, 'handOver', t, stamp());
   };
   // A batch of rows at a time: a row at a time went through two async generators, a promise
   // and a microtask each, for millions of rows.
   for await (const rawBatch of loaded.rawBatches()) {
-    const got = performance.now();
-    work.read += got - mark;
-    const handedBefore = work.handOver;
+    const got = stamp();
+    addPart(work, 'read', mark, got);
+    // Hand-overs made within this batch of rows are taken out of its normalising.
+    const handedWall = work.handOver;
+    const handedCpu = work.cpu?.handOver ?? 0;
     for (const raw of rawBatch) {
       rows++;
       if ('reason' in raw) {
@@ -124,8 +153,8 @@ export async function loadJob<S extends RecordSource>(
         batch = { records: [], rejects: [] };
       }
     }
-    mark = performance.now();
-    work.normalise += mark - got - (work.handOver - handedBefore);
+    mark = stamp();
+    addPart(work, 'normalise', got, mark, { wall: work.handOver - handedWall, cpu: (work.cpu?.handOver ?? 0) - handedCpu });
   }
   if (batch.records.length + batch.rejects.length > 0) hand(batch);
   return rows;
@@ -262,6 +291,8 @@ export interface LoadedRecords<T> {
   work: LoadWork;
   /** Milliseconds this thread spent making records of a worker's batches (0 when read here). */
   unpack: number;
+  /** The same in this thread's CPU time, where the system gives it (see thread-cpu.ts). */
+  unpackCpu?: number;
 }
 
 /**
@@ -295,13 +326,15 @@ export async function loadAll(jobs: readonly LoadJob[], threads: number): Promis
   }
   const decoders = jobs.map(() => new FieldDecoder(pool));
   const take = (k: number) => (batch: PackedBatch) => {
-    const t = performance.now();
+    const t = stamp();
     const decoder = decoders[k]!;
     decoder.extend(batch.fresh);
     const r = results[k]!;
     new RecordUnpacker(batch, decoder.table).unpackInto(r.records);
     for (const rej of batch.rejects) r.rejects.push(rej);
-    r.unpack += performance.now() - t;
+    const done = stamp();
+    r.unpack += done.wall - t.wall;
+    if (done.cpu !== undefined && t.cpu !== undefined) r.unpackCpu = (r.unpackCpu ?? 0) + done.cpu - t.cpu;
   };
   // A pool of `threads` workers, jobs started in order.
   const outcomes: Promise<number>[] = [];

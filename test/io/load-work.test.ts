@@ -3,6 +3,7 @@
  * phase to the wall clock. Read in this thread and in worker threads (the compiled worker), each
  * input's parts must be there, from the thread that read it.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
@@ -18,6 +19,9 @@ beforeAll(async () => {
   // The compiled module, whose worker script exists: from src/ loads run in this thread only.
   compiled = (await import(join(ROOT, 'dist', 'io', 'load-records.js'))) as LoadRecords;
 });
+
+/** Where threads' CPU time can be read (thread-cpu.ts): Linux. */
+const linux = existsSync('/proc/thread-self/schedstat');
 
 const jobs = (): LoadJob[] =>
   (['esr', 'ad'] as const).map((source) => ({
@@ -36,6 +40,16 @@ describe('loadAll times the parts of each load', () => {
       expect(l.work.handOver).toBeGreaterThan(0);
       if (unpacked) expect(l.unpack).toBeGreaterThan(0);
       else expect(l.unpack).toBe(0);
+      if (!linux) continue;
+      // The same parts in the reading thread's CPU time (see thread-cpu.test.ts). Its clock
+      // moves in scheduler ticks, so a short part may read 0; no part is negative, and the
+      // parts' CPU cannot exceed their wall time but by a tick or two.
+      const cpu = l.work.cpu!;
+      expect(cpu).toBeDefined();
+      for (const part of ['read', 'normalise', 'handOver'] as const) expect(cpu[part]).toBeGreaterThanOrEqual(0);
+      expect(cpu.read + cpu.normalise + cpu.handOver).toBeLessThanOrEqual(l.work.read + l.work.normalise + l.work.handOver + 10);
+      if (unpacked) expect(l.unpackCpu).toBeGreaterThanOrEqual(0);
+      else expect(l.unpackCpu).toBeUndefined();
     }
   };
 
