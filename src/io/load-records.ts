@@ -96,8 +96,15 @@ function addPart(work: LoadWork, part: keyof LoadParts, from: Stamp, to: Stamp, 
   }
 }
 
-/** Records and rejects sent per message: large enough to amortise, small enough to overlap. */
-export const BATCH_ROWS = 8192;
+/**
+ * Records and rejects handed on at a time by loadJob. Small, so that in a worker each record is
+ * packed (record-codec.ts) soon after it is made and dies young: with 8,192 a hand, a load
+ * worker's young-generation collections kept copying the records waiting in the batch.
+ */
+export const HAND_ROWS = 512;
+
+/** Records and rejects a load worker sends per message: large enough to amortise, small enough to overlap. */
+export const BATCH_ROWS = 2048;
 
 const BUILDERS: { [S in RecordSource]: (row: SourceRow, nhsDomains: readonly string[]) => Built<RecordOf[S]> } = {
   esr: buildEsrAssignment,
@@ -106,12 +113,13 @@ const BUILDERS: { [S in RecordSource]: (row: SourceRow, nhsDomains: readonly str
 };
 
 /**
- * Reads one export in this thread, handing records and rejects to `onBatch` in file order.
- * Returns the number of data rows read (rejected ones included); adds its time to `work`.
+ * Reads one export in this thread, handing records and rejects to `onBatch` in file order, at
+ * most HAND_ROWS at a time; the last call has `last` true (its batch may be empty). Returns the
+ * number of data rows read (rejected ones included); adds its time to `work`.
  */
 export async function loadJob<S extends RecordSource>(
   job: LoadJob & { source: S },
-  onBatch: (batch: Batch<RecordOf[S]>) => void,
+  onBatch: (batch: Batch<RecordOf[S]>, last: boolean) => void,
   work: LoadWork = noWork(),
 ): Promise<number> {
   // Opening the export and reading its header count as reading.
@@ -125,9 +133,9 @@ export async function loadJob<S extends RecordSource>(
   const build = BUILDERS[job.source] as (row: SourceRow, nhsDomains: readonly string[]) => Built<RecordOf[S]>;
   let batch: Batch<RecordOf[S]> = { records: [], rejects: [] };
   let rows = 0;
-  const hand = (b: Batch<RecordOf[S]>): void => {
+  const hand = (b: Batch<RecordOf[S]>, last: boolean): void => {
     const t = stamp();
-    onBatch(b);
+    onBatch(b, last);
     addPart(work, 'handOver', t, stamp());
   };
   // A batch of rows at a time: a row at a time went through two async generators, a promise
@@ -148,15 +156,15 @@ export async function loadJob<S extends RecordSource>(
         if (built.ok) batch.records.push(built.record);
         else batch.rejects.push({ source: job.source, file: job.file, line: row.line, reason: built.reason });
       }
-      if (batch.records.length + batch.rejects.length >= BATCH_ROWS) {
-        hand(batch);
+      if (batch.records.length + batch.rejects.length >= HAND_ROWS) {
+        hand(batch, false);
         batch = { records: [], rejects: [] };
       }
     }
     mark = stamp();
     addPart(work, 'normalise', got, mark, { wall: work.handOver - handedWall, cpu: (work.cpu?.handOver ?? 0) - handedCpu });
   }
-  if (batch.records.length + batch.rejects.length > 0) hand(batch);
+  hand(batch, true);
   return rows;
 }
 

@@ -3,7 +3,8 @@
  * records and rejects in batches, then the row count, or the error that stopped it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadJob, noWork, serialiseError, type LoadJob, type WorkerMessage } from './load-records.js';
+import type { Reject } from '../core/records.js';
+import { BATCH_ROWS, loadJob, noWork, serialiseError, type LoadJob, type WorkerMessage } from './load-records.js';
 import { FieldEncoder } from './pooled-strings.js';
 import { RecordPacker } from './record-codec.js';
 
@@ -18,11 +19,17 @@ try {
   const job = workerData as LoadJob;
   const packer = new RecordPacker(job.source, new FieldEncoder());
   const work = noWork();
+  // Records are packed as each hand of them comes (HAND_ROWS), and sent BATCH_ROWS at a time.
+  let rejects: Reject[] = [];
   const rows = await loadJob(
     job,
-    (batch) => {
+    (batch, last) => {
       for (const r of batch.records) packer.add(r);
-      post({ type: 'batch', batch: packer.take(batch.rejects) });
+      for (const r of batch.rejects) rejects.push(r);
+      if (packer.size + rejects.length >= BATCH_ROWS || (last && packer.size + rejects.length > 0)) {
+        post({ type: 'batch', batch: packer.take(rejects) });
+        rejects = [];
+      }
     },
     work,
   );

@@ -85,6 +85,11 @@ export class RecordPacker {
     this.f = Object.fromEntries(CODED_FIELDS.map((name) => [name, pool.field()])) as Record<CodedField, FieldCodes>;
   }
 
+  /** Records added since the last `take`. */
+  get size(): number {
+    return this.count;
+  }
+
   add(record: unknown): void {
     this.count++;
     if (this.source === 'esr') this.esr(record as EsrAssignment);
