@@ -40,12 +40,12 @@ export interface ReconcileOptions extends SharedOptions {
   progress?: Progress;
 }
 
-/** Wall milliseconds per phase. Loading includes normalising: rows are normalised as they stream in. */
 /** The load's parts, each reading thread's summed, and the main thread's unpacking (see PhaseTimings). */
 export interface LoadPartTimes extends LoadParts {
   unpack: number;
 }
 
+/** Wall milliseconds per phase. Loading includes normalising: rows are normalised as they stream in. */
 export interface PhaseTimings {
   loadAndNormalise: number;
   /**
