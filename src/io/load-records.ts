@@ -28,7 +28,7 @@ import {
 import { loadSource } from './load.js';
 import { FieldDecoder, poolRecord, StringPool } from './pooled-strings.js';
 import { RecordUnpacker, type PackedBatch } from './record-codec.js';
-import { threadCpuMs } from './thread-cpu.js';
+import { openThreadCpuClock, type ThreadCpuClock } from './thread-cpu.js';
 
 export type RecordSource = 'esr' | 'nhsmail' | 'ad';
 
@@ -57,8 +57,8 @@ export interface Batch<T> {
 /**
  * Where a load's time went (milliseconds of the thread that did it): a load is one phase to the
  * wall clock, since rows are normalised as they stream in, so its parts are timed a batch of
- * rows at a time: a few clock reads per HAND_ROWS rows, each about 20 µs where it reads the
- * thread's CPU time (about 0.4 s of CPU over the 4M rows of a 1.5M-person load).
+ * rows at a time: a few clock reads per HAND_ROWS rows, each about 4 µs where it reads the
+ * thread's CPU time (see thread-cpu.ts).
  */
 export interface LoadParts {
   /** Reading, decoding and splitting the export into rows, waiting for the file included. */
@@ -86,7 +86,7 @@ interface Stamp {
   cpu: number | undefined;
 }
 
-const stamp = (): Stamp => ({ wall: performance.now(), cpu: threadCpuMs() });
+const stamp = (cpu: ThreadCpuClock): Stamp => ({ wall: performance.now(), cpu: cpu.now() });
 
 /** Adds the time from `from` to `to` to `work`'s `part`, less `less` (time inside it counted as another part). */
 function addPart(work: LoadWork, part: keyof LoadParts, from: Stamp, to: Stamp, less: Stamp = { wall: 0, cpu: 0 }): void {
@@ -123,8 +123,22 @@ export async function loadJob<S extends RecordSource>(
   onBatch: (batch: Batch<RecordOf[S]>, last: boolean) => void,
   work: LoadWork = noWork(),
 ): Promise<number> {
+  const clock = openThreadCpuClock();
+  try {
+    return await readJob(job, onBatch, work, clock);
+  } finally {
+    clock.close();
+  }
+}
+
+async function readJob<S extends RecordSource>(
+  job: LoadJob & { source: S },
+  onBatch: (batch: Batch<RecordOf[S]>, last: boolean) => void,
+  work: LoadWork,
+  clock: ThreadCpuClock,
+): Promise<number> {
   // Opening the export and reading its header count as reading.
-  let mark = stamp();
+  let mark = stamp(clock);
   const loaded = await loadSource(job.file, job.source, {
     sheet: job.sheet,
     configFile: job.configFile,
@@ -135,14 +149,14 @@ export async function loadJob<S extends RecordSource>(
   let batch: Batch<RecordOf[S]> = { records: [], rejects: [] };
   let rows = 0;
   const hand = (b: Batch<RecordOf[S]>, last: boolean): void => {
-    const t = stamp();
+    const t = stamp(clock);
     onBatch(b, last);
-    addPart(work, 'handOver', t, stamp());
+    addPart(work, 'handOver', t, stamp(clock));
   };
   // A batch of rows at a time: a row at a time went through two async generators, a promise
   // and a microtask each, for millions of rows.
   for await (const rawBatch of loaded.rawBatches()) {
-    const got = stamp();
+    const got = stamp(clock);
     addPart(work, 'read', mark, got);
     // Hand-overs made within this batch of rows are taken out of its normalising.
     const handedWall = work.handOver;
@@ -162,7 +176,7 @@ export async function loadJob<S extends RecordSource>(
         batch = { records: [], rejects: [] };
       }
     }
-    mark = stamp();
+    mark = stamp(clock);
     addPart(work, 'normalise', got, mark, { wall: work.handOver - handedWall, cpu: (work.cpu?.handOver ?? 0) - handedCpu });
   }
   hand(batch, true);
@@ -334,14 +348,31 @@ export async function loadAll(jobs: readonly LoadJob[], threads: number): Promis
     return results;
   }
   const decoders = jobs.map(() => new FieldDecoder(pool));
+  // This thread's clock, for its unpacking of the workers' batches.
+  const clock = openThreadCpuClock();
+  try {
+    return await loadInWorkers(jobs, threads, results, decoders, clock);
+  } finally {
+    clock.close();
+  }
+}
+
+/** loadAll's worker side: `threads` workers at a time, each batch unpacked into `results` as it comes. */
+async function loadInWorkers(
+  jobs: readonly LoadJob[],
+  threads: number,
+  results: LoadedRecords<unknown>[],
+  decoders: readonly FieldDecoder[],
+  clock: ThreadCpuClock,
+): Promise<LoadedRecords<unknown>[]> {
   const take = (k: number) => (batch: PackedBatch) => {
-    const t = stamp();
+    const t = stamp(clock);
     const decoder = decoders[k]!;
     decoder.extend(batch.fresh);
     const r = results[k]!;
     new RecordUnpacker(batch, decoder.table).unpackInto(r.records);
     for (const rej of batch.rejects) r.rejects.push(rej);
-    const done = stamp();
+    const done = stamp(clock);
     r.unpack += done.wall - t.wall;
     if (done.cpu !== undefined && t.cpu !== undefined) r.unpackCpu = (r.unpackCpu ?? 0) + done.cpu - t.cpu;
   };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ROOT } from './run-cli.js';
+import { sleepSync } from './sleep.js';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -24,9 +25,6 @@ function builtMtime(): number {
   }
 }
 
-const sleepSync = (ms: number): void => {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-};
 
 /** A build takes well under this; a lock older than it was left by a killed run. */
 const STALE_LOCK_MS = 180_000;

@@ -1,5 +1,5 @@
 /**
- * threadCpuMs (src/io/thread-cpu.ts): the calling thread's CPU time, which the bench uses for
+ * openThreadCpuClock (src/io/thread-cpu.ts): the calling thread's CPU time, which the bench uses for
  * the load's parts because threads sharing two cores spend much of their wall time waiting. It
  * must count CPU, not wall time, and only the calling thread's. Linux only: elsewhere it gives
  * undefined and the bench prints wall times alone.
@@ -8,19 +8,22 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { threadCpuMs } from '../../src/io/thread-cpu.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openThreadCpuClock, type ThreadCpuClock } from '../../src/io/thread-cpu.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { ROOT } from '../helpers/run-cli.js';
+import { sleepSync } from '../helpers/sleep.js';
 
 const linux = existsSync('/proc/thread-self/schedstat');
 
-const sleepSync = (ms: number): void => {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-};
-
-describe.runIf(linux)('threadCpuMs', () => {
-  beforeAll(() => ensureBuilt());
+describe.runIf(linux)('openThreadCpuClock', () => {
+  let clock: ThreadCpuClock;
+  beforeAll(() => {
+    ensureBuilt();
+    clock = openThreadCpuClock();
+  });
+  afterAll(() => clock.close());
+  const threadCpuMs = (): number | undefined => clock.now();
 
   it('counts time spent computing, not time spent asleep', () => {
     const before = threadCpuMs()!;
@@ -58,8 +61,17 @@ describe.runIf(linux)('threadCpuMs', () => {
   });
 });
 
-describe.runIf(!linux)('threadCpuMs without /proc/thread-self', () => {
+describe.runIf(!linux)('openThreadCpuClock without /proc/thread-self', () => {
   it('gives undefined, so callers keep to wall time', () => {
-    expect(threadCpuMs()).toBeUndefined();
+    expect(openThreadCpuClock().now()).toBeUndefined();
+  });
+});
+
+describe.runIf(linux)('a closed clock', () => {
+  it('gives undefined', () => {
+    const clock = openThreadCpuClock();
+    expect(clock.now()).toBeGreaterThan(0);
+    clock.close();
+    expect(clock.now()).toBeUndefined();
   });
 });
