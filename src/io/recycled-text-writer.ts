@@ -71,7 +71,30 @@ export class RecycledTextWriter {
     return true;
   }
 
-  /** Hands what `appendLine` put in the open slot to the stream. */
+  /**
+   * Appends what `encode(value, slot, at)` writes (returning its end) to the slot being filled,
+   * when a slot is free and `maxBytes` fit in what is left of it; false, with nothing appended,
+   * when not. For callers that encode into the slot themselves (CSV report lines) rather than
+   * make a string of each line first.
+   */
+  appendWith<T>(maxBytes: number, encode: (value: T, slot: Buffer, at: number) => number, value: T): boolean {
+    let slot = this.open;
+    if (slot === undefined) {
+      slot = this.free.pop();
+      if (slot === undefined) return false;
+      this.open = slot;
+      this.used = 0;
+    }
+    if (maxBytes > slot.length - this.used) return false;
+    const end = encode(value, slot, this.used);
+    // A Buffer drops writes past its end without a word: an encoder that wrote more than it
+    // asked room for must not leave the file short.
+    if (end > slot.length) throw new Error(`an encoder wrote ${end - this.used} bytes where it asked for ${maxBytes}`);
+    this.used = end;
+    return true;
+  }
+
+  /** Hands what `appendLine` and `appendWith` put in the open slot to the stream. */
   flush(): void {
     const slot = this.open;
     if (slot === undefined) return;

@@ -27,7 +27,7 @@ import { InputError, OutputError } from '../errors.js';
 import { neutraliseFormula } from '../core/safe-cell.js';
 import { loadExcelJs } from './read-xlsx.js';
 import { RecycledTextWriter } from './recycled-text-writer.js';
-import { csvLine } from './write-exports.js';
+import { csvLine, csvLineMaxBytes, encodeCsvLine } from './write-exports.js';
 import { directRows, type XlsxCellValue } from './xlsx-rows.js';
 import { useNativeZipCrc } from './zip-crc.js';
 import type { Cell, ColumnKind, ColumnSpec, ReportOptions, SheetData, XlsxRowsVia } from './report.js';
@@ -577,8 +577,10 @@ const CSV_FLUSH_AT = 192 * 1024;
  * quote or line break. Lines are built by `csvLine` (shared with the generator's exports), not
  * by csv-stringify: its per-field machinery (several small arrays per cell) was a third of the
  * write phase at national size (51 s of 163 s for 1.5M people). A property test checks the
- * bytes are csv-stringify's for any cells. Each line is encoded into the writer's slot as it
- * is made (RecycledTextWriter.appendLine), not joined with others first. Exported for its tests.
+ * bytes are csv-stringify's for any cells. A row's line is encoded straight into the writer's
+ * slot (`encodeCsvLine` through RecycledTextWriter.appendWith, csvLine's bytes), with no string
+ * made of it, nor joined with others; only a line that finds no room waits as a string.
+ * Exported for its tests.
  */
 export class CsvSheetWriter {
   private readonly failed: { promise: Promise<never>; check: () => void };
@@ -608,7 +610,9 @@ export class CsvSheetWriter {
   add(row: readonly Cell[]): boolean {
     const { cells, kinds } = this;
     for (let i = 0; i < kinds.length; i++) cells[i] = csvValue(row[i], kinds[i]!);
-    return this.line(csvLine(cells, false));
+    if (this.waiting.length === 0 && this.writer.appendWith(csvLineMaxBytes(cells), encodeCsvLine, cells)) return this.writer.pending >= CSV_FLUSH_AT;
+    this.waiting.push(csvLine(cells, false));
+    return true;
   }
 
   private line(text: string): boolean {

@@ -107,6 +107,36 @@ describe('RecycledTextWriter', () => {
     expect(sink.bytes().toString('utf8')).toBe('abcd\r\nx\r\n');
   });
 
+  it('appendWith puts what its encoder writes in the slot, or says no, appending nothing, when maxBytes may not fit', async () => {
+    const sink = slowSink([0]);
+    const writer = new RecycledTextWriter(sink.stream, 1, 16);
+    const ascii = (text: string, slot: Buffer, at: number): number => at + slot.write(text, at, 'latin1');
+    expect(writer.appendWith(10, ascii, 'abcd')).toBe(true); // 10 of 16 bytes asked for
+    expect(writer.pending).toBe(4); // what the encoder wrote, not what was asked for
+    expect(writer.appendWith(13, ascii, 'never')).toBe(false); // 13 asked for, 12 left
+    expect(writer.pending).toBe(4);
+    expect(writer.appendLine('e')).toBe(true); // appendLine and appendWith share the slot, in order
+    expect(writer.appendWith(1, ascii, 'f')).toBe(true);
+    writer.flush();
+    expect(writer.appendWith(1, ascii, 'x')).toBe(false); // the only slot is in flight
+    await writer.ready(never);
+    expect(writer.appendWith(1, ascii, 'x')).toBe(true);
+    writer.flush();
+    sink.stream.end();
+    await new Promise<void>((resolve) => sink.stream.once('finish', () => resolve()));
+    expect(sink.bytes().toString('latin1')).toBe('abcde\r\nfx');
+  });
+
+  it('appendWith throws rather than lose bytes when an encoder writes past the slot', () => {
+    const writer = new RecycledTextWriter(slowSink([0]).stream, 1, 8);
+    const liar = (n: number, slot: Buffer, at: number): number => {
+      for (let k = 0; k < n; k++) slot[at + k] = 0x41; // past the end: dropped by the Buffer
+      return at + n;
+    };
+    expect(writer.appendWith(4, liar, 6)).toBe(true);
+    expect(() => writer.appendWith(1, liar, 4)).toThrow(/wrote 4 bytes where it asked for 1/);
+  });
+
   it('never splits a character between slots, and fills each slot as far as whole characters go', async () => {
     // '€' is 3 bytes and '😀' 4 (a surrogate pair): a 5-byte slot holds one of either.
     const text = 'a€😀€b😀';

@@ -20,7 +20,7 @@ import {
   xlsxValue,
   zipBacklog,
 } from '../../src/io/write-report.js';
-import { csvLine } from '../../src/io/write-exports.js';
+import { csvLine, csvLineMaxBytes, encodeCsvLine } from '../../src/io/write-exports.js';
 import { tempDir } from '../helpers/run-cli.js';
 
 const AS_OF = new Date(Date.UTC(2026, 10, 1));
@@ -378,6 +378,30 @@ describe('CSV lines', () => {
         expect(`${csvLine(cells, false)}\r\n`).toBe(stringify([cells], { record_delimiter: '\r\n', quote_record_delimiter: true }));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('encoded straight into a buffer are the UTF-8 of csvLine and CRLF, within csvLineMaxBytes, at any offset (property)', () => {
+    // Any UTF-16 code units (pairs split between cells, lone surrogates), beside cells to quote.
+    const cell = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('', ',', '"', '\r', '\n', 'a,b', 'say "hi"', 'ü€😀', '\ud83d', '\ude00', '"\ud83d', 'x,\udfff'),
+      fc.string({ unit: fc.constantFrom('a', ',', '"', '\r', '\n', 'é', '\ud83d', '\ude00') }),
+    );
+    fc.assert(
+      fc.property(fc.array(cell, { maxLength: 12 }), fc.integer({ min: 0, max: 7 }), (cells, offset) => {
+        const expected = Buffer.from(`${csvLine(cells, false)}\r\n`, 'utf8');
+        const max = csvLineMaxBytes(cells);
+        expect(expected.length).toBeLessThanOrEqual(max);
+        const buf = Buffer.alloc(offset + max, 0xee);
+        const end = encodeCsvLine(cells, buf, offset);
+        expect(end - offset).toBe(expected.length);
+        expect(buf.subarray(offset, end).equals(expected)).toBe(true);
+        // Nothing written before the offset.
+        expect(buf.subarray(0, offset).every((b) => b === 0xee)).toBe(true);
+      }),
+      { numRuns: 3000 },
     );
   });
 });
