@@ -17,6 +17,14 @@ import { setImmediate as turn } from 'node:timers/promises';
 
 const ENCODER = new TextEncoder();
 
+/** `text` and CRLF as UTF-8 into `slot` from `at` (appendLine's encoder); returns the end. */
+function textLine(text: string, slot: Buffer, at: number): number {
+  let end = at + slot.write(text, at);
+  slot[end++] = 13;
+  slot[end++] = 10;
+  return end;
+}
+
 export class RecycledTextWriter {
   private readonly free: Buffer[] = [];
   private wake: (() => void) | undefined;
@@ -56,19 +64,7 @@ export class RecycledTextWriter {
    * micro-benchmark, not kept, a join of 512 lines cost about fifteen times one of 128).
    */
   appendLine(text: string): boolean {
-    let slot = this.open;
-    if (slot === undefined) {
-      slot = this.free.pop();
-      if (slot === undefined) return false;
-      this.open = slot;
-      this.used = 0;
-    }
-    if (text.length * 3 + 2 > slot.length - this.used) return false;
-    let at = this.used + slot.write(text, this.used);
-    slot[at++] = 13;
-    slot[at++] = 10;
-    this.used = at;
-    return true;
+    return this.appendWith(text.length * 3 + 2, textLine, text);
   }
 
   /**
