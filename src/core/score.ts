@@ -321,15 +321,20 @@ export function quickScore(a: Identity, b: Identity, scheme: Scheme): number {
   return score;
 }
 
+/** `s`'s result for `anchor` (a plain loop: this runs for every review row's suggestion). */
+function resultOf(s: PairScore, anchor: Anchor): AnchorResult | undefined {
+  for (const r of s.anchors) if (r.anchor === anchor) return r;
+  return undefined;
+}
+
 /** Points an anchor would add if it agreed (first/last include the Full Name bonus they unlock). */
 function gainIfAgreed(s: PairScore, anchor: Anchor, scheme: Scheme): number {
   const w = scheme.weights;
-  const byAnchor = new Map(s.anchors.map((r) => [r.anchor, r]));
-  const r = byAnchor.get(anchor);
+  const r = resultOf(s, anchor);
   if (!r || agrees(r.level)) return 0;
   let gain = w[anchor];
-  if (anchor === 'firstName' && byAnchor.get('lastName') && agrees(byAnchor.get('lastName')!.level)) gain += w.fullName;
-  if (anchor === 'lastName' && byAnchor.get('firstName') && agrees(byAnchor.get('firstName')!.level)) gain += w.fullName;
+  const other = anchor === 'firstName' ? resultOf(s, 'lastName') : anchor === 'lastName' ? resultOf(s, 'firstName') : undefined;
+  if (other && agrees(other.level)) gain += w.fullName;
   return gain;
 }
 
@@ -352,7 +357,7 @@ export function suggestChange(s: PairScore, scheme: Scheme): Suggestion | undefi
   for (const kind of ['missing', 'differs'] as const) {
     for (const anchor of ANCHORS) {
       if (anchor === 'fullName') continue;
-      const r = s.anchors.find((x) => x.anchor === anchor);
+      const r = resultOf(s, anchor);
       if (!r || r.level !== kind) continue;
       const newScore = s.score + gainIfAgreed(s, anchor, scheme);
       if (newScore < scheme.threshold) continue;
