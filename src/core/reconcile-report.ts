@@ -8,7 +8,7 @@ import type { Candidate } from './candidates.js';
 import { personLines, type EsrPerson } from './people.js';
 import type { AdAccount, NhsmailAccount, Reject } from './records.js';
 import { bestCandidate, type ReconcileResult, type ReviewItem, type Stage } from './reconcile.js';
-import { agreedAnchors, missingAnchors, PackedScore, pointsOf, suggestChange, type PairScore } from './score.js';
+import { agreedAnchors, anchorResult, missingAnchors, PackedScore, pointsOf, suggestChange, type PairScore } from './score.js';
 import type { Cell, ColumnSpec } from './table.js';
 import type { AnchorUpdate, AnchorUpdates, Issue, System } from './actions.js';
 
@@ -76,7 +76,7 @@ function esrMobile(p: EsrPerson): string | undefined {
 
 function aliasUsed(s: PairScore | undefined): boolean {
   if (s instanceof PackedScore) return s.levelOf('email') === 'alias';
-  return s?.anchors.find((r) => r.anchor === 'email')?.level === 'alias';
+  return s !== undefined && anchorResult(s, 'email')?.level === 'alias';
 }
 
 /**
@@ -280,7 +280,7 @@ export function buildReconcileTables(r: ReconcileResult, rejects: readonly Rejec
     const l = describe(item.link, c, 'left');
     const rt = describe(item.link, c, 'right');
     const sim = (a: Anchor): number | undefined => {
-      const v = score.anchors.find((x) => x.anchor === a)?.similarity;
+      const v = anchorResult(score, a)?.similarity;
       return v === undefined ? undefined : Math.round(v * 1000) / 1000;
     };
     const agreed = agreedAnchors(score);

@@ -321,8 +321,8 @@ export function quickScore(a: Identity, b: Identity, scheme: Scheme): number {
   return score;
 }
 
-/** `s`'s result for `anchor` (a plain loop: this runs for every review row's suggestion). */
-function resultOf(s: PairScore, anchor: Anchor): AnchorResult | undefined {
+/** `s`'s result for `anchor` (a plain loop, no closure: it runs for every review row's suggestion). */
+export function anchorResult(s: PairScore, anchor: Anchor): AnchorResult | undefined {
   for (const r of s.anchors) if (r.anchor === anchor) return r;
   return undefined;
 }
@@ -330,10 +330,10 @@ function resultOf(s: PairScore, anchor: Anchor): AnchorResult | undefined {
 /** Points an anchor would add if it agreed (first/last include the Full Name bonus they unlock). */
 function gainIfAgreed(s: PairScore, anchor: Anchor, scheme: Scheme): number {
   const w = scheme.weights;
-  const r = resultOf(s, anchor);
+  const r = anchorResult(s, anchor);
   if (!r || agrees(r.level)) return 0;
   let gain = w[anchor];
-  const other = anchor === 'firstName' ? resultOf(s, 'lastName') : anchor === 'lastName' ? resultOf(s, 'firstName') : undefined;
+  const other = anchor === 'firstName' ? anchorResult(s, 'lastName') : anchor === 'lastName' ? anchorResult(s, 'firstName') : undefined;
   if (other && agrees(other.level)) gain += w.fullName;
   return gain;
 }
@@ -357,7 +357,7 @@ export function suggestChange(s: PairScore, scheme: Scheme): Suggestion | undefi
   for (const kind of ['missing', 'differs'] as const) {
     for (const anchor of ANCHORS) {
       if (anchor === 'fullName') continue;
-      const r = resultOf(s, anchor);
+      const r = anchorResult(s, anchor);
       if (!r || r.level !== kind) continue;
       const newScore = s.score + gainIfAgreed(s, anchor, scheme);
       if (newScore < scheme.threshold) continue;
@@ -378,5 +378,5 @@ export function missingAnchors(s: PairScore): Anchor[] {
 
 export function pointsOf(s: PairScore, anchor: Anchor): number {
   if (s instanceof PackedScore) return s.pointsOf(anchor);
-  return s.anchors.find((r) => r.anchor === anchor)?.points ?? 0;
+  return anchorResult(s, anchor)?.points ?? 0;
 }
