@@ -45,6 +45,14 @@ export interface LoadPartTimes extends LoadParts {
   unpack: number;
 }
 
+/** Adds one load's parts, and the main thread's unpacking of its batches, to `into`. */
+function addLoadParts(into: LoadPartTimes, parts: LoadParts, unpack: number): void {
+  into.read += parts.read;
+  into.normalise += parts.normalise;
+  into.handOver += parts.handOver;
+  into.unpack += unpack;
+}
+
 /** Wall milliseconds per phase. Loading includes normalising: rows are normalised as they stream in. */
 export interface PhaseTimings {
   loadAndNormalise: number;
@@ -358,19 +366,10 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   const assign = stages.reduce((t, s) => t + s.assignMs, 0);
   const loadWork: PhaseTimings['loadWork'] = { read: 0, normalise: 0, handOver: 0, unpack: 0 };
   for (const l of [esr, nhs, ad]) {
-    loadWork.read += l.work.read;
-    loadWork.normalise += l.work.normalise;
-    loadWork.handOver += l.work.handOver;
-    loadWork.unpack += l.unpack;
+    addLoadParts(loadWork, l.work, l.unpack);
     // CPU times where the system gives them: every load that ran has them or none does (an
     // input not given has no time of either kind).
-    const cpu = l.work.cpu;
-    if (cpu === undefined) continue;
-    loadWork.cpu ??= { read: 0, normalise: 0, handOver: 0, unpack: 0 };
-    loadWork.cpu.read += cpu.read;
-    loadWork.cpu.normalise += cpu.normalise;
-    loadWork.cpu.handOver += cpu.handOver;
-    loadWork.cpu.unpack += l.unpackCpu ?? 0;
+    if (l.work.cpu !== undefined) addLoadParts((loadWork.cpu ??= { read: 0, normalise: 0, handOver: 0, unpack: 0 }), l.work.cpu, l.unpackCpu ?? 0);
   }
   const timings = { loadAndNormalise: t1 - t0, loadWork, candidatesAndScore, assign, otherMatch: t2 - t1 - candidatesAndScore - assign, write: t3 - t2 };
   return { summary, result, timings, exitCode };

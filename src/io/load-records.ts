@@ -88,12 +88,15 @@ interface Stamp {
 
 const stamp = (cpu: ThreadCpuClock): Stamp => ({ wall: performance.now(), cpu: cpu.now() });
 
-/** Adds the time from `from` to `to` to `work`'s `part`, less `less` (time inside it counted as another part). */
-function addPart(work: LoadWork, part: keyof LoadParts, from: Stamp, to: Stamp, less: Stamp = { wall: 0, cpu: 0 }): void {
-  work[part] += to.wall - from.wall - less.wall;
-  if (to.cpu !== undefined && from.cpu !== undefined && less.cpu !== undefined) {
+/**
+ * Adds the time from `from` to `to` to `work`'s `part`, less `lessWall` and `lessCpu`
+ * milliseconds (time inside it already counted as another part).
+ */
+function addPart(work: LoadWork, part: keyof LoadParts, from: Stamp, to: Stamp, lessWall = 0, lessCpu = 0): void {
+  work[part] += to.wall - from.wall - lessWall;
+  if (to.cpu !== undefined && from.cpu !== undefined) {
     work.cpu ??= { read: 0, normalise: 0, handOver: 0 };
-    work.cpu[part] += to.cpu - from.cpu - less.cpu;
+    work.cpu[part] += to.cpu - from.cpu - lessCpu;
   }
 }
 
@@ -177,7 +180,7 @@ async function readJob<S extends RecordSource>(
       }
     }
     mark = stamp(clock);
-    addPart(work, 'normalise', got, mark, { wall: work.handOver - handedWall, cpu: (work.cpu?.handOver ?? 0) - handedCpu });
+    addPart(work, 'normalise', got, mark, work.handOver - handedWall, (work.cpu?.handOver ?? 0) - handedCpu);
   }
   hand(batch, true);
   return rows;

@@ -9,8 +9,9 @@
  *
  * The file is opened once per clock and read again from its start each time: one system call,
  * about 4 µs, where opening and closing it each time took about 29 µs (a scratch loop of
- * 20,000 reads, not kept; a load reads it some 18,000 times at national size). /proc/thread-self names the thread that opens it, so a clock
- * is opened, read and closed in one thread.
+ * 20,000 reads, not kept; a load reads it some 18,000 times at national size).
+ * /proc/thread-self names the thread that opens it, so a clock is opened, read and closed in
+ * one thread.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 
