@@ -327,14 +327,56 @@ function stageOne(
   return { esrNhsmail, nhsForAd };
 }
 
-export function reconcile(input: ReconcileInput): ReconcileResult {
+/** What stage 1 leaves for stages 2 and 3 (see ReconcileBegun). */
+interface StageOneState {
+  config: Config;
+  people: EsrPerson[];
+  nhsmail: NhsmailAccount[];
+  lists: ListPool;
+  review: ReviewItems;
+  peopleIds: readonly Identity[];
+  peopleKeys: LeftKeys;
+  esrNhsmail: Stage;
+  nhsForAd: Identity[];
+  pool: Int32Pool;
+  clock: () => number;
+}
+
+/**
+ * Matching with its first stage done: ESR people grouped and linked to NHSmail accounts, which
+ * needs no AD account, so a run can do it while the AD export is still being read. `finish`
+ * does the rest once, and lets go of what stage 1 held for it (stage 2's 1.4M NHSmail
+ * identities at national size): a caller holding this object through writing holds nothing.
+ */
+export class ReconcileBegun {
+  private state: StageOneState | undefined;
+
+  constructor(state: StageOneState) {
+    this.state = state;
+  }
+
+  /**
+   * Stages 2 and 3 (NHSmail ↔ AD, then ESR ↔ AD for what is left) and the reconciled
+   * identities: the result reconcile gives for the same records, whenever the AD accounts came.
+   */
+  finish(ad: readonly AdAccount[]): ReconcileResult {
+    const state = this.state;
+    if (state === undefined) throw new Error('ReconcileBegun.finish called twice');
+    this.state = undefined;
+    return finishReconcile(state, ad);
+  }
+}
+
+export type BeginInput = Omit<ReconcileInput, 'ad'>;
+
+/** Groups the ESR assignments into people and links them to NHSmail accounts (stage 1). */
+export function beginReconcile(input: BeginInput): ReconcileBegun {
   const { config } = input;
   const clock = input.clock ?? (() => 0);
   // Shared lists of names and organisations, one per distinct list (see ListPool).
   const lists = new ListPool();
   const people = groupPeople(input.esr, input.asOfMs, lists);
   const nhsmail = [...input.nhsmail];
-  const ad = [...input.ad];
 
   // Review items carry name and title similarities even with fuzzy matching off, to explain
   // them: worked out when the report reads them, not held (see core/review.ts).
@@ -345,6 +387,16 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const pool = input.pool ?? new Int32Pool();
   const peopleKeys = leftKeys(peopleIds, config.scheme, undefined, pool);
   const { esrNhsmail, nhsForAd } = stageOne(clock, people, peopleIds, peopleKeys, nhsmail, config, review, pool);
+  return new ReconcileBegun({ config, people, nhsmail, lists, review, peopleIds, peopleKeys, esrNhsmail, nhsForAd, pool, clock });
+}
+
+export function reconcile(input: ReconcileInput): ReconcileResult {
+  return beginReconcile(input).finish(input.ad);
+}
+
+function finishReconcile(begun: StageOneState, adAccounts: readonly AdAccount[]): ReconcileResult {
+  const { config, people, nhsmail, lists, review, peopleIds, peopleKeys, esrNhsmail, nhsForAd, pool, clock } = begun;
+  const ad = [...adAccounts];
 
   // Stage 2: NHSmail ↔ AD (see stageOne for what a linked account borrows from its person).
   const adIds = ad.map((a) => adIdentity(a, lists));

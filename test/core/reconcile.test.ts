@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Config } from '../../src/core/config.js';
 import { anchorUpdates, anchorUpdateSource, findIssues, type System } from '../../src/core/actions.js';
-import { reconcile } from '../../src/core/reconcile.js';
+import { beginReconcile, reconcile } from '../../src/core/reconcile.js';
 import { Int32Pool } from '../../src/core/int32-pool.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount } from '../../src/core/records.js';
 
@@ -87,6 +87,20 @@ describe('reconcile', () => {
     expect(id.esrNhsmail!.total).toBe(10);
     // NHSmail ID alone is worth the threshold (6) plus names 5 = 11.
     expect(id.nhsmailAd!.total).toBe(11);
+  });
+
+  it('matches ESR ↔ NHSmail before the AD accounts are given, and finishes once', () => {
+    const input = {
+      esr: [esr({ employeeNumber: '00000001', first: 'Jane', last: 'Doe', email: email('jane.doe@nhs.net') })],
+      nhsmail: [mailbox({ email: 'jane.doe@nhs.net', first: 'Jane', last: 'Doe', nhsmailId: 'jane.doe' })],
+      config,
+      asOfMs: AS_OF,
+    };
+    const begun = beginReconcile(input);
+    const r = begun.finish([adUser({ sam: 'jdoe', first: 'Jane', last: 'Doe', nhsmailId: 'jane.doe' })]);
+    expect(r.identities.map((id) => [id.esr, id.nhsmail, id.ad, id.employeeType])).toEqual([[0, 0, 0, 'JML']]);
+    // Stage 1's state is let go by the first finish: a second would have nothing to work from.
+    expect(() => begun.finish([])).toThrow('finish called twice');
   });
 
   it('assigns every employee type from the guide tables', () => {
