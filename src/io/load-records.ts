@@ -1,9 +1,10 @@
 /**
  * Reads the reconcile inputs into typed records: each export is opened (loadSource), its rows
  * normalised into records (core/records.ts), and bad rows turned into rejects. With `threads`
- * above 1, each export is read in its own worker thread and records come back in batches, so
- * the three exports are parsed and normalised at the same time on two or more cores; the
- * caller gets the same records and rejects, in the same order, either way.
+ * above 1, each export is read in a worker thread of its own, `threads` at a time, and records
+ * come back in batches, so exports are parsed and normalised at the same time on two or more
+ * cores; the caller gets the same records and rejects, in the same order, either way, and each
+ * export's as soon as it is read (startLoads).
  *
  * Cost: records cross to the main thread packed by field (record-codec.ts), their pooled fields
  * as table indices (pooled-strings.ts); the JSON text they went as before was a third of the
@@ -321,53 +322,84 @@ export interface LoadedRecords<T> {
   unpackCpu?: number;
 }
 
-/**
- * Reads every job, `threads` at a time in worker threads (1: one after another in this
- * thread). Repeated values are pooled (pooled-strings.ts): one copy of each across all jobs,
- * whichever thread read it. Each job's records and rejects are in file order, and errors come
- * in job order: if two inputs are bad, the error thrown is the first job's, as when reading one
- * after another.
- */
-export async function loadAll(jobs: readonly LoadJob[], threads: number): Promise<LoadedRecords<unknown>[]> {
-  const results: LoadedRecords<unknown>[] = jobs.map(() => ({ records: [], rejects: [], rows: 0, work: noWork(), unpack: 0 }));
-  const pool = new StringPool();
-  const keep = (k: number, batch: Batch<unknown>): void => {
-    const r = results[k]!;
-    for (const rec of batch.records) r.records.push(rec);
-    for (const rej of batch.rejects) r.rejects.push(rej);
-  };
-  if (threads <= 1 || !workersAvailable()) {
-    for (let k = 0; k < jobs.length; k++) {
-      const source = jobs[k]!.source;
-      results[k]!.rows = await loadJob(
-        jobs[k]!,
-        (batch) => {
-          for (const rec of batch.records) poolRecord(source, rec, pool);
-          keep(k, batch);
-        },
-        results[k]!.work,
-      );
-    }
-    return results;
-  }
-  const decoders = jobs.map(() => new FieldDecoder(pool));
-  // This thread's clock, for its unpacking of the workers' batches.
-  const clock = openThreadCpuClock();
-  try {
-    return await loadInWorkers(jobs, threads, results, decoders, clock);
-  } finally {
-    clock.close();
-  }
+/** Loads started by startLoads. */
+export interface StartedLoads {
+  /**
+   * Each job's records and rejects, in job order, each settling when that job is read: a caller
+   * can use the first inputs while later ones are still being read. A job that fails rejects its
+   * own promise; the jobs after it are stopped and reject too. Awaiting them in order gives the
+   * first job's error, as reading one after another would. Every promise has a handler, so
+   * one left unawaited after an earlier error is not an unhandled rejection.
+   */
+  loaded: Promise<LoadedRecords<unknown>>[];
+  /** Stops the workers still reading (for a caller that gives up after an error). */
+  stop: () => void;
 }
 
-/** loadAll's worker side: `threads` workers at a time, each batch unpacked into `results` as it comes. */
-async function loadInWorkers(
-  jobs: readonly LoadJob[],
-  threads: number,
-  results: LoadedRecords<unknown>[],
-  decoders: readonly FieldDecoder[],
-  clock: ThreadCpuClock,
-): Promise<LoadedRecords<unknown>[]> {
+/**
+ * Starts reading every job, `threads` at a time in worker threads, jobs started in order (1: one
+ * after another in this thread). Repeated values are pooled (pooled-strings.ts): one copy of each
+ * across all jobs, whichever thread read it. Each job's records and rejects are in file order.
+ */
+export function startLoads(jobs: readonly LoadJob[], threads: number): StartedLoads {
+  const results: LoadedRecords<unknown>[] = jobs.map(() => ({ records: [], rejects: [], rows: 0, work: noWork(), unpack: 0 }));
+  const pool = new StringPool();
+  let started: StartedLoads;
+  if (threads <= 1 || !workersAvailable()) {
+    const keep = (k: number, batch: Batch<unknown>): void => {
+      const r = results[k]!;
+      for (const rec of batch.records) r.records.push(rec);
+      for (const rej of batch.rejects) r.rejects.push(rej);
+    };
+    let stopped = false;
+    const loaded: Promise<LoadedRecords<unknown>>[] = [];
+    for (let k = 0; k < jobs.length; k++) {
+      const source = jobs[k]!.source;
+      const after = k === 0 ? Promise.resolve() : loaded[k - 1]!.then(() => undefined);
+      loaded.push(
+        after.then(async () => {
+          if (stopped) throw new Error(`reading ${jobs[k]!.file} was stopped`);
+          results[k]!.rows = await loadJob(
+            jobs[k]!,
+            (batch) => {
+              for (const rec of batch.records) poolRecord(source, rec, pool);
+              keep(k, batch);
+            },
+            results[k]!.work,
+          );
+          return results[k]!;
+        }),
+      );
+    }
+    started = { loaded, stop: () => void (stopped = true) };
+  } else {
+    started = loadInWorkers(jobs, threads, results, pool);
+  }
+  for (const p of started.loaded) p.catch(() => undefined);
+  return started;
+}
+
+/**
+ * Reads every job (see startLoads) and waits for all of them; if two inputs are bad, the error
+ * thrown is the first job's, as when reading one after another.
+ */
+export async function loadAll(jobs: readonly LoadJob[], threads: number): Promise<LoadedRecords<unknown>[]> {
+  const { loaded, stop } = startLoads(jobs, threads);
+  const out: LoadedRecords<unknown>[] = [];
+  try {
+    for (const p of loaded) out.push(await p);
+  } catch (err) {
+    stop();
+    throw err;
+  }
+  return out;
+}
+
+/** startLoads' worker side: `threads` workers at a time, each batch unpacked into `results` as it comes. */
+function loadInWorkers(jobs: readonly LoadJob[], threads: number, results: LoadedRecords<unknown>[], pool: StringPool): StartedLoads {
+  const decoders = jobs.map(() => new FieldDecoder(pool));
+  // This thread's clock, for its unpacking of the workers' batches; closed when every job has settled.
+  const clock = openThreadCpuClock();
   const take = (k: number) => (batch: PackedBatch) => {
     const t = stamp(clock);
     const decoder = decoders[k]!;
@@ -379,31 +411,46 @@ async function loadInWorkers(
     r.unpack += done.wall - t.wall;
     if (done.cpu !== undefined && t.cpu !== undefined) r.unpackCpu = (r.unpackCpu ?? 0) + done.cpu - t.cpu;
   };
-  // A pool of `threads` workers, jobs started in order.
-  const outcomes: Promise<number>[] = [];
   const stops: (() => void)[] = [];
+  // Each job's outcome, settled by the slot that runs it (or by a failure before it starts).
+  const settle = jobs.map(() => {
+    let resolve!: (r: LoadedRecords<unknown>) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<LoadedRecords<unknown>>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  });
   let next = 0;
   let failed = false;
-  const slots: Promise<void>[] = [];
+  const stopFrom = (from: number, why: string): void => {
+    failed = true;
+    for (let later = from; later < jobs.length; later++) {
+      stops[later]?.();
+      // A job not started, or stopped, fails; one that already finished keeps its records.
+      settle[later]!.reject(new Error(`reading ${jobs[later]!.file} was stopped: ${why}`));
+    }
+  };
+  // A pool of `threads` workers, jobs started in order.
   const startNext = async (): Promise<void> => {
     while (next < jobs.length && !failed) {
       const k = next++;
       const run = runInWorker(jobs[k]!, take(k), undefined, (work) => (results[k]!.work = work));
       stops[k] = run.stop;
-      outcomes[k] = run.done;
       try {
         results[k]!.rows = await run.done;
-      } catch {
-        failed = true;
+        settle[k]!.resolve(results[k]!);
+      } catch (err) {
+        settle[k]!.reject(err);
         // Jobs after this one will not be reported: stop them.
-        for (let later = k + 1; later < jobs.length; later++) stops[later]?.();
+        stopFrom(k + 1, `${jobs[k]!.file} could not be read`);
         return;
       }
     }
   };
+  const slots: Promise<void>[] = [];
   for (let s = 0; s < Math.min(threads, jobs.length); s++) slots.push(startNext());
-  await Promise.all(slots);
-  // The first failure in job order wins (jobs stopped after it fail too, and are not reported).
-  for (const outcome of outcomes) if (outcome !== undefined) await outcome;
-  return results;
+  void Promise.all(slots).finally(() => clock.close());
+  return { loaded: settle.map((s) => s.promise), stop: () => stopFrom(0, 'the run stopped') };
 }
