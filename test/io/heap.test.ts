@@ -6,11 +6,25 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BASE_HEAP_BYTES, HEAP_PER_INPUT_BYTE, XLSX_EXPANSION, effectiveInputBytes, planHeap } from '../../src/io/heap.js';
+import { BASE_HEAP_BYTES, HEAP_PER_INPUT_BYTE, MALLOC_MMAP_THRESHOLD, RESPAWNED_ENV, XLSX_EXPANSION, effectiveInputBytes, planHeap, respawnEnv } from '../../src/io/heap.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { ROOT, runCli, tempDir } from '../helpers/run-cli.js';
 
 const GiB = 2 ** 30;
+
+describe('respawnEnv', () => {
+  it('marks the restarted process and fixes the malloc threshold, keeping the rest of the environment', () => {
+    const env = respawnEnv({ PATH: '/bin', NODE_OPTIONS: '--x' });
+    expect(env[RESPAWNED_ENV]).toBe('1');
+    expect(env['MALLOC_MMAP_THRESHOLD_']).toBe(String(MALLOC_MMAP_THRESHOLD));
+    expect(env['PATH']).toBe('/bin');
+    expect(env['NODE_OPTIONS']).toBe('--x');
+  });
+
+  it("keeps the user's own malloc threshold", () => {
+    expect(respawnEnv({ MALLOC_MMAP_THRESHOLD_: '65536' })['MALLOC_MMAP_THRESHOLD_']).toBe('65536');
+  });
+});
 
 describe('planHeap', () => {
   it('is ok when the inputs fit the heap limit', () => {
