@@ -2,20 +2,21 @@
  * `idrecon reconcile`: weighted anchor matching of ESR people, NHSmail accounts and local AD
  * accounts (JML onboarding guide, sections 6.1–6.6). Reads every input into memory.
  */
+import { availableParallelism } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import type { Command } from 'commander';
 import chalk from 'chalk';
 import { DataError, UsageError } from '../errors.js';
 import type { Config } from '../core/config.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount, Reject } from '../core/records.js';
-import { EMPLOYEE_TYPES, reconcile, type ReconcileResult } from '../core/reconcile.js';
+import { beginReconcile, EMPLOYEE_TYPES, type ReconcileResult } from '../core/reconcile.js';
 import { buildActionTables, buildReconcileTables, type TableData } from '../core/reconcile-report.js';
 import { anchorUpdateSource, findIssues } from '../core/actions.js';
 import { Int32Pool } from '../core/int32-pool.js';
 import { redactRow } from '../core/redact.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInputsInBackground, type InputEvidence } from '../io/evidence.js';
-import { autoThreads, loadAll, noWork, type LoadJob, type LoadedRecords, type LoadParts, type RecordSource } from '../io/load-records.js';
+import { autoThreads, noWork, startLoads, type LoadJob, type LoadedRecords, type LoadParts, type RecordSource } from '../io/load-records.js';
 import { restartForHeapIfNeeded } from '../io/heap.js';
 import type { Cell, SheetData } from '../io/report.js';
 import { splitNote } from '../io/write-report.js';
@@ -53,9 +54,19 @@ function addLoadParts(into: LoadPartTimes, parts: LoadParts, unpack: number): vo
   into.unpack += unpack;
 }
 
-/** Wall milliseconds per phase. Loading includes normalising: rows are normalised as they stream in. */
+/**
+ * Wall milliseconds per phase of this thread: they add up to the run's wall time. Loading
+ * includes normalising: rows are normalised as they stream in.
+ */
 export interface PhaseTimings {
+  /**
+   * Until the ESR and NHSmail exports were read, plus `loadAfterStageOne`. The AD export is
+   * read beside ESR ↔ NHSmail matching, which does not need it (see runReconcile): that part of
+   * its reading is in no phase of this thread.
+   */
   loadAndNormalise: number;
+  /** Waiting for the AD export after ESR ↔ NHSmail matching, and making records of its batches. */
+  loadAfterStageOne: number;
   /**
    * The load's parts: each reading thread's time (LoadWork), summed over the inputs, and this
    * thread's making records of the workers' batches (`unpack`). Threads run at once, several
@@ -175,17 +186,19 @@ function summarySheet(summary: ReconcileSummary, tables: readonly TableData[]): 
 }
 
 /**
- * Reads and normalises the three inputs, in worker threads when `threads` > 1 (see
- * io/load-records.ts), with repeated values pooled (io/pooled-strings.ts). Rejects are in
- * input order: ESR, NHSmail, then AD.
+ * Starts reading and normalising the three inputs, in worker threads when `threads` > 1 (see
+ * io/load-records.ts), with repeated values pooled (io/pooled-strings.ts). Each input's
+ * promise settles when it is read; the AD export's may still be pending when the other two are
+ * in. `threads` defaults to one per input, at most one per core: on two cores the ESR and
+ * NHSmail exports then have a core each, and the AD export is read beside ESR ↔ NHSmail matching
+ * (a third thread sharing the cores made all three finish late together).
  */
-async function loadInputs(
+function startInputs(
   opts: ReconcileOptions,
   config: Config,
   configFile: string | undefined,
-  rejects: Reject[],
   progress: Progress,
-): Promise<{ esr: LoadedRecords<EsrAssignment>; nhs: LoadedRecords<NhsmailAccount>; ad: LoadedRecords<AdAccount> }> {
+): { esr: Promise<LoadedRecords<EsrAssignment>>; nhs: Promise<LoadedRecords<NhsmailAccount>>; ad: Promise<LoadedRecords<AdAccount>>; stop: () => void } {
   const nhsDomains = config.nhsDomains;
   const job = (source: RecordSource, file: string): LoadJob => ({
     source,
@@ -197,15 +210,15 @@ async function loadInputs(
     nhsDomains,
   });
   const jobs = [job('esr', opts.esr), job('nhsmail', opts.nhsmail), ...(opts.ad ? [job('ad', opts.ad)] : [])];
-  const threads = opts.threads ?? autoThreads(jobs.map((j) => j.file));
+  const threads = opts.threads ?? Math.min(autoThreads(jobs.map((j) => j.file)), availableParallelism());
   progress.phase(threads > 1 ? `Reading ${jobs.length} inputs in ${Math.min(threads, jobs.length)} threads` : 'Reading inputs');
-  const [esr, nhs, ad] = await loadAll(jobs, threads);
-  // A loop, not push(...spread): a file of a million bad rows would overflow the call stack.
-  for (const loaded of [esr, nhs, ad]) for (const r of loaded?.rejects ?? []) rejects.push(r);
+  const { loaded, stop } = startLoads(jobs, threads);
+  const noAd: LoadedRecords<AdAccount> = { records: [], rejects: [], rows: 0, work: noWork(), unpack: 0 };
   return {
-    esr: esr as LoadedRecords<EsrAssignment>,
-    nhs: nhs as LoadedRecords<NhsmailAccount>,
-    ad: (ad as LoadedRecords<AdAccount> | undefined) ?? { records: [], rejects: [], rows: 0, work: noWork(), unpack: 0 },
+    esr: loaded[0] as Promise<LoadedRecords<EsrAssignment>>,
+    nhs: loaded[1] as Promise<LoadedRecords<NhsmailAccount>>,
+    ad: (loaded[2] as Promise<LoadedRecords<AdAccount>> | undefined) ?? Promise.resolve(noAd),
+    stop,
   };
 }
 
@@ -223,23 +236,43 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   const asOfMs = opts.asOf.getTime();
 
   const t0 = performance.now();
-  const rejects: Reject[] = [];
-  const { esr, nhs, ad } = await loadInputs(opts, config, configFile, rejects, progress);
+  const loads = startInputs(opts, config, configFile, progress);
+  // If an input cannot be read, the workers still reading stop; errors come in input order.
+  const loaded = async <T>(p: Promise<T>): Promise<T> => {
+    try {
+      return await p;
+    } catch (err) {
+      loads.stop();
+      throw err;
+    }
+  };
+  const esr = await loaded(loads.esr);
+  const nhs = await loaded(loads.nhs);
   const t1 = performance.now();
+  progress.phase('Matching');
+  // Matching's typed arrays, handed on to the anchor updates and issues (see Int32Pool), then
+  // let go: writing needs none of them.
+  let pool: Int32Pool | undefined = new Int32Pool();
+  // ESR ↔ NHSmail needs no AD account: it runs while the AD export is still being read (its
+  // worker's batches wait for this thread, which makes records of them afterwards).
+  const begun = beginReconcile({ esr: esr.records, nhsmail: nhs.records, config, asOfMs, clock: () => performance.now(), pool });
+  const tBegun = performance.now();
+  const ad = await loaded(loads.ad);
+  const tAd = performance.now();
   const roles = [
     { role: 'ESR extract', file: opts.esr, rows: esr.rows },
     { role: 'NHSmail report', file: opts.nhsmail, rows: nhs.rows },
     ...(opts.ad ? [{ role: 'AD export', file: opts.ad, rows: ad.rows }] : []),
   ];
-  // Hashed beside matching, which uses one core (describeInputsInBackground).
+  // Hashed beside the rest of matching, which uses one core (describeInputsInBackground); not
+  // beside the AD export's reading, which has the other core until now.
   const described = describeInputsInBackground(roles);
-
-  progress.phase('Matching');
-  // Matching's typed arrays, handed on to the anchor updates and issues (see Int32Pool), then
-  // let go: writing needs none of them.
-  let pool: Int32Pool | undefined = new Int32Pool();
-  const result = reconcile({ esr: esr.records, nhsmail: nhs.records, ad: ad.records, config, asOfMs, clock: () => performance.now(), pool });
+  const result = begun.finish(ad.records);
   const t2 = performance.now();
+  // Rejects in input order: ESR, NHSmail, then AD. A loop, not push(...spread): a file of a
+  // million bad rows would overflow the call stack.
+  const rejects: Reject[] = [];
+  for (const l of [esr, nhs, ad]) for (const r of l.rejects) rejects.push(r);
 
   // Nothing lost: every row read is in exactly one identity or in rejected rows.
   const accounted = { esr: 0, nhsmail: 0, ad: 0 };
@@ -371,7 +404,16 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
     // input not given has no time of either kind).
     if (l.work.cpu !== undefined) addLoadParts((loadWork.cpu ??= { read: 0, normalise: 0, handOver: 0, unpack: 0 }), l.work.cpu, l.unpackCpu ?? 0);
   }
-  const timings = { loadAndNormalise: t1 - t0, loadWork, candidatesAndScore, assign, otherMatch: t2 - t1 - candidatesAndScore - assign, write: t3 - t2 };
+  const loadAfterStageOne = tAd - tBegun;
+  const timings = {
+    loadAndNormalise: t1 - t0 + loadAfterStageOne,
+    loadAfterStageOne,
+    loadWork,
+    candidatesAndScore,
+    assign,
+    otherMatch: t2 - t1 - loadAfterStageOne - candidatesAndScore - assign,
+    write: t3 - t2,
+  };
   return { summary, result, timings, exitCode };
 }
 
