@@ -424,7 +424,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       ['ratio reconcile ÷ bare parse', String(figures.ratio)],
       ['rows read per second', figures.rowsPerSecond.toLocaleString('en-GB')],
       ['  load + normalise', `${secs(p.loadAndNormalise)} s`],
-      ['    of it after ESR ↔ NHSmail matching (waiting for AD, unpacking it)', `${secs(p.loadAfterStageOne)} s`],
+      ['    of it waiting for AD after ESR ↔ NHSmail', `${secs(p.loadAfterStageOne)} s`],
       ['    reading and splitting the exports (threads summed)', loadPart(p.loadWork, 'read')],
       ['    normalising rows into records (threads summed)', loadPart(p.loadWork, 'normalise')],
       ['    handing records over (threads summed)', loadPart(p.loadWork, 'handOver')],

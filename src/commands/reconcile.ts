@@ -9,7 +9,7 @@ import chalk from 'chalk';
 import { DataError, UsageError } from '../errors.js';
 import type { Config } from '../core/config.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount, Reject } from '../core/records.js';
-import { beginReconcile, EMPLOYEE_TYPES, type ReconcileResult } from '../core/reconcile.js';
+import { beginReconcile, EMPLOYEE_TYPES, type ReconcileBegun, type ReconcileResult } from '../core/reconcile.js';
 import { buildActionTables, buildReconcileTables, type TableData } from '../core/reconcile-report.js';
 import { anchorUpdateSource, findIssues } from '../core/actions.js';
 import { Int32Pool } from '../core/int32-pool.js';
@@ -255,7 +255,13 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   let pool: Int32Pool | undefined = new Int32Pool();
   // ESR ↔ NHSmail needs no AD account: it runs while the AD export is still being read (its
   // worker's batches wait for this thread, which makes records of them afterwards).
-  const begun = beginReconcile({ esr: esr.records, nhsmail: nhs.records, config, asOfMs, clock: () => performance.now(), pool });
+  let begun: ReconcileBegun;
+  try {
+    begun = beginReconcile({ esr: esr.records, nhsmail: nhs.records, config, asOfMs, clock: () => performance.now(), pool });
+  } catch (err) {
+    loads.stop();
+    throw err;
+  }
   const tBegun = performance.now();
   const ad = await loaded(loads.ad);
   const tAd = performance.now();
