@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
-import { allPairs, blockingPlan, CandidateList, findCandidates, LARGE_NAME_BLOCK, leftKeys, type Candidate } from '../../src/core/candidates.js';
+import { allPairs, blockingPlan, CandidateList, findCandidates, LARGE_NAME_BLOCK, leftKeys, SCAN_RUNS, type Candidate } from '../../src/core/candidates.js';
 import { CHUNK_SIZE } from '../../src/core/columns.js';
-import { hashPair } from '../../src/core/key-table.js';
+import { hashKey, hashPair } from '../../src/core/key-table.js';
 import { jaroWinkler } from '../../src/core/similarity.js';
 import { namePositionPoints, PackedScore, packedScore, quickScore, scorePair, type Identity } from '../../src/core/score.js';
 import { collidingFirstNames, FUZZY_POOLS, generateIdentities as generate } from '../helpers/identities.js';
@@ -409,6 +409,59 @@ describe('a large name block\'s records with the left record\'s title', () => {
     };
     expect(reads(nurses('patel', first, 8)).one).toBe(reads(nurses('patel', first, 2)).one);
     expect(reads(nurses('smith', sFirst, 8)).two).toBeGreaterThan(reads(nurses('smith', sFirst, 2)).two);
+  });
+});
+
+describe('a large name block with more titles than agreeingRuns scans', () => {
+  it('finds the run of each left record\'s title as brute force does, in a block of many titles and one of few', () => {
+    const scheme = DEFAULT_CONFIG.scheme;
+    const titles = SCAN_RUNS + 20;
+    const right: Identity[] = [];
+    // "jones anna": two records for each of titles + 1 positions (many runs, found by map);
+    // "brown bea": three positions (few runs, found by scanning their codes).
+    for (let k = 0; k < 2 * (titles + 1); k++) right.push({ email: `j${k}@nhs.net`, firstNames: ['anna'], lastName: 'jones', position: `title ${k % (titles + 1)}` });
+    for (let k = 0; k < 3 * LARGE_NAME_BLOCK; k++) right.push({ email: `b${k}@nhs.net`, firstNames: ['bea'], lastName: 'brown', position: `title ${k % 3}` });
+    // Left records with a title each block holds, one it does not, and none.
+    const left: Identity[] = [];
+    for (const t of [0, 2, titles - 1, titles, titles + 5]) left.push({ firstNames: ['anna'], lastName: 'jones', position: `title ${t}` });
+    left.push({ firstNames: ['anna'], lastName: 'jones' });
+    for (const t of [1, 2, 7]) left.push({ firstNames: ['bea'], lastName: 'brown', position: `title ${t}` });
+    const found = findCandidates(left, right, { scheme, retainFrom: scheme.threshold }).toArray();
+    const expected: Candidate[] = [];
+    const byLeft = new Map<number, Candidate[]>();
+    for (const c of allPairs(left, right, { scheme })) byLeft.set(c.left, [...(byLeft.get(c.left) ?? []), c]);
+    for (const cs of byLeft.values()) cs.forEach((c, k) => (k === 0 || c.total >= scheme.threshold ? expected.push(c) : undefined));
+    expect(found.map(key)).toEqual(expected.map(key));
+    // Each left record is paired at the names and title with exactly its block's records of its
+    // title (two in the many-title block, eight in the other), and with none when it has no title
+    // there; which are all pairs sharing a name block, scored through it.
+    for (let i = 0; i < left.length; i++) {
+      const paired = found.filter((c) => c.left === i && c.total === namePositionPoints(scheme)).map((c) => c.right);
+      const same = right.flatMap((r, j) => (r.lastName === left[i]!.lastName && r.position !== undefined && r.position === left[i]!.position ? [j] : []));
+      expect(paired, `left ${i}`).toEqual(same);
+    }
+    expect(found.filter((c) => c.total === namePositionPoints(scheme))).toHaveLength(2 + 2 + 2 + 2 + 8 + 8);
+  });
+
+  it('does not take a title whose code (a hash) equals the left record\'s title\'s for it', () => {
+    const scheme = DEFAULT_CONFIG.scheme;
+    // Two titles whose hashes agree in the 30 bits a title's code keeps (found by search).
+    const byCode = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let n = 0; pair === undefined; n++) {
+      const t = `job ${n}`;
+      const code = hashKey(t) >>> 2;
+      const other = byCode.get(code);
+      if (other !== undefined) pair = [other, t];
+      else byCode.set(code, t);
+    }
+    const [held, lookalike] = pair;
+    const right: Identity[] = Array.from({ length: LARGE_NAME_BLOCK }, (_, k) => ({ email: `c${k}@nhs.net`, firstNames: ['cy'], lastName: 'cole', position: k % 2 === 0 ? held : 'porter' }));
+    const left: Identity[] = [{ firstNames: ['cy'], lastName: 'cole', position: lookalike }];
+    const found = findCandidates(left, right, { scheme, retainFrom: scheme.threshold }).toArray();
+    // Names only (5 points): the lowest record, as brute force gives; no pair at the title's 6.
+    expect(found.map(key)).toEqual([key(allPairs(left, right, { scheme })[0]!)]);
+    expect(found[0]!.total).toBe(namePositionPoints(scheme) - scheme.weights.position);
   });
 });
 
