@@ -13,6 +13,18 @@ import { rng } from '../helpers/rng.js';
 const key = (c: Candidate): string => `${c.left}:${c.right}:${c.total}`;
 const atLeast = (cs: Candidate[], floor: number): string[] => cs.filter((c) => c.total >= floor).map(key).sort();
 
+/**
+ * What a first pass with `retainFrom: threshold` keeps, from brute force's pairs (each left
+ * record's best first): each left record's best pair and every pair at or above the threshold.
+ */
+function bestAndAtThreshold(pairs: Iterable<Candidate>, threshold: number): Candidate[] {
+  const byLeft = new Map<number, Candidate[]>();
+  for (const c of pairs) byLeft.set(c.left, [...(byLeft.get(c.left) ?? []), c]);
+  const kept: Candidate[] = [];
+  for (const cs of byLeft.values()) cs.forEach((c, k) => (k === 0 || c.total >= threshold ? kept.push(c) : undefined));
+  return kept;
+}
+
 describe('retained candidates', () => {
   // Packed scores keep each anchor's level and points, not similarities.
   const full = (c: Candidate): unknown => ({
@@ -381,10 +393,7 @@ describe('a large name block\'s records with the left record\'s title', () => {
     const left = lefts(8);
     const extra = { leftExtra, rightExtra, extraPoints: scheme.nhsmailIdPoints };
     const found = findCandidates(left, right, { scheme, ...extra, retainFrom: scheme.threshold }).toArray();
-    const expected: Candidate[] = [];
-    const byLeft = new Map<number, Candidate[]>();
-    for (const c of allPairs(left, right, { scheme, ...extra })) byLeft.set(c.left, [...(byLeft.get(c.left) ?? []), c]);
-    for (const cs of byLeft.values()) cs.forEach((c, k) => (k === 0 || c.total >= scheme.threshold ? expected.push(c) : undefined));
+    const expected = bestAndAtThreshold(allPairs(left, right, { scheme, ...extra }), scheme.threshold);
     expect(found.map(explained)).toEqual(expected.map(explained));
     // The pairs cover each kind: other keys shared, the extra anchor, name and title alone, and an impostor's.
     expect(found.filter((c) => c.total === namePositionPoints(scheme)).length).toBeGreaterThan(20);
@@ -427,10 +436,7 @@ describe('a large name block with more titles than agreeingRuns scans', () => {
     left.push({ firstNames: ['anna'], lastName: 'jones' });
     for (const t of [1, 2, 7]) left.push({ firstNames: ['bea'], lastName: 'brown', position: `title ${t}` });
     const found = findCandidates(left, right, { scheme, retainFrom: scheme.threshold }).toArray();
-    const expected: Candidate[] = [];
-    const byLeft = new Map<number, Candidate[]>();
-    for (const c of allPairs(left, right, { scheme })) byLeft.set(c.left, [...(byLeft.get(c.left) ?? []), c]);
-    for (const cs of byLeft.values()) cs.forEach((c, k) => (k === 0 || c.total >= scheme.threshold ? expected.push(c) : undefined));
+    const expected = bestAndAtThreshold(allPairs(left, right, { scheme }), scheme.threshold);
     expect(found.map(key)).toEqual(expected.map(key));
     // Each left record is paired at the names and title with exactly its block's records of its
     // title (two in the many-title block, eight in the other), and with none when it has no title
@@ -588,10 +594,7 @@ describe('fuzzy mode through large name blocks', () => {
       { firstNames: [impostor], lastName: 'smith', position: 'consultant' },
     ];
     const found = findCandidates(lefts, block, { scheme, retainFrom: scheme.threshold }).toArray();
-    const expected: Candidate[] = [];
-    const byLeft = new Map<number, Candidate[]>();
-    for (const c of allPairs(lefts, block, { scheme })) byLeft.set(c.left, [...(byLeft.get(c.left) ?? []), c]);
-    for (const cs of byLeft.values()) cs.forEach((c, k) => (k === 0 || c.total >= scheme.threshold ? expected.push(c) : undefined));
+    const expected = bestAndAtThreshold(allPairs(lefts, block, { scheme }), scheme.threshold);
     expect(found.map(explained)).toEqual(expected.map(explained));
     // The impostor's pairs with the staff nurses score the (similar) names and title: a match each.
     expect(found.filter((c) => c.left === 0).length).toBe(Math.ceil((2 * LARGE_NAME_BLOCK) / 3));
