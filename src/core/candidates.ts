@@ -504,13 +504,7 @@ function agreeingRuns(block: NameBlock, title: string, code: number, scheme: Sch
   return ids;
 }
 
-/**
- * By-position sub-indexes of the large First & Last Name blocks, keyed by the block's hash, and
- * `presentAnchors` of each record in them. A block is every record whose name pair has that
- * hash, so it lies in one bucket: only buckets holding at least LARGE_NAME_BLOCK entries are
- * looked at. A block's records with one position are a run (ascending record indices), held in
- * `runs` and named by its index there.
- */
+/** positionSubIndexes' result. */
 interface SubIndexes {
   blocks: Map<number, NameBlock>;
   present: Uint8Array;
@@ -522,6 +516,13 @@ interface SubIndexes {
   alone: (readonly number[] | undefined)[];
 }
 
+/**
+ * By-position sub-indexes of the large First & Last Name blocks, keyed by the block's hash, and
+ * `presentAnchors` of each record in them. A block is every record whose name pair has that
+ * hash, so it lies in one bucket: only buckets holding at least LARGE_NAME_BLOCK entries are
+ * looked at. A block's records with one position are a run (ascending record indices), held in
+ * `runs` and named by its index there.
+ */
 function positionSubIndexes(names: KeyTable, right: readonly Identity[]): SubIndexes {
   const out = new Map<number, NameBlock>();
   const present = new Uint8Array(right.length);
@@ -928,6 +929,7 @@ function titleCode(x: Identity): number {
   return x.position === undefined ? NO_TITLE : titleCodeOf(x.position);
 }
 
+/** titleCode of a record holding `position`. */
 function titleCodeOf(position: string): number {
   return 2 + (hashKey(position) >>> 2);
 }

@@ -394,8 +394,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   return beginReconcile(input).finish(input.ad);
 }
 
-function finishReconcile(begun: StageOneState, adAccounts: readonly AdAccount[]): ReconcileResult {
-  const { config, people, nhsmail, lists, review, peopleIds, peopleKeys, esrNhsmail, nhsForAd, pool, clock } = begun;
+function finishReconcile(state: StageOneState, adAccounts: readonly AdAccount[]): ReconcileResult {
+  const { config, people, nhsmail, lists, review, peopleIds, peopleKeys, esrNhsmail, nhsForAd, pool, clock } = state;
   const ad = [...adAccounts];
 
   // Stage 2: NHSmail ↔ AD (see stageOne for what a linked account borrows from its person).
