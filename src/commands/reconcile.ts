@@ -198,7 +198,14 @@ function startInputs(
   config: Config,
   configFile: string | undefined,
   progress: Progress,
-): { esr: Promise<LoadedRecords<EsrAssignment>>; nhs: Promise<LoadedRecords<NhsmailAccount>>; ad: Promise<LoadedRecords<AdAccount>>; stop: () => void } {
+): {
+  esr: Promise<LoadedRecords<EsrAssignment>>;
+  nhs: Promise<LoadedRecords<NhsmailAccount>>;
+  ad: Promise<LoadedRecords<AdAccount>>;
+  /** The AD export open and its header accepted (see StartedLoads.opened). */
+  adOpened: Promise<void>;
+  stop: () => void;
+} {
   const nhsDomains = config.nhsDomains;
   const job = (source: RecordSource, file: string): LoadJob => ({
     source,
@@ -212,12 +219,13 @@ function startInputs(
   const jobs = [job('esr', opts.esr), job('nhsmail', opts.nhsmail), ...(opts.ad ? [job('ad', opts.ad)] : [])];
   const threads = opts.threads ?? Math.min(autoThreads(jobs.map((j) => j.file)), availableParallelism());
   progress.phase(threads > 1 ? `Reading ${jobs.length} inputs in ${Math.min(threads, jobs.length)} threads` : 'Reading inputs');
-  const { loaded, stop } = startLoads(jobs, threads);
+  const { loaded, opened, stop } = startLoads(jobs, threads);
   const noAd: LoadedRecords<AdAccount> = { records: [], rejects: [], rows: 0, work: noWork(), unpack: 0 };
   return {
     esr: loaded[0] as Promise<LoadedRecords<EsrAssignment>>,
     nhs: loaded[1] as Promise<LoadedRecords<NhsmailAccount>>,
     ad: (loaded[2] as Promise<LoadedRecords<AdAccount>> | undefined) ?? Promise.resolve(noAd),
+    adOpened: opened[2] ?? Promise.resolve(),
     stop,
   };
 }
@@ -248,6 +256,9 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   };
   const esr = await loaded(loads.esr);
   const nhs = await loaded(loads.nhs);
+  // An AD export that cannot be read (a missing column, say) fails the run now, not after
+  // ESR ↔ NHSmail matching: its worker reports its header as soon as it starts.
+  await loaded(loads.adOpened);
   const t1 = performance.now();
   progress.phase('Matching');
   // Matching's typed arrays, handed on to the anchor updates and issues (see Int32Pool), then

@@ -120,16 +120,18 @@ const BUILDERS: { [S in RecordSource]: (row: SourceRow, nhsDomains: readonly str
 /**
  * Reads one export in this thread, handing records and rejects to `onBatch` in file order, at
  * most HAND_ROWS at a time; the last call has `last` true (its batch may be empty). Returns the
- * number of data rows read (rejected ones included); adds its time to `work`.
+ * number of data rows read (rejected ones included); adds its time to `work`. `onOpened` is
+ * called once the export is open and its header accepted, before any row is read.
  */
 export async function loadJob<S extends RecordSource>(
   job: LoadJob & { source: S },
   onBatch: (batch: Batch<RecordOf[S]>, last: boolean) => void,
   work: LoadWork = noWork(),
+  onOpened?: () => void,
 ): Promise<number> {
   const clock = openThreadCpuClock();
   try {
-    return await readJob(job, onBatch, work, clock);
+    return await readJob(job, onBatch, work, clock, onOpened);
   } finally {
     clock.close();
   }
@@ -140,6 +142,7 @@ async function readJob<S extends RecordSource>(
   onBatch: (batch: Batch<RecordOf[S]>, last: boolean) => void,
   work: LoadWork,
   clock: ThreadCpuClock,
+  onOpened: (() => void) | undefined,
 ): Promise<number> {
   // Opening the export and reading its header count as reading.
   let mark = stamp(clock);
@@ -149,6 +152,7 @@ async function readJob<S extends RecordSource>(
     mapping: job.mapping,
     adNhsmailIdAttribute: job.adNhsmailIdAttribute,
   });
+  onOpened?.();
   const build = BUILDERS[job.source] as (row: SourceRow, nhsDomains: readonly string[]) => Built<RecordOf[S]>;
   let batch: Batch<RecordOf[S]> = { records: [], rejects: [] };
   let rows = 0;
@@ -191,6 +195,8 @@ async function readJob<S extends RecordSource>(
 export type WorkerMessage =
   /** Records packed by record-codec.ts, with the values first used in their pooled fields. */
   | { type: 'batch'; batch: PackedBatch }
+  /** The export is open and its header accepted: what is left is reading its rows. */
+  | { type: 'opened' }
   | { type: 'done'; rows: number; work?: LoadWork }
   | { type: 'error'; error: SerialisedError };
 
@@ -267,19 +273,25 @@ export function autoThreads(files: readonly string[]): number {
  * Reads `job` in a worker thread (load-worker.js; `script` for tests), handing each batch to
  * `onBatch`. `done` resolves to the rows read, or rejects with the worker's error, with the
  * error `onBatch` throws (the worker is then stopped), or when the worker ends without a word.
- * The worker's time (LoadWork) goes to `onWork` when it finishes.
+ * `opened` resolves once the worker says the export is open and its header accepted (or once it
+ * is done), and rejects as `done` does if it fails before. The worker's time (LoadWork) goes to
+ * `onWork` when it finishes.
  */
 export function runInWorker(
   job: LoadJob,
   onBatch: (batch: PackedBatch) => void,
   script: URL = WORKER_URL,
   onWork?: (work: LoadWork) => void,
-): { done: Promise<number>; stop: () => void } {
+): { done: Promise<number>; opened: Promise<void>; stop: () => void } {
   const worker = new Worker(script, { workerData: job });
   let settled = false;
+  let markOpened!: () => void;
+  const saidOpened = new Promise<void>((resolve) => (markOpened = resolve));
   const done = new Promise<number>((resolve, reject) => {
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'batch') {
+      if (m.type === 'opened') {
+        markOpened();
+      } else if (m.type === 'batch') {
         try {
           onBatch(m.batch);
         } catch (err) {
@@ -306,7 +318,10 @@ export function runInWorker(
       if (!settled) reject(new Error(`the worker reading ${job.file} stopped unexpectedly (exit code ${code})`));
     });
   });
-  return { done, stop: () => void worker.terminate() };
+  const opened = Promise.race([saidOpened, done.then(() => undefined)]);
+  // Asked for or not: a failure is reported through `done`.
+  opened.catch(() => undefined);
+  return { done, opened, stop: () => void worker.terminate() };
 }
 
 export interface LoadedRecords<T> {
@@ -332,6 +347,11 @@ export interface StartedLoads {
    * one left unawaited after an earlier error is not an unhandled rejection.
    */
   loaded: Promise<LoadedRecords<unknown>>[];
+  /**
+   * Each job's export open and its header accepted (a wrong or unmapped export fails here, in a
+   * worker as soon as it starts); in this thread, when the job is read. Rejects as `loaded` does.
+   */
+  opened: Promise<void>[];
   /** Stops the workers still reading (for a caller that gives up after an error). */
   stop: () => void;
 }
@@ -371,11 +391,11 @@ export function startLoads(jobs: readonly LoadJob[], threads: number): StartedLo
         }),
       );
     }
-    started = { loaded, stop: () => void (stopped = true) };
+    started = { loaded, opened: loaded.map((p) => p.then(() => undefined)), stop: () => void (stopped = true) };
   } else {
     started = loadInWorkers(jobs, threads, results, pool);
   }
-  for (const p of started.loaded) p.catch(() => undefined);
+  for (const p of [...started.loaded, ...started.opened]) p.catch(() => undefined);
   return started;
 }
 
@@ -412,16 +432,10 @@ function loadInWorkers(jobs: readonly LoadJob[], threads: number, results: Loade
     if (done.cpu !== undefined && t.cpu !== undefined) r.unpackCpu = (r.unpackCpu ?? 0) + done.cpu - t.cpu;
   };
   const stops: (() => void)[] = [];
-  // Each job's outcome, settled by the slot that runs it (or by a failure before it starts).
-  const settle = jobs.map(() => {
-    let resolve!: (r: LoadedRecords<unknown>) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<LoadedRecords<unknown>>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  });
+  // Each job's outcome and its opening, settled by the slot that runs it (or by a failure
+  // before it starts).
+  const settle = jobs.map(() => outcome<LoadedRecords<unknown>>());
+  const opening = jobs.map(() => outcome<void>());
   let next = 0;
   let failed = false;
   const stopFrom = (from: number, why: string): void => {
@@ -429,7 +443,9 @@ function loadInWorkers(jobs: readonly LoadJob[], threads: number, results: Loade
     for (let later = from; later < jobs.length; later++) {
       stops[later]?.();
       // A job not started, or stopped, fails; one that already finished keeps its records.
-      settle[later]!.reject(new Error(`reading ${jobs[later]!.file} was stopped: ${why}`));
+      const stopped = new Error(`reading ${jobs[later]!.file} was stopped: ${why}`);
+      settle[later]!.reject(stopped);
+      opening[later]!.reject(stopped);
     }
   };
   // A pool of `threads` workers, jobs started in order.
@@ -438,11 +454,13 @@ function loadInWorkers(jobs: readonly LoadJob[], threads: number, results: Loade
       const k = next++;
       const run = runInWorker(jobs[k]!, take(k), undefined, (work) => (results[k]!.work = work));
       stops[k] = run.stop;
+      run.opened.then(opening[k]!.resolve, opening[k]!.reject);
       try {
         results[k]!.rows = await run.done;
         settle[k]!.resolve(results[k]!);
       } catch (err) {
         settle[k]!.reject(err);
+        opening[k]!.reject(err);
         // Jobs after this one will not be reported: stop them.
         stopFrom(k + 1, `${jobs[k]!.file} could not be read`);
         return;
@@ -452,5 +470,16 @@ function loadInWorkers(jobs: readonly LoadJob[], threads: number, results: Loade
   const slots: Promise<void>[] = [];
   for (let s = 0; s < Math.min(threads, jobs.length); s++) slots.push(startNext());
   void Promise.all(slots).finally(() => clock.close());
-  return { loaded: settle.map((s) => s.promise), stop: () => stopFrom(0, 'the run stopped') };
+  return { loaded: settle.map((s) => s.promise), opened: opening.map((o) => o.promise), stop: () => stopFrom(0, 'the run stopped') };
+}
+
+/** A promise and the functions that settle it. */
+function outcome<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }

@@ -32,6 +32,7 @@ try {
       }
     },
     work,
+    () => post({ type: 'opened' }),
   );
   post({ type: 'done', rows, work });
 } catch (err) {

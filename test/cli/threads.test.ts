@@ -75,6 +75,19 @@ describe('reconcile --threads', () => {
     expect(three.stderr).toBe(one.stderr);
   });
 
+  it('reports a bad AD export with two threads as with one, though ESR ↔ NHSmail matching may start before AD is read', () => {
+    const dir = tempDir();
+    const ad = join(dir, 'ad.csv');
+    writeFileSync(ad, 'Other,Columns\nc,d\n');
+    const args = ['reconcile', '--esr', S('esr-extract.csv'), '--nhsmail', S('nhsmail-mailbox-report.xlsx'), '--ad', ad, '--as-of', '2026-11-01', '--out', join(dir, 'out')];
+    const one = runCli([...args, '--threads', '1']);
+    const two = runCli([...args, '--threads', '2']);
+    expect(one.code).toBe(1);
+    expect(one.stderr).toContain('ad.csv');
+    expect(two.code).toBe(1);
+    expect(two.stderr).toBe(one.stderr);
+  });
+
   it.each([
     ['a directory', (dir: string) => dir],
     ['a binary file', (dir: string) => (writeFileSync(join(dir, 'bin.csv'), Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 7))), join(dir, 'bin.csv'))],

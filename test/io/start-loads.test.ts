@@ -1,9 +1,10 @@
 /**
  * startLoads (src/io/load-records.ts): each input's records as soon as that input is read, so
  * that reconcile can match ESR ↔ NHSmail while the AD export is still being read; the same
- * records as loadAll; and an input that cannot be read fails its own load and the later ones,
- * with no rejection left unhandled.
+ * records as loadAll; each export said open (its header accepted) before its rows are read; and an
+ * input that cannot be read fails its own load and the later ones, with no rejection left unhandled.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/core/config.js';
@@ -57,6 +58,22 @@ describe('startLoads', () => {
     await expect(loaded[1]!).rejects.toThrow(/no-such-file\.csv/);
     // Not awaited before it failed: a rejection without a handler would fail this test file.
     await expect(loaded[2]!).rejects.toThrow();
+  });
+
+  it('in worker threads: says each export is open, header accepted, before its load is done', async () => {
+    const { loaded, opened } = compiled.startLoads(jobs(), 2);
+    const events: string[] = [];
+    await Promise.all(jobs().map((j, k) => Promise.all([opened[k]!.then(() => events.push(`opened ${j.source}`)), loaded[k]!.then(() => events.push(`loaded ${j.source}`))])));
+    for (const source of ['esr', 'nhsmail', 'ad']) expect(events.indexOf(`opened ${source}`)).toBeLessThan(events.indexOf(`loaded ${source}`));
+  });
+
+  it('in worker threads: an export whose header lacks required columns fails its opening with the loader\'s sentence', async () => {
+    const bad = join(tempDir(), 'ad.csv');
+    writeFileSync(bad, 'Other,Columns\nc,d\n');
+    const { loaded, opened } = compiled.startLoads([job('esr', S('esr-extract.csv')), job('ad', bad)], 2);
+    await expect(opened[0]!).resolves.toBeUndefined();
+    await expect(opened[1]!).rejects.toThrow(/ad\.csv/);
+    await expect(loaded[1]!).rejects.toThrow(/ad\.csv/);
   });
 
   it('stop() stops the loads still running: they reject rather than hang', async () => {
