@@ -9,7 +9,7 @@ import chalk from 'chalk';
 import { DataError, UsageError } from '../errors.js';
 import type { Config } from '../core/config.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount, Reject } from '../core/records.js';
-import { beginReconcile, EMPLOYEE_TYPES, type ReconcileBegun, type ReconcileResult } from '../core/reconcile.js';
+import { beginReconcile, EMPLOYEE_TYPES, type ReconcileResult } from '../core/reconcile.js';
 import { buildActionTables, buildReconcileTables, type TableData } from '../core/reconcile-report.js';
 import { anchorUpdateSource, findIssues } from '../core/actions.js';
 import { Int32Pool } from '../core/int32-pool.js';
@@ -245,20 +245,21 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
 
   const t0 = performance.now();
   const loads = startInputs(opts, config, configFile, progress);
-  // If an input cannot be read, the workers still reading stop; errors come in input order.
-  const loaded = async <T>(p: Promise<T>): Promise<T> => {
+  // Until every input is in, a failure (an input that cannot be read, or matching's own) stops
+  // the workers still reading; errors come in input order.
+  const stopOnError = async <T>(work: () => T | Promise<T>): Promise<T> => {
     try {
-      return await p;
+      return await work();
     } catch (err) {
       loads.stop();
       throw err;
     }
   };
-  const esr = await loaded(loads.esr);
-  const nhs = await loaded(loads.nhs);
+  const esr = await stopOnError(() => loads.esr);
+  const nhs = await stopOnError(() => loads.nhs);
   // An AD export that cannot be read (a missing column, say) fails the run now, not after
   // ESR ↔ NHSmail matching: its worker reports its header as soon as it starts.
-  await loaded(loads.adOpened);
+  await stopOnError(() => loads.adOpened);
   const t1 = performance.now();
   progress.phase('Matching');
   // Matching's typed arrays, handed on to the anchor updates and issues (see Int32Pool), then
@@ -266,15 +267,9 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   let pool: Int32Pool | undefined = new Int32Pool();
   // ESR ↔ NHSmail needs no AD account: it runs while the AD export is still being read (its
   // worker's batches wait for this thread, which makes records of them afterwards).
-  let begun: ReconcileBegun;
-  try {
-    begun = beginReconcile({ esr: esr.records, nhsmail: nhs.records, config, asOfMs, clock: () => performance.now(), pool });
-  } catch (err) {
-    loads.stop();
-    throw err;
-  }
+  const begun = await stopOnError(() => beginReconcile({ esr: esr.records, nhsmail: nhs.records, config, asOfMs, clock: () => performance.now(), pool }));
   const tBegun = performance.now();
-  const ad = await loaded(loads.ad);
+  const ad = await stopOnError(() => loads.ad);
   const tAd = performance.now();
   const roles = [
     { role: 'ESR extract', file: opts.esr, rows: esr.rows },

@@ -25,7 +25,6 @@ function builtMtime(): number {
   }
 }
 
-
 /** A build takes well under this; a lock older than it was left by a killed run. */
 const STALE_LOCK_MS = 180_000;
 
