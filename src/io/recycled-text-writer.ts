@@ -83,9 +83,11 @@ export class RecycledTextWriter {
     }
     if (maxBytes > slot.length - this.used) return false;
     const end = encode(value, slot, this.used);
-    // A Buffer drops writes past its end without a word: an encoder that wrote more than it
-    // asked room for must not leave the file short.
-    if (end > slot.length) throw new Error(`an encoder wrote ${end - this.used} bytes where it asked for ${maxBytes}`);
+    // A Buffer drops writes past its end without a word, and Buffer.write stops at it: an
+    // encoder whose bound was short could leave the file short, unseen whenever the slot's end
+    // came first. So writing past the bound it asked for is an error even where the slot had
+    // room, and a wrong bound shows in the first line that breaks it.
+    if (end - this.used > maxBytes) throw new Error(`an encoder wrote ${end - this.used} bytes where it asked for ${maxBytes}`);
     this.used = end;
     return true;
   }

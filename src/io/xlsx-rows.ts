@@ -230,10 +230,13 @@ export function directRows(
         else at = ascii(b, String(u.dateToExcel(v as Date, false)), at);
         at = ascii(b, '</v></c>', at);
       }
-      used = ascii(b, '</row>', at);
-      // A typed array drops writes past its end without a word: were `most` ever short, the
-      // row's end would be past the buffer's, and the sheet must not be written short.
-      if (used > b.length) throw new Error(`an XLSX row took more than the ${most} bytes allowed for it`);
+      const end = ascii(b, '</row>', at);
+      // A typed array drops writes past its end without a word, and Buffer.write stops at it:
+      // were `most` ever short, the sheet could be written short. A row longer than `most` is
+      // an error even where the buffer had room, so a wrong bound shows in the first row that
+      // breaks it (see RecycledTextWriter.appendWith).
+      if (end - used > most) throw new Error(`an XLSX row took ${end - used} bytes, more than the ${most} allowed for it`);
+      used = end;
     },
     flush,
   };

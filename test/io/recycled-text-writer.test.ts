@@ -127,14 +127,19 @@ describe('RecycledTextWriter', () => {
     expect(sink.bytes().toString('latin1')).toBe('abcde\r\nfx');
   });
 
-  it('appendWith throws rather than lose bytes when an encoder writes past the slot', () => {
+  it('appendWith throws rather than risk losing bytes when an encoder writes past the bound it asked for', () => {
     const writer = new RecycledTextWriter(slowSink([0]).stream, 1, 8);
     const liar = (n: number, slot: Buffer, at: number): number => {
       for (let k = 0; k < n; k++) slot[at + k] = 0x41; // past the end: dropped by the Buffer
       return at + n;
     };
-    expect(writer.appendWith(4, liar, 6)).toBe(true);
-    expect(() => writer.appendWith(1, liar, 4)).toThrow(/wrote 4 bytes where it asked for 1/);
+    expect(writer.appendWith(4, liar, 4)).toBe(true); // exactly its bound
+    // Past its bound with room left in the slot: still an error, appending nothing.
+    expect(() => writer.appendWith(1, liar, 3)).toThrow(/wrote 3 bytes where it asked for 1/);
+    expect(writer.pending).toBe(4);
+    // Past the slot's end too.
+    expect(() => writer.appendWith(2, liar, 6)).toThrow(/wrote 6 bytes where it asked for 2/);
+    expect(writer.pending).toBe(4);
   });
 
   it('never splits a character between slots, and fills each slot as far as whole characters go', async () => {
