@@ -88,6 +88,35 @@ describe('reconcile --threads', () => {
     expect(two.stderr).toBe(one.stderr);
   });
 
+  it('fails on an AD export that cannot be read before ESR ↔ NHSmail matching starts, not after it', async () => {
+    // The compiled command, whose load workers exist: the AD export is read in a worker, and its
+    // header is known to be bad as soon as the worker opens it.
+    const { runReconcile } = (await import(join(ROOT, 'dist', 'commands', 'reconcile.js'))) as typeof import('../../src/commands/reconcile.js');
+    const dir = tempDir();
+    const ad = join(dir, 'ad.csv');
+    writeFileSync(ad, 'Other,Columns\nc,d\n');
+    const phases: string[] = [];
+    const run = runReconcile({
+      esr: S('esr-extract.csv'),
+      nhsmail: S('nhsmail-mailbox-report.xlsx'),
+      ad,
+      threads: 2,
+      asOf: new Date(Date.UTC(2026, 10, 1)),
+      outDir: join(dir, 'out'),
+      formats: new Set(['csv']),
+      shareMode: false,
+      verbose: false,
+      failOn: new Set(),
+      commandLine: 'idrecon reconcile',
+      toolVersion: 'test',
+      progress: { phase: (label) => phases.push(label), done: () => {} },
+    });
+    await expect(run).rejects.toThrow(/ad\.csv/);
+    // Matching is announced only once the AD export is open and its header accepted.
+    expect(phases.some((p) => p.startsWith('Reading'))).toBe(true);
+    expect(phases).not.toContain('Matching');
+  });
+
   it.each([
     ['a directory', (dir: string) => dir],
     ['a binary file', (dir: string) => (writeFileSync(join(dir, 'bin.csv'), Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 7))), join(dir, 'bin.csv'))],
