@@ -261,7 +261,7 @@ interface RunFigures {
 const RESULT_FILE = 'bench-result.json';
 
 /** Heap flags: a run's process chooses its own heap, as `idrecon reconcile` does. */
-const HEAP_FLAG = /^--(max-old-space-size|max-semi-space-size)=/;
+const HEAP_FLAG = /^--(max-old-space-size|initial-old-space-size|max-semi-space-size)=/;
 
 /**
  * Runs one reconciliation in a process of its own (this command with `--run`), so that its

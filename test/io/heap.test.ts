@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BASE_HEAP_BYTES, HEAP_PER_INPUT_BYTE, MALLOC_MMAP_THRESHOLD, RESPAWNED_ENV, XLSX_EXPANSION, effectiveInputBytes, planHeap, respawnEnv } from '../../src/io/heap.js';
+import { BASE_HEAP_BYTES, HEAP_PER_INPUT_BYTE, INITIAL_OLD_SPACE_PER_INPUT_BYTE, MALLOC_MMAP_THRESHOLD, RESPAWNED_ENV, SEMI_SPACE_MIB, XLSX_EXPANSION, effectiveInputBytes, planHeap, respawnEnv, respawnFlags } from '../../src/io/heap.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { ROOT, runCli, tempDir } from '../helpers/run-cli.js';
 
@@ -26,6 +26,12 @@ describe('respawnEnv', () => {
   });
 });
 
+describe('respawnFlags', () => {
+  it('gives V8 the heap limit, the starting old generation and the young generation, in MiB', () => {
+    expect(respawnFlags(9216, 2613)).toEqual(['--max-old-space-size=9216', '--initial-old-space-size=2613', `--max-semi-space-size=${SEMI_SPACE_MIB}`]);
+  });
+});
+
 describe('planHeap', () => {
   it('is ok when the inputs fit the heap limit', () => {
     const p = planHeap(100e6, 4 * GiB, 24 * GiB, false);
@@ -40,6 +46,15 @@ describe('planHeap', () => {
     expect(p.heapMiB % 1024).toBe(0);
     expect(p.heapMiB * 2 ** 20).toBeGreaterThanOrEqual(p.needBytes);
     expect(p.heapMiB * 2 ** 20 - p.needBytes).toBeLessThan(GiB);
+  });
+
+  it('starts a restarted run with an old generation in proportion to its input, well under the heap', () => {
+    for (const [input, limit] of [[1.37e9, 4 * GiB], [0.3e9, 2 * GiB], [30e6, 0.25 * GiB]] as const) {
+      const p = planHeap(input, limit, 24 * GiB, false);
+      if (p.action !== 'respawn') throw new Error(`expected a restart for ${input} bytes, got ${p.action}`);
+      expect(p.initialOldMiB).toBe(Math.ceil((input * INITIAL_OLD_SPACE_PER_INPUT_BYTE) / 2 ** 20));
+      expect(p.initialOldMiB).toBeLessThan(p.heapMiB / 2);
+    }
   });
 
   it('warns in one sentence instead when the machine is too small, or after one restart', () => {
