@@ -36,14 +36,14 @@ const SYSTEM_RESERVE_BYTES = 2 * 2 ** 30;
  */
 export const SEMI_SPACE_MIB = 128;
 /**
- * Old-generation size a restarted run starts with, per byte of input: V8 starts small and
- * grows the old generation by full collections, each of which walks everything held so far,
- * so a run that ends up holding gigabytes pays for several full collections on the way up.
- * Starting at about what the run holds at its peak skips most of them and keeps the same
- * peak (pages are mapped as they are used). At 1.5M people (1.37 GB of CSV input) with
- * 2,560 MiB, alternated with plain runs (scratch, identical reports): full collections 8 → 4,
- * main-thread GC 8.36 → 6.46 s and 7.94 → 7.19 s, peak RSS 3,785 → 3,786 MiB and 3,785 →
- * 3,759 MiB; with 3,200 MiB, GC 8.65 → 6.99 s and 8.52 → 6.93 s, RSS 3,751 → 3,790 MiB.
+ * Old-generation size a restarted run starts with, per byte of input as UTF-8 (as planHeap
+ * counts it): V8 starts small and grows the old generation by full collections, each of which
+ * walks everything held so far, so a run that ends up holding gigabytes pays for several full
+ * collections on the way up. Starting nearer what the run holds skips most of them and keeps
+ * the same peak (pages are mapped as they are used). At 1.5M people (0.99 GB as UTF-8, so
+ * 1,885 MiB), alternated with plain runs (scratch, identical reports): full collections 8 → 5
+ * and 8 → 4, main-thread GC 8.58 → 6.74 s and 8.01 → 6.34 s, peak RSS 3,759 → 3,768 MiB and
+ * 3,769 → 3,773 MiB. Larger starts (2,560 and 3,200 MiB) did no better.
  */
 export const INITIAL_OLD_SPACE_PER_INPUT_BYTE = 2;
 /** Set in the restarted process, so it never restarts again. */
