@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PerformanceObserver, constants as perfConstants, type PerformanceEntry } from 'node:perf_hooks';
-import { restartForHeapIfNeeded, RESPAWNED_ENV } from '../io/heap.js';
+import { isHeapFlag, restartForHeapIfNeeded, RESPAWNED_ENV } from '../io/heap.js';
 import { Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { Option, type Command } from 'commander';
@@ -260,9 +260,6 @@ interface RunFigures {
 /** Where a run's process leaves its figures, in its reports folder. */
 const RESULT_FILE = 'bench-result.json';
 
-/** Heap flags: a run's process chooses its own heap, as `idrecon reconcile` does. */
-const HEAP_FLAG = /^--(max-old-space-size|initial-old-space-size|max-semi-space-size)=/;
-
 /**
  * Runs one reconciliation in a process of its own (this command with `--run`), so that its
  * peak RSS is its own: in one process, each run's figure held the earlier runs' leftovers (at
@@ -276,7 +273,7 @@ async function runInChild(spec: RunSpec): Promise<RunFigures> {
   writeFileSync(specFile, JSON.stringify(spec));
   const env = { ...process.env };
   delete env[RESPAWNED_ENV];
-  const child = spawn(process.execPath, [...process.execArgv.filter((a) => !HEAP_FLAG.test(a)), process.argv[1]!, 'bench', '--run', specFile], {
+  const child = spawn(process.execPath, [...process.execArgv.filter((a) => !isHeapFlag(a)), process.argv[1]!, 'bench', '--run', specFile], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env,
   });

@@ -40,10 +40,11 @@ export const SEMI_SPACE_MIB = 128;
  * counts it): V8 starts small and grows the old generation by full collections, each of which
  * walks everything held so far, so a run that ends up holding gigabytes pays for several full
  * collections on the way up. Starting nearer what the run holds skips most of them and keeps
- * the same peak (pages are mapped as they are used). At 1.5M people (0.99 GB as UTF-8, so
- * 1,885 MiB), alternated with plain runs (scratch, identical reports): full collections 8 → 5
- * and 8 → 4, main-thread GC 8.58 → 6.74 s and 8.01 → 6.34 s, peak RSS 3,759 → 3,768 MiB and
- * 3,769 → 3,773 MiB. Larger starts (2,560 and 3,200 MiB) did no better.
+ * the same peak (pages are mapped as they are used). `idrecon bench --people 1500000` (0.99
+ * GB as UTF-8, so 1,885 MiB) printed 8 or 9 full collections and 8.3–9.4 s of main-thread
+ * collection in four benches before this, 4 or 5 and 7.9–8.1 s in two after; peak RSS
+ * 3,768–3,844 MiB before, 3,792–3,794 MiB after. docs/performance-notes.md has alternated
+ * runs and larger sizes.
  */
 export const INITIAL_OLD_SPACE_PER_INPUT_BYTE = 2;
 /** Set in the restarted process, so it never restarts again. */
@@ -143,6 +144,17 @@ export function respawnEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /** V8 flags for a restarted run: the heap limit, its starting old generation, the young generation. */
 export function respawnFlags(heapMiB: number, initialOldMiB: number): string[] {
   return [`--max-old-space-size=${heapMiB}`, `--initial-old-space-size=${initialOldMiB}`, `--max-semi-space-size=${SEMI_SPACE_MIB}`];
+}
+
+/** The names of respawnFlags' flags, each with its "=". */
+const HEAP_FLAG_PREFIXES = respawnFlags(0, 0).map((f) => f.slice(0, f.indexOf('=') + 1));
+
+/**
+ * Whether `arg` (a Node.js option) is one of the flags a restarted run chooses for itself, so
+ * that a process started for a run of its own can leave an inherited one out.
+ */
+export function isHeapFlag(arg: string): boolean {
+  return HEAP_FLAG_PREFIXES.some((p) => arg.startsWith(p));
 }
 
 /**

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BASE_HEAP_BYTES, HEAP_PER_INPUT_BYTE, INITIAL_OLD_SPACE_PER_INPUT_BYTE, MALLOC_MMAP_THRESHOLD, RESPAWNED_ENV, SEMI_SPACE_MIB, XLSX_EXPANSION, effectiveInputBytes, planHeap, respawnEnv, respawnFlags } from '../../src/io/heap.js';
+import { BASE_HEAP_BYTES, HEAP_PER_INPUT_BYTE, INITIAL_OLD_SPACE_PER_INPUT_BYTE, MALLOC_MMAP_THRESHOLD, RESPAWNED_ENV, SEMI_SPACE_MIB, XLSX_EXPANSION, effectiveInputBytes, isHeapFlag, planHeap, respawnEnv, respawnFlags } from '../../src/io/heap.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { ROOT, runCli, tempDir } from '../helpers/run-cli.js';
 
@@ -29,6 +29,11 @@ describe('respawnEnv', () => {
 describe('respawnFlags', () => {
   it('gives V8 the heap limit, the starting old generation and the young generation, in MiB', () => {
     expect(respawnFlags(9216, 2613)).toEqual(['--max-old-space-size=9216', '--initial-old-space-size=2613', `--max-semi-space-size=${SEMI_SPACE_MIB}`]);
+  });
+
+  it('are the flags isHeapFlag recognises (inherited ones are left out of a run of its own), and no others', () => {
+    for (const f of respawnFlags(4096, 1000)) expect(isHeapFlag(f)).toBe(true);
+    for (const f of ['--max-old-space-size', '--stack-size=2048', '--max-old-space-sizes=1', '--inspect', 'bench']) expect(isHeapFlag(f)).toBe(false);
   });
 });
 
