@@ -17,7 +17,7 @@ import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { UsageError } from '../errors.js';
 import { runGenerate, generateOptions } from './generate.js';
-import { runReconcile, type LoadPartTimes, type PhaseTimings, type ReconcileRunResult } from './reconcile.js';
+import { runReconcile, type LoadPartTimes, type PhaseTimings, type ReconcileRunResult, type RunTimeline } from './reconcile.js';
 
 export interface BenchOptions {
   sizes: number[];
@@ -177,6 +177,25 @@ export function loadPart(work: PhaseTimings['loadWork'], part: keyof LoadPartTim
   return work.cpu === undefined ? wall : `${wall} (CPU ${secs(work.cpu[part])} s)`;
 }
 const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);
+
+/**
+ * Milliseconds from the last export read to the reports written: the part of the run in which
+ * its main thread works alone (matching and writing), so that on two cores one is idle.
+ */
+export function aloneAfterReads(t: RunTimeline): number {
+  return Math.max(0, t.written - Math.max(t.esrRead, t.nhsmailRead, t.adRead ?? 0));
+}
+
+/** A run's timeline as printed (seconds from its start). */
+export function timelineLines(t: RunTimeline): [string, string][] {
+  const alone = aloneAfterReads(t);
+  return [
+    ['  timeline (seconds from the run\'s start)', ''],
+    ['    exports read: ESR / NHSmail / AD', [t.esrRead, t.nhsmailRead, t.adRead].map((x) => (x === undefined ? '-' : String(secs(x)))).join(' / ')],
+    ['    ESR ↔ NHSmail matched / all matched / written', [t.stageOneDone, t.matched, t.written].map(secs).join(' / ')],
+    ['    main thread alone after the last export was read', `${secs(alone)} s (${Math.round((100 * alone) / Math.max(1, t.written))}% of the run, on one core)`],
+  ];
+}
 /** A ratio as printed: two decimals. */
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
@@ -430,6 +449,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       ['  assign', `${secs(p.assign)} s`],
       ['  other matching (group, identities, review)', `${secs(p.otherMatch)} s`],
       ['  write reports', `${secs(p.write)} s`],
+      ...timelineLines(p.timeline),
       ['  garbage collection (main thread, all phases)', `${figures.gcSeconds} s`],
       ['    scavenges (young generation)', `${figures.gc.scavengeSeconds} s in ${figures.gc.scavenges.toLocaleString('en-GB')}`],
       ['    full collections', `${figures.gc.fullSeconds} s in ${figures.gc.fullCollections.toLocaleString('en-GB')}`],
@@ -445,7 +465,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
     if (figures.xlsxSeconds !== undefined) {
       lines.push(['reconcile wall (XLSX output)', `${figures.xlsxSeconds} s (writing the workbook ${figures.xlsxWriteSeconds} s; peak RSS ${figures.xlsxPeakRssMiB} MiB)`]);
     }
-    for (const [k, v] of lines) o.out.write(`  ${k.padEnd(54)} ${v}\n`);
+    for (const [k, v] of lines) o.out.write(`${`  ${k.padEnd(54)} ${v}`.trimEnd()}\n`);
     if (!o.keep) rmSync(dir, { recursive: true, force: true });
   }
   if (results.length >= 2) {

@@ -80,6 +80,24 @@ export interface PhaseTimings {
   /** Everything else in matching: grouping people, identities, review. */
   otherMatch: number;
   write: number;
+  timeline: RunTimeline;
+}
+
+/**
+ * Moments of a run, in milliseconds from its start. The exports are read by their own threads
+ * (see LoadWork.endedAt): once the last is read, this thread works alone, and on two cores one
+ * core is left idle until the reports are written.
+ */
+export interface RunTimeline {
+  esrRead: number;
+  nhsmailRead: number;
+  /** Undefined without an AD export. */
+  adRead?: number;
+  /** ESR ↔ NHSmail matched (the AD export may still be being read). */
+  stageOneDone: number;
+  /** All three stages matched. */
+  matched: number;
+  written: number;
 }
 
 export interface ReconcileSummary {
@@ -417,6 +435,16 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
     if (l.work.cpu !== undefined) addLoadParts((loadWork.cpu ??= { read: 0, normalise: 0, handOver: 0, unpack: 0 }), l.work.cpu, l.unpackCpu ?? 0);
   }
   const loadAfterStageOne = tAd - tBegun;
+  // Each reading thread's end on this thread's clock (their clocks share the epoch's origin).
+  const since = (w: { endedAt?: number }): number | undefined => (w.endedAt === undefined ? undefined : w.endedAt - performance.timeOrigin - t0);
+  const timeline: RunTimeline = {
+    esrRead: since(esr.work) ?? t1 - t0,
+    nhsmailRead: since(nhs.work) ?? t1 - t0,
+    adRead: opts.ad === undefined ? undefined : (since(ad.work) ?? tAd - t0),
+    stageOneDone: tBegun - t0,
+    matched: t2 - t0,
+    written: t3 - t0,
+  };
   const timings = {
     loadAndNormalise: t1 - t0 + loadAfterStageOne,
     loadAfterStageOne,
@@ -425,6 +453,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
     assign,
     otherMatch: t2 - t1 - loadAfterStageOne - candidatesAndScore - assign,
     write: t3 - t2,
+    timeline,
   };
   return { summary, result, timings, exitCode };
 }

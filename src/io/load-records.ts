@@ -77,6 +77,13 @@ export interface LoadParts {
  */
 export interface LoadWork extends LoadParts {
   cpu?: LoadParts;
+  /**
+   * When the thread finished reading (its last records handed on), in milliseconds since the
+   * epoch (`performance.timeOrigin` plus `performance.now()`, comparable across threads); for
+   * a run's timeline. A worker's finishing can be seen by the main thread only when it is next
+   * free, which during matching is much later.
+   */
+  endedAt?: number;
 }
 
 export const noWork = (): LoadWork => ({ read: 0, normalise: 0, handOver: 0 });
@@ -188,6 +195,7 @@ async function readJob<S extends RecordSource>(
     addPart(work, 'normalise', got, mark, work.handOver - handedWall, (work.cpu?.handOver ?? 0) - handedCpu);
   }
   hand(batch, true);
+  work.endedAt = performance.timeOrigin + performance.now();
   return rows;
 }
 

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/build.js';
 import { runCli, tempDir, type CliResult } from '../helpers/run-cli.js';
-import { speedCheck } from '../../src/commands/bench.js';
-import type { LoadPartTimes as LoadTimes } from '../../src/commands/reconcile.js';
+import { aloneAfterReads, speedCheck } from '../../src/commands/bench.js';
+import type { LoadPartTimes as LoadTimes, RunTimeline } from '../../src/commands/reconcile.js';
 
 let run: CliResult;
 let dir: string;
@@ -108,6 +108,23 @@ describe('idrecon bench --people 2000', () => {
     expect(w.unpack).toBe(0);
   });
 
+  it("prints the run's timeline as its run measured it, and how long its main thread worked alone", () => {
+    const figures = JSON.parse(readFileSync(join(dir, 'people-2000', 'reports', 'bench-result.json'), 'utf8')) as { seconds: number; timings: { timeline: RunTimeline } };
+    const t = figures.timings.timeline;
+    const s = (ms: number): string => String(Math.round(ms / 10) / 100);
+    expect(figure('exports read: ESR / NHSmail / AD')).toBe(`${s(t.esrRead)} / ${s(t.nhsmailRead)} / ${s(t.adRead!)}`);
+    expect(figure('ESR ↔ NHSmail matched / all matched / written')).toBe(`${s(t.stageOneDone)} / ${s(t.matched)} / ${s(t.written)}`);
+    // Read in this thread at this size: one export after another, then matching, then writing.
+    expect(t.esrRead).toBeLessThanOrEqual(t.nhsmailRead);
+    expect(t.nhsmailRead).toBeLessThanOrEqual(t.adRead!);
+    expect(t.stageOneDone).toBeLessThanOrEqual(t.matched);
+    expect(t.matched).toBeLessThanOrEqual(t.written);
+    // The run's wall time is measured around the same run, so it ends at or after the reports.
+    expect(t.written / 1000).toBeLessThanOrEqual(figures.seconds + 0.01);
+    const alone = t.written - t.adRead!;
+    expect(figure('main thread alone after the last export was read')).toBe(`${s(alone)} s (${Math.round((100 * alone) / t.written)}% of the run, on one core)`);
+  });
+
   it('times the same fixed job for the speed check every time: 20,000 rows of csv-parse', () => {
     const a = speedCheck();
     const b = speedCheck();
@@ -202,5 +219,29 @@ describe('idrecon bench --people 2000', () => {
     const r = runCli(['bench', '--people', '5', '--dir', tempDir()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--people takes whole numbers');
+  });
+});
+
+describe('aloneAfterReads', () => {
+  const t = (reads: [number, number, number | undefined], written: number): RunTimeline => ({
+    esrRead: reads[0],
+    nhsmailRead: reads[1],
+    adRead: reads[2],
+    stageOneDone: 0,
+    matched: 0,
+    written,
+  });
+
+  it('counts from the last export read, whichever it was, to the reports written', () => {
+    expect(aloneAfterReads(t([15_000, 14_000, 31_000], 72_000))).toBe(41_000);
+    expect(aloneAfterReads(t([15_000, 17_000, 9_000], 72_000))).toBe(55_000);
+  });
+
+  it('without an AD export, from the later of ESR and NHSmail', () => {
+    expect(aloneAfterReads(t([15_000, 14_000, undefined], 40_000))).toBe(25_000);
+  });
+
+  it('is never negative', () => {
+    expect(aloneAfterReads(t([15_000, 14_000, 50_000], 40_000))).toBe(0);
   });
 });

@@ -62,3 +62,19 @@ describe('loadAll times the parts of each load', () => {
     await expectParts(2, true);
   });
 });
+
+describe('loadAll says when each thread finished reading (LoadWork.endedAt)', () => {
+  /** This thread's clock as milliseconds since the epoch, as endedAt is given. */
+  const now = (): number => performance.timeOrigin + performance.now();
+
+  it.each([1, 2])('with %i thread(s): a moment within the load, comparable with this thread\'s clock, each input after the one before in one thread', async (threads) => {
+    const before = now();
+    const loads = await compiled.loadAll(jobs(), threads);
+    const after = now();
+    for (const l of loads) {
+      expect(l.work.endedAt).toBeGreaterThanOrEqual(before);
+      expect(l.work.endedAt).toBeLessThanOrEqual(after);
+    }
+    if (threads === 1) expect(loads[0]!.work.endedAt!).toBeLessThanOrEqual(loads[1]!.work.endedAt!);
+  });
+});
