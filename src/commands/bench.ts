@@ -435,6 +435,9 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
             ['runs (figures below: the median run\'s)', `${runs.length}; peak RSS the highest of them`],
             ['  bare csv-parse pass, each run', bareRuns.map((x) => `${x.seconds} s`).join(', ')],
             ['  reconcile wall (CSV output), each run', runs.map((r) => `${r.seconds} s`).join(', ')],
+            // Each run against the bare parse just before it: the machine's speed drifts from
+            // minute to minute, and the ratio above mixes the median run with the median parse.
+            ['  each run ÷ the bare parse before it', runs.map((r, k) => String(round2(r.seconds / bareRuns[k]!.seconds))).join(', ')],
           ] as [string, string][])
         : []),
       ['ratio reconcile ÷ bare parse', String(figures.ratio)],

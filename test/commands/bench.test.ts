@@ -192,6 +192,9 @@ describe('idrecon bench --people 2000', () => {
     const eachBare = line('bare csv-parse pass, each run').split(', ').map(seconds);
     expect(eachWall).toHaveLength(3);
     expect(eachBare).toHaveLength(3);
+    // Each run's ratio to its own bare parse (the one just before it), in run order.
+    const r2 = (x: number): number => Math.round(x * 100) / 100;
+    expect(line('each run ÷ the bare parse before it')).toBe(eachWall.map((w, k) => String(r2(w / eachBare[k]!))).join(', '));
     // A speed check before each bare parse.
     expect(line('speed check (fixed csv-parse job, best of 5)').split(', ').map(seconds)).toHaveLength(3);
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[1]!;
