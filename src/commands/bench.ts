@@ -58,6 +58,7 @@ export interface BenchFigures {
   speedChecks: number[];
   rowsPerSecond: number;
   phases: ReconcileRunResult['timings'];
+  timeline: RunTimeline;
   /** Peak RSS of the CSV run's process (each run is a process of its own). */
   peakRssMiB: number;
   /** Main-thread garbage collection pauses during the reconcile run (all phases). */
@@ -266,6 +267,7 @@ interface RunSpec {
 interface RunFigures {
   seconds: number;
   timings: ReconcileRunResult['timings'];
+  timeline: RunTimeline;
   gcSeconds: number;
   gc: GcFigures;
   /** The process's peak RSS: the run's, as `idrecon reconcile` would have it. */
@@ -339,6 +341,7 @@ async function runOne(specFile: string): Promise<void> {
   const figures: RunFigures = {
     seconds,
     timings: run.timings,
+    timeline: run.timeline,
     gcSeconds: secs(gcPauses.ms),
     gc: gcPauses.byKind,
     peakRssBytes,
@@ -403,6 +406,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       speedChecks,
       rowsPerSecond: Math.round(inputRows / seconds),
       phases: run.timings,
+      timeline: run.timeline,
       peakRssMiB: mib(Math.max(...runs.map((r) => r.peakRssBytes))),
       gcSeconds: run.gcSeconds,
       gc: run.gc,
@@ -452,7 +456,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       ['  assign', `${secs(p.assign)} s`],
       ['  other matching (group, identities, review)', `${secs(p.otherMatch)} s`],
       ['  write reports', `${secs(p.write)} s`],
-      ...timelineLines(p.timeline),
+      ...timelineLines(figures.timeline),
       ['  garbage collection (main thread, all phases)', `${figures.gcSeconds} s`],
       ['    scavenges (young generation)', `${figures.gc.scavengeSeconds} s in ${figures.gc.scavenges.toLocaleString('en-GB')}`],
       ['    full collections', `${figures.gc.fullSeconds} s in ${figures.gc.fullCollections.toLocaleString('en-GB')}`],

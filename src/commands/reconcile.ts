@@ -80,7 +80,6 @@ export interface PhaseTimings {
   /** Everything else in matching: grouping people, identities, review. */
   otherMatch: number;
   write: number;
-  timeline: RunTimeline;
 }
 
 /**
@@ -127,6 +126,8 @@ export interface ReconcileRunResult {
   summary: ReconcileSummary;
   result: ReconcileResult;
   timings: PhaseTimings;
+  /** Moments of the run (not phases: they do not add up to its wall time). */
+  timeline: RunTimeline;
   exitCode: number;
 }
 
@@ -453,9 +454,8 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
     assign,
     otherMatch: t2 - t1 - loadAfterStageOne - candidatesAndScore - assign,
     write: t3 - t2,
-    timeline,
   };
-  return { summary, result, timings, exitCode };
+  return { summary, result, timings, timeline, exitCode };
 }
 
 export function printReconcileSummary(s: ReconcileSummary, outDir: string, out: NodeJS.WritableStream): void {
