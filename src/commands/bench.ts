@@ -6,8 +6,9 @@
  * is its own. Cost: a run holds every record in memory; the largest size sets the peak.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PerformanceObserver, constants as perfConstants, type PerformanceEntry } from 'node:perf_hooks';
 import { isHeapFlag, restartForHeapIfNeeded, RESPAWNED_ENV } from '../io/heap.js';
 import { Transform, type Readable } from 'node:stream';
@@ -32,6 +33,11 @@ export interface BenchOptions {
    * are the median run's; the peak RSS is the highest of any run.
    */
   repeat?: number;
+  /**
+   * Another build of idrecon (a checkout with bin/idrecon and its dist/ built) whose CSV runs
+   * are timed beside this build's, in turn, and whose reports are compared with this build's.
+   */
+  baseline?: string;
   toolVersion: string;
   out: NodeJS.WritableStream;
 }
@@ -73,6 +79,21 @@ export interface BenchFigures {
   xlsxSeconds?: number;
   xlsxWriteSeconds?: number;
   xlsxPeakRssMiB?: number;
+  baseline?: BaselineFigures;
+}
+
+/** The baseline build's CSV runs beside this build's (BenchOptions.baseline). */
+export interface BaselineFigures {
+  /** The baseline's wall time, each run, in pair order, and the median. */
+  runs: number[];
+  seconds: number;
+  /** Each pair's wall of this build ÷ the baseline's, and the medians' ratio. */
+  pairRatios: number[];
+  ratio: number;
+  peakRssMiB: number;
+  /** Report files compared in each pair, and those whose bytes differed in any (or were in one build's reports only). */
+  filesCompared: number;
+  differing: string[];
 }
 
 /** A CSV stream decoded as reconcile would decode it (UTF-16 AD exports included). */
@@ -286,7 +307,7 @@ const RESULT_FILE = 'bench-result.json';
  * peak RSS is its own: in one process, each run's figure held the earlier runs' leftovers (at
  * 1.5M people the XLSX run, after the CSV run, peaked 4,498 MiB, and 3,668 MiB alone).
  */
-async function runInChild(spec: RunSpec): Promise<RunFigures> {
+async function runInChild(spec: RunSpec, program = process.argv[1]!): Promise<RunFigures> {
   mkdirSync(spec.outDir, { recursive: true });
   const specFile = join(spec.outDir, 'bench-run.json');
   const resultFile = join(spec.outDir, RESULT_FILE);
@@ -294,7 +315,7 @@ async function runInChild(spec: RunSpec): Promise<RunFigures> {
   writeFileSync(specFile, JSON.stringify(spec));
   const env = { ...process.env };
   delete env[RESPAWNED_ENV];
-  const child = spawn(process.execPath, [...process.execArgv.filter((a) => !isHeapFlag(a)), process.argv[1]!, 'bench', '--run', specFile], {
+  const child = spawn(process.execPath, [...process.execArgv.filter((a) => !isHeapFlag(a)), program, 'bench', '--run', specFile], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env,
   });
@@ -306,7 +327,8 @@ async function runInChild(spec: RunSpec): Promise<RunFigures> {
   });
   if (code !== 0) {
     const last = stderr.trim().split('\n').pop() ?? '';
-    throw new Error(`The bench's reconcile run (${spec.format}${spec.fuzzy ? ', fuzzy' : ''}) failed with exit code ${code}${last ? `: ${last}` : ''}`);
+    const which = program === process.argv[1] ? '' : ', baseline build';
+    throw new Error(`The bench's reconcile run (${spec.format}${spec.fuzzy ? ', fuzzy' : ''}${which}) failed with exit code ${code}${last ? `: ${last}` : ''}`);
   }
   return JSON.parse(readFileSync(resultFile, 'utf8')) as RunFigures;
 }
@@ -352,7 +374,41 @@ async function runOne(specFile: string): Promise<void> {
   writeFileSync(join(spec.outDir, RESULT_FILE), JSON.stringify(figures));
 }
 
+/** A file's SHA-256, hex. */
+async function sha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * The CSV reports of two runs compared byte for byte: how many file names the two folders hold
+ * between them, and those whose bytes differ or which only one holds, sorted. The run's figures
+ * and summary.json (timings, the command line) are not reports and differ from run to run.
+ */
+export async function compareReports(a: string, b: string): Promise<{ files: number; differing: string[] }> {
+  const csv = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.csv'));
+  const inA = new Set(csv(a));
+  const inB = new Set(csv(b));
+  const names = [...new Set([...inA, ...inB])].sort();
+  const differing: string[] = [];
+  for (const name of names) {
+    if (!inA.has(name) || !inB.has(name) || (await sha256(join(a, name))) !== (await sha256(join(b, name)))) differing.push(name);
+  }
+  return { files: names.length, differing };
+}
+
+/** The program of the idrecon checkout at `dir`, or a usage error saying what is missing. */
+export function baselineProgram(dir: string): string {
+  const program = resolve(dir, 'bin', 'idrecon');
+  if (!existsSync(program) || !existsSync(resolve(dir, 'dist', 'cli.js'))) {
+    throw new UsageError(`--baseline takes a built checkout of idrecon (with bin/idrecon and dist/cli.js; run npm ci there), not ${dir}.`);
+  }
+  return program;
+}
+
 export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
+  const baseline = o.baseline === undefined ? undefined : baselineProgram(o.baseline);
   const results: BenchFigures[] = [];
   for (const people of [...o.sizes].sort((a, b) => a - b)) {
     const dir = join(o.dir, `people-${people}`);
@@ -366,29 +422,47 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
     const generateSeconds = secs(performance.now() - t);
     const files = ['esr-extract.csv', 'nhsmail-mailbox-report.csv', 'local-ad-users.csv'].map((f) => join(dir, f));
 
-    const reconcileOnce = (fuzzy: boolean, format: 'csv' | 'xlsx' = 'csv', repeat = 0): Promise<RunFigures> =>
-      runInChild({
-        files,
-        outDir: join(dir, fuzzy ? 'reports-fuzzy' : format === 'xlsx' ? 'reports-xlsx' : repeat === 0 ? 'reports' : `reports-${repeat + 1}`),
-        fuzzy,
-        format,
-        truth: join(dir, 'truth.csv'),
-        commandLine: `idrecon bench --people ${people}`,
-        toolVersion: o.toolVersion,
-      });
+    const csvDir = (repeat: number, base = false): string => join(dir, `reports${base ? '-baseline' : ''}${repeat === 0 ? '' : `-${repeat + 1}`}`);
+    const reconcileOnce = (fuzzy: boolean, format: 'csv' | 'xlsx' = 'csv', repeat = 0, program?: string): Promise<RunFigures> =>
+      runInChild(
+        {
+          files,
+          outDir: fuzzy ? join(dir, 'reports-fuzzy') : format === 'xlsx' ? join(dir, 'reports-xlsx') : csvDir(repeat, program !== undefined),
+          fuzzy,
+          format,
+          truth: join(dir, 'truth.csv'),
+          commandLine: `idrecon bench --people ${people}`,
+          toolVersion: o.toolVersion,
+        },
+        program,
+      );
     // A bare parse then a reconcile run, `repeat` times: on a shared machine whose speed drifts,
     // each pair sees much the same machine, and the medians are steadier than one run.
     let inputRows = 0;
     const bareRuns: { seconds: number; cpu: number }[] = [];
     const speedChecks: number[] = [];
     const runs: RunFigures[] = [];
+    const baseRuns: RunFigures[] = [];
+    const differing = new Set<string>();
+    let filesCompared = 0;
     for (let k = 0; k < (o.repeat ?? 1); k++) {
       speedChecks.push(speedCheck().seconds);
       const cpu = process.cpuUsage();
       t = performance.now();
       inputRows = await bareParse(files);
       bareRuns.push({ seconds: secs(performance.now() - t), cpu: cpuSecondsSince(cpu) });
+      if (baseline === undefined) {
+        runs.push(await reconcileOnce(false, 'csv', k));
+        continue;
+      }
+      // The two builds in turn, the baseline first in every other pair: neither is always the
+      // one that runs on a machine warmed (or slowed) by the other.
+      if (k % 2 === 0) baseRuns.push(await reconcileOnce(false, 'csv', k, baseline));
       runs.push(await reconcileOnce(false, 'csv', k));
+      if (k % 2 === 1) baseRuns.push(await reconcileOnce(false, 'csv', k, baseline));
+      const compared = await compareReports(csvDir(k, true), csvDir(k));
+      filesCompared = Math.max(filesCompared, compared.files);
+      for (const f of compared.differing) differing.add(f);
     }
     const run = medianBy(runs, (r) => r.seconds);
     const bare = medianBy(bareRuns, (x) => x.seconds);
@@ -413,6 +487,18 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       pairsPerEsrPerson: run.pairsPerEsrPerson,
       quality: run.quality,
     };
+    if (baseline !== undefined) {
+      const base = medianBy(baseRuns, (r) => r.seconds);
+      figures.baseline = {
+        runs: baseRuns.map((r) => r.seconds),
+        seconds: base.seconds,
+        pairRatios: runs.map((r, k) => round2(r.seconds / baseRuns[k]!.seconds)),
+        ratio: round2(seconds / base.seconds),
+        peakRssMiB: mib(Math.max(...baseRuns.map((r) => r.peakRssBytes))),
+        filesCompared,
+        differing: [...differing].sort(),
+      };
+    }
     if (o.fuzzy) {
       const f = await reconcileOnce(true);
       figures.fuzzyQuality = f.quality;
@@ -465,6 +551,20 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       ['pairs scored per ESR person', String(figures.pairsPerEsrPerson)],
       ['default scheme precision / recall', `${pct(figures.quality.precision)} / ${pct(figures.quality.recall)} (${figures.quality.correct} of ${figures.quality.links} links correct; ${figures.quality.truePairs} true pairs)`],
     ];
+    if (figures.baseline !== undefined) {
+      const b = figures.baseline;
+      lines.push(
+        ['baseline build', resolve(o.baseline!)],
+        ['  baseline reconcile wall (CSV output), each run', b.runs.map((x) => `${x} s`).join(', ')],
+        ['  baseline reconcile wall, median', `${b.seconds} s (peak RSS ${b.peakRssMiB} MiB)`],
+        ['  this build ÷ baseline, each pair', b.pairRatios.map(String).join(', ')],
+        ['  this build ÷ baseline, medians', String(b.ratio)],
+        [
+          "  reports the same as the baseline's",
+          b.differing.length === 0 ? `yes (${b.filesCompared} CSV files, byte for byte, every pair)` : `NO: ${b.differing.join(', ')} differ`,
+        ],
+      );
+    }
     if (figures.fuzzyQuality) {
       const q = figures.fuzzyQuality;
       lines.push(['fuzzy mode precision / recall', `${pct(q.precision)} / ${pct(q.recall)} (${q.correct} of ${q.links}; ${figures.fuzzySeconds} s)`]);
@@ -524,6 +624,7 @@ export function registerBench(program: Command, version: () => string): void {
     .option('--no-fuzzy', 'skip the fuzzy-mode run')
     .option('--xlsx', 'also time the same reconcile writing the XLSX workbook', false)
     .option('--repeat <n>', 'bare parses and CSV reconcile runs per size, 1 to 20: prints the median run and every wall time', '1')
+    .option('--baseline <dir>', "another idrecon checkout (built) to time beside this one: its CSV runs alternate with this build's, and the reports are compared byte for byte")
     .addHelpText(
       'after',
       `
@@ -534,15 +635,19 @@ Examples:
   $ npm run bench
   $ idrecon bench --people 150000,1500000
   $ idrecon bench --people 2000 --keep --dir /tmp/bench
-  $ idrecon bench --people 1500000 --repeat 3 --no-fuzzy`,
+  $ idrecon bench --people 1500000 --repeat 3 --no-fuzzy
+  $ git worktree add ../idrecon-base main && (cd ../idrecon-base && npm ci)
+  $ idrecon bench --people 1500000 --repeat 4 --no-fuzzy --baseline ../idrecon-base`,
     )
     .addOption(new Option('--run <spec>', 'one measured run, in a process of its own (used by the bench itself)').hideHelp())
-    .action(async (flags: { people: string; seed: string; dir: string; keep: boolean; fuzzy: boolean; xlsx: boolean; repeat: string; run?: string }) => {
+    .action(async (flags: { people: string; seed: string; dir: string; keep: boolean; fuzzy: boolean; xlsx: boolean; repeat: string; baseline?: string; run?: string }) => {
       if (flags.run !== undefined) return runOne(flags.run);
       if (!/^\d+$/.test(flags.seed)) throw new UsageError('--seed takes a whole number.');
       const sizes = parseSizes(flags.people);
       const repeat = Number(flags.repeat);
       if (!/^\d+$/.test(flags.repeat.trim()) || repeat < 1 || repeat > 20) throw new UsageError(`--repeat takes a whole number from 1 to 20, not "${flags.repeat}".`);
+      // Checked before any data is generated.
+      if (flags.baseline !== undefined) baselineProgram(flags.baseline);
       await runBench({
         sizes,
         seed: Number(flags.seed),
@@ -551,6 +656,7 @@ Examples:
         fuzzy: flags.fuzzy,
         xlsx: flags.xlsx,
         repeat,
+        baseline: flags.baseline,
         toolVersion: version(),
         out: process.stdout,
       });

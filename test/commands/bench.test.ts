@@ -4,12 +4,12 @@
  * generator's truth, and the working data is removed unless --keep. Speed is printed, never
  * asserted (timed tests are flaky; the figures live in the README's Performance section).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/build.js';
-import { runCli, tempDir, type CliResult } from '../helpers/run-cli.js';
-import { aloneAfterReads, speedCheck } from '../../src/commands/bench.js';
+import { BIN, ROOT, runCli, tempDir, type CliResult } from '../helpers/run-cli.js';
+import { aloneAfterReads, compareReports, speedCheck } from '../../src/commands/bench.js';
 import type { LoadPartTimes as LoadTimes, RunTimeline } from '../../src/commands/reconcile.js';
 
 let run: CliResult;
@@ -210,6 +210,61 @@ describe('idrecon bench --people 2000', () => {
     expect(line('peak RSS')).toBe(`${Math.round(Math.max(...results.map((x) => x.peakRssBytes)) / 2 ** 20)} MiB`);
   });
 
+  it("with --baseline, runs the other build's CSV runs in turn with this build's, prints each pair's ratio and finds their reports the same", () => {
+    const other = tempDir();
+    // This checkout as its own baseline: the same code, so the same reports.
+    const r = runCli(['bench', '--people', '100', '--dir', other, '--no-fuzzy', '--repeat', '2', '--keep', '--baseline', ROOT]);
+    expect(r.code, r.stderr).toBe(0);
+    const line = (label: string): string => {
+      const found = r.stdout.split('\n').find((l) => l.trim().startsWith(label));
+      expect(found, `no "${label}" line in:\n${r.stdout}`).toBeDefined();
+      return found!.trim().slice(label.length).trim();
+    };
+    const people = join(other, 'people-100');
+    const wallOf = (d: string): number => (JSON.parse(readFileSync(join(people, d, 'bench-result.json'), 'utf8')) as { seconds: number }).seconds;
+    // Each build's runs leave their figures in reports folders of their own.
+    const mine = ['reports', 'reports-2'].map(wallOf);
+    const base = ['reports-baseline', 'reports-baseline-2'].map(wallOf);
+    expect(line('baseline build')).toBe(ROOT);
+    expect(line('baseline reconcile wall (CSV output), each run')).toBe(base.map((x) => `${x} s`).join(', '));
+    expect(line('reconcile wall (CSV output), each run')).toBe(mine.map((x) => `${x} s`).join(', '));
+    const r2 = (x: number): number => Math.round(x * 100) / 100;
+    expect(line('this build ÷ baseline, each pair')).toBe(mine.map((m, k) => String(r2(m / base[k]!))).join(', '));
+    expect(line('this build ÷ baseline, medians')).toBe(String(r2(Math.min(...mine) / Math.min(...base))));
+    const csvFiles = readdirSync(join(people, 'reports')).filter((f) => f.endsWith('.csv'));
+    expect(csvFiles.length).toBeGreaterThan(5);
+    expect(line("reports the same as the baseline's")).toBe(`yes (${csvFiles.length} CSV files, byte for byte, every pair)`);
+  });
+
+  it("with --baseline, names the reports whose bytes differ from the baseline build's", () => {
+    // A stand-in baseline: the real program, then one more line in its run's issues.csv.
+    const fake = tempDir();
+    mkdirSync(join(fake, 'bin'));
+    mkdirSync(join(fake, 'dist'));
+    writeFileSync(join(fake, 'dist', 'cli.js'), '');
+    writeFileSync(
+      join(fake, 'bin', 'idrecon'),
+      `const { spawnSync } = require('node:child_process');
+const { appendFileSync, readFileSync } = require('node:fs');
+const r = spawnSync(process.execPath, [${JSON.stringify(BIN)}, ...process.argv.slice(2)], { stdio: 'inherit' });
+const spec = JSON.parse(readFileSync(process.argv[process.argv.length - 1], 'utf8'));
+appendFileSync(require('node:path').join(spec.outDir, 'issues.csv'), 'extra\\r\\n');
+process.exit(r.status ?? 1);
+`,
+    );
+    const r = runCli(['bench', '--people', '100', '--dir', tempDir(), '--no-fuzzy', '--baseline', fake]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/reports the same as the baseline's\s+NO: issues\.csv differ/);
+  });
+
+  it('refuses a --baseline that is not a built idrecon checkout before generating anything', () => {
+    const other = tempDir();
+    const r = runCli(['bench', '--people', '100', '--dir', other, '--baseline', tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--baseline takes a built checkout of idrecon');
+    expect(readdirSync(other)).toEqual([]);
+  });
+
   it('refuses a --repeat that is not 1 to 20 with a usage error', () => {
     for (const bad of ['0', '21', '1.5', 'two']) {
       const r = runCli(['bench', '--people', '100', '--repeat', bad, '--dir', tempDir()]);
@@ -246,5 +301,28 @@ describe('aloneAfterReads', () => {
 
   it('is never negative', () => {
     expect(aloneAfterReads(t([15_000, 14_000, 50_000], 40_000))).toBe(0);
+  });
+});
+
+describe('compareReports', () => {
+  it('counts the CSV files of both folders and names those that differ in bytes or are in one only', async () => {
+    const a = tempDir();
+    const b = tempDir();
+    writeFileSync(join(a, 'same.csv'), 'x,y\r\n1,2\r\n');
+    writeFileSync(join(b, 'same.csv'), 'x,y\r\n1,2\r\n');
+    writeFileSync(join(a, 'changed.csv'), 'x\r\n1\r\n');
+    writeFileSync(join(b, 'changed.csv'), 'x\r\n2\r\n');
+    writeFileSync(join(a, 'only-a.csv'), 'x\r\n');
+    // Not reports: the run's figures and summary differ from run to run.
+    writeFileSync(join(a, 'summary.json'), '{"seconds":1}');
+    writeFileSync(join(b, 'summary.json'), '{"seconds":2}');
+    expect(await compareReports(a, b)).toEqual({ files: 3, differing: ['changed.csv', 'only-a.csv'] });
+    // In both folders now, with other bytes.
+    writeFileSync(join(b, 'only-a.csv'), 'x\r\n');
+    appendFileSync(join(b, 'only-a.csv'), 'y\r\n');
+    writeFileSync(join(b, 'changed.csv'), 'x\r\n1\r\n');
+    expect(await compareReports(a, b)).toEqual({ files: 3, differing: ['only-a.csv'] });
+    writeFileSync(join(b, 'only-a.csv'), 'x\r\n');
+    expect(await compareReports(a, b)).toEqual({ files: 3, differing: [] });
   });
 });
