@@ -561,7 +561,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
         ['  this build ÷ baseline, medians', String(b.ratio)],
         [
           "  reports the same as the baseline's",
-          b.differing.length === 0 ? `yes (${b.filesCompared} CSV files, byte for byte, every pair)` : `NO: ${b.differing.join(', ')} differ`,
+          b.differing.length === 0 ? `yes (${b.filesCompared} CSV files, byte for byte, every pair)` : `NO; differing: ${b.differing.join(', ')}`,
         ],
       );
     }

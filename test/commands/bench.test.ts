@@ -254,7 +254,7 @@ process.exit(r.status ?? 1);
     );
     const r = runCli(['bench', '--people', '100', '--dir', tempDir(), '--no-fuzzy', '--baseline', fake]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/reports the same as the baseline's\s+NO: issues\.csv differ/);
+    expect(r.stdout).toMatch(/reports the same as the baseline's\s+NO; differing: issues\.csv\n/);
   });
 
   it('refuses a --baseline that is not a built idrecon checkout before generating anything', () => {
