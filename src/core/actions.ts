@@ -49,67 +49,6 @@ export type IssueCode =
   | 'DUPLICATE_AD_MAIL'
   | 'ESR_AD_WITHOUT_NHSMAIL';
 
-/**
- * The duplicate checks over one export's own records (an NHSmail account's or an AD account's
- * fields, nothing matched): each a code and the key records must not share. A load worker can
- * run them on the records it read (SourceDuplicateKeys), as findIssues would.
- */
-export const SOURCE_DUPLICATE_CHECKS: { readonly nhsmail: readonly SourceCheck<NhsmailAccount>[]; readonly ad: readonly SourceCheck<AdAccount>[] } = {
-  nhsmail: [
-    { code: 'DUPLICATE_NHSMAIL_EMPLOYEE_NUMBER', what: () => 'Employee Number', key: (m) => m.employeeNumber },
-    { code: 'DUPLICATE_NHSMAIL_ID', what: () => 'NHSmail ID', key: (m) => m.nhsmailId },
-    // Primary addresses are unique in the Portal; a repeat means a report stitched from two exports.
-    { code: 'DUPLICATE_NHSMAIL_EMAIL', what: () => 'primary email address', key: (m) => m.email.value },
-  ],
-  ad: [
-    { code: 'DUPLICATE_AD_EMPLOYEE_ID', what: () => 'employeeID', key: (a) => a.employeeNumber },
-    { code: 'DUPLICATE_AD_NHSMAIL_ID', what: (config) => `NHSmail ID (${config.ad.nhsmailIdAttribute})`, key: (a) => a.nhsmailId },
-    { code: 'DUPLICATE_AD_MAIL', what: () => 'mail address', key: (a) => (a.email?.valid ? a.email.value : undefined) },
-  ],
-};
-
-/** One of SOURCE_DUPLICATE_CHECKS: its code, what the records share (for the explanation), and the key. */
-export interface SourceCheck<T> {
-  readonly code: IssueCode;
-  readonly what: (config: Config) => string;
-  readonly key: (t: T) => string | undefined;
-}
-
-/**
- * Groups of records sharing a key, by check: the records' indices in their export's record
- * list, groups and members in duplicateGroups' order.
- */
-export type KnownDuplicates = Partial<Record<IssueCode, readonly (readonly number[])[]>>;
-
-/**
- * A source's duplicate-check keys, collected record by record in load order (a load worker's,
- * as it reads), then the checks' groups: those findIssues finds over the same records.
- */
-export class SourceDuplicateKeys<T> {
-  private readonly keys: (string | undefined)[][];
-
-  constructor(private readonly checks: readonly SourceCheck<T>[]) {
-    this.keys = checks.map(() => []);
-  }
-
-  add(record: T): void {
-    for (let c = 0; c < this.checks.length; c++) this.keys[c]!.push(this.checks[c]!.key(record));
-  }
-
-  groups(pool?: Int32Pool): KnownDuplicates {
-    const out: KnownDuplicates = {};
-    this.checks.forEach((check, c) => {
-      const keys = this.keys[c]!;
-      out[check.code] = duplicateGroups(
-        Array.from(keys, (_, i) => i),
-        (i) => keys[i],
-        pool,
-      );
-    });
-    return out;
-  }
-}
-
 export interface Issue {
   code: IssueCode;
   owner: 'Workforce' | 'IT' | 'IT and Workforce';
@@ -354,12 +293,7 @@ export function anchorUpdateSource(r: ReconcileResult, config: Config, pool: Int
 }
 
 /** `pool`: where the duplicate checks' arrays come from and go back to (see anchorUpdateSource). */
-/**
- * Issues of the reconciled identities, then duplicated anchors within each source. `known`: the
- * groups of checks already run on the records (SourceDuplicateKeys, in a load worker); the rest
- * are found here.
- */
-export function findIssues(r: ReconcileResult, config: Config, asOfMs: number, pool: Int32Pool = new Int32Pool(), known: KnownDuplicates = {}): Issue[] {
+export function findIssues(r: ReconcileResult, config: Config, asOfMs: number, pool: Int32Pool = new Int32Pool()): Issue[] {
   const out: Issue[] = [];
   const { nhsmailInactiveDays, nhsmailDeleteAfterInactiveDays, nhsmailRestoreDays } = config.inactivity;
   const base = (id: ReconciledIdentity): Pick<Issue, 'employeeNumber' | 'nhsmailEmail' | 'samAccountName' | 'lines'> => {
@@ -423,20 +357,22 @@ export function findIssues(r: ReconcileResult, config: Config, asOfMs: number, p
   for (const g of duplicates(people, (p) => p.identity.email)) {
     out.push({ code: 'DUPLICATE_ESR_EMAIL', owner: 'Workforce', employeeNumber: g.map((p) => p.employeeNumber).join('; '), explanation: `${g.length} ESR people share one email address; each person needs their own.`, lines: g.map((p) => `ESR ${personLines(p)}`).join('; ') });
   }
-  // A check's groups: given, or found here.
-  const groupsOf = <T>(items: readonly T[], check: SourceCheck<T>): T[][] => {
-    const given = known[check.code];
-    return given === undefined ? duplicates(items, check.key) : given.map((g) => g.map((i) => items[i]!));
+  const dupM = (code: IssueCode, what: string, key: (m: NhsmailAccount) => string | undefined): void => {
+    for (const g of duplicates(r.nhsmail, key)) {
+      out.push({ code, owner: 'IT', nhsmailEmail: g.map((m) => m.email.value).join('; '), explanation: `${g.length} NHSmail accounts share one ${what}.`, lines: g.map((m) => `NHSmail ${m.line}`).join('; ') });
+    }
   };
-  for (const check of SOURCE_DUPLICATE_CHECKS.nhsmail) {
-    for (const g of groupsOf(r.nhsmail, check)) {
-      out.push({ code: check.code, owner: 'IT', nhsmailEmail: g.map((m) => m.email.value).join('; '), explanation: `${g.length} NHSmail accounts share one ${check.what(config)}.`, lines: g.map((m) => `NHSmail ${m.line}`).join('; ') });
+  dupM('DUPLICATE_NHSMAIL_EMPLOYEE_NUMBER', 'Employee Number', (m) => m.employeeNumber);
+  dupM('DUPLICATE_NHSMAIL_ID', 'NHSmail ID', (m) => m.nhsmailId);
+  // Primary addresses are unique in the Portal; a repeat means a report stitched from two exports.
+  dupM('DUPLICATE_NHSMAIL_EMAIL', 'primary email address', (m) => m.email.value);
+  const dupA = (code: IssueCode, what: string, key: (a: AdAccount) => string | undefined): void => {
+    for (const g of duplicates(r.ad, key)) {
+      out.push({ code, owner: 'IT', samAccountName: g.map((a) => a.samAccountName).join('; '), explanation: `${g.length} AD accounts share one ${what}.`, lines: g.map((a) => `AD ${a.line}`).join('; ') });
     }
-  }
-  for (const check of SOURCE_DUPLICATE_CHECKS.ad) {
-    for (const g of groupsOf(r.ad, check)) {
-      out.push({ code: check.code, owner: 'IT', samAccountName: g.map((a) => a.samAccountName).join('; '), explanation: `${g.length} AD accounts share one ${check.what(config)}.`, lines: g.map((a) => `AD ${a.line}`).join('; ') });
-    }
-  }
+  };
+  dupA('DUPLICATE_AD_EMPLOYEE_ID', 'employeeID', (a) => a.employeeNumber);
+  dupA('DUPLICATE_AD_NHSMAIL_ID', `NHSmail ID (${config.ad.nhsmailIdAttribute})`, (a) => a.nhsmailId);
+  dupA('DUPLICATE_AD_MAIL', 'mail address', (a) => (a.email?.valid ? a.email.value : undefined));
   return out;
 }
