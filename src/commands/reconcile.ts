@@ -338,7 +338,9 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   progress.phase('Writing reports');
   const tables = buildReconcileTables(result, rejects, config);
   const updates = anchorUpdateSource(result, config, pool);
-  const issues = findIssues(result, config, asOfMs, pool);
+  // The exports' own duplicate checks, run by the workers that read them (when they were).
+  const known = { ...(await nhs.duplicates), ...(await ad.duplicates) };
+  const issues = findIssues(result, config, asOfMs, pool, known);
   pool = undefined;
   const actions = buildActionTables(updates, issues);
   // Sheet order follows the guide's review sequence (6.2): Workforce reviews unmatched ESR,

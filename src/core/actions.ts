@@ -10,7 +10,7 @@
 import type { Config } from './config.js';
 import { daysBetween, toIsoDate } from './normalise-date.js';
 import { personLines, type EsrPerson } from './people.js';
-import { duplicateGroups, IntPairs } from './key-table.js';
+import { duplicateGroups, hashKey, IntPairs, KeyTableBuilder } from './key-table.js';
 import { Int32Pool } from './int32-pool.js';
 import type { AdAccount, NhsmailAccount } from './records.js';
 import type { ReconcileResult, ReconciledIdentity } from './reconcile.js';
@@ -48,6 +48,83 @@ export type IssueCode =
   | 'DUPLICATE_AD_NHSMAIL_ID'
   | 'DUPLICATE_AD_MAIL'
   | 'ESR_AD_WITHOUT_NHSMAIL';
+
+/**
+ * The duplicate checks over one export's own records (an NHSmail account's or an AD account's
+ * fields, nothing matched): each a code and the key records must not share. A load worker can
+ * hash their keys as it reads (SourceKeyHashes), so that findIssues need only look again at the
+ * few records whose hashes another shares.
+ */
+export const SOURCE_DUPLICATE_CHECKS: { readonly nhsmail: readonly SourceCheck<NhsmailAccount>[]; readonly ad: readonly SourceCheck<AdAccount>[] } = {
+  nhsmail: [
+    { code: 'DUPLICATE_NHSMAIL_EMPLOYEE_NUMBER', what: () => 'Employee Number', key: (m) => m.employeeNumber },
+    { code: 'DUPLICATE_NHSMAIL_ID', what: () => 'NHSmail ID', key: (m) => m.nhsmailId },
+    // Primary addresses are unique in the Portal; a repeat means a report stitched from two exports.
+    { code: 'DUPLICATE_NHSMAIL_EMAIL', what: () => 'primary email address', key: (m) => m.email.value },
+  ],
+  ad: [
+    { code: 'DUPLICATE_AD_EMPLOYEE_ID', what: () => 'employeeID', key: (a) => a.employeeNumber },
+    { code: 'DUPLICATE_AD_NHSMAIL_ID', what: (config) => `NHSmail ID (${config.ad.nhsmailIdAttribute})`, key: (a) => a.nhsmailId },
+    { code: 'DUPLICATE_AD_MAIL', what: () => 'mail address', key: (a) => (a.email?.valid ? a.email.value : undefined) },
+  ],
+};
+
+/** One of SOURCE_DUPLICATE_CHECKS: its code, what the records share (for the explanation), and the key. */
+export interface SourceCheck<T> {
+  readonly code: IssueCode;
+  readonly what: (config: Config) => string;
+  readonly key: (t: T) => string | undefined;
+}
+
+/**
+ * By check: the indices (ascending) of an export's records whose key's hash another record's
+ * key shares. Every record of a duplicate group is among them, with the rare record whose hash
+ * only collides: findIssues groups these few by their keys instead of every record.
+ */
+export type KnownDuplicates = Partial<Record<IssueCode, Int32Array>>;
+
+/**
+ * A source's duplicate-check keys, hashed record by record in load order (a load worker's, as
+ * it reads: a hash each, the key itself not kept), then per check the records whose hash
+ * another shares (KnownDuplicates).
+ */
+export class SourceKeyHashes<T> {
+  private readonly tables: KeyTableBuilder[];
+  private records = 0;
+
+  constructor(private readonly checks: readonly SourceCheck<T>[]) {
+    this.tables = checks.map(() => new KeyTableBuilder(1024));
+  }
+
+  add(record: T): void {
+    for (let c = 0; c < this.checks.length; c++) {
+      const key = this.checks[c]!.key(record);
+      if (key !== undefined) this.tables[c]!.add(hashKey(key), this.records);
+    }
+    this.records++;
+  }
+
+  sharing(): KnownDuplicates {
+    const out: KnownDuplicates = {};
+    this.checks.forEach((check, c) => {
+      const { start, hashes, items } = this.tables[c]!.build();
+      const found: number[] = [];
+      for (let b = 0; b + 1 < start.length; b++) {
+        const to = start[b + 1]!;
+        for (let e = start[b]!; e < to; e++) {
+          for (let f = start[b]!; f < to; f++) {
+            if (f !== e && hashes[f] === hashes[e]) {
+              found.push(items[e]!);
+              break;
+            }
+          }
+        }
+      }
+      out[check.code] = Int32Array.from(found).sort();
+    });
+    return out;
+  }
+}
 
 export interface Issue {
   code: IssueCode;
@@ -292,8 +369,13 @@ export function anchorUpdateSource(r: ReconcileResult, config: Config, pool: Int
   };
 }
 
-/** `pool`: where the duplicate checks' arrays come from and go back to (see anchorUpdateSource). */
-export function findIssues(r: ReconcileResult, config: Config, asOfMs: number, pool: Int32Pool = new Int32Pool()): Issue[] {
+/**
+ * Issues of the reconciled identities, then duplicated anchors within each source. `pool`:
+ * where the duplicate checks' arrays come from and go back to (see anchorUpdateSource).
+ * `known`: by check, the records a load worker found sharing a key's hash (SourceKeyHashes):
+ * only those are grouped by their keys; a check without it looks at every record.
+ */
+export function findIssues(r: ReconcileResult, config: Config, asOfMs: number, pool: Int32Pool = new Int32Pool(), known: KnownDuplicates = {}): Issue[] {
   const out: Issue[] = [];
   const { nhsmailInactiveDays, nhsmailDeleteAfterInactiveDays, nhsmailRestoreDays } = config.inactivity;
   const base = (id: ReconciledIdentity): Pick<Issue, 'employeeNumber' | 'nhsmailEmail' | 'samAccountName' | 'lines'> => {
@@ -357,22 +439,22 @@ export function findIssues(r: ReconcileResult, config: Config, asOfMs: number, p
   for (const g of duplicates(people, (p) => p.identity.email)) {
     out.push({ code: 'DUPLICATE_ESR_EMAIL', owner: 'Workforce', employeeNumber: g.map((p) => p.employeeNumber).join('; '), explanation: `${g.length} ESR people share one email address; each person needs their own.`, lines: g.map((p) => `ESR ${personLines(p)}`).join('; ') });
   }
-  const dupM = (code: IssueCode, what: string, key: (m: NhsmailAccount) => string | undefined): void => {
-    for (const g of duplicates(r.nhsmail, key)) {
-      out.push({ code, owner: 'IT', nhsmailEmail: g.map((m) => m.email.value).join('; '), explanation: `${g.length} NHSmail accounts share one ${what}.`, lines: g.map((m) => `NHSmail ${m.line}`).join('; ') });
-    }
+  // A check's groups, among the records a worker singled out (indices ascending; a list that
+  // does not fit these records is not used), or among all.
+  const groupsOf = <T>(items: readonly T[], check: SourceCheck<T>): T[][] => {
+    const given = known[check.code];
+    const fits = given !== undefined && (given.length === 0 || given[given.length - 1]! < items.length);
+    return duplicates(fits ? Array.from(given, (i) => items[i]!) : items, check.key);
   };
-  dupM('DUPLICATE_NHSMAIL_EMPLOYEE_NUMBER', 'Employee Number', (m) => m.employeeNumber);
-  dupM('DUPLICATE_NHSMAIL_ID', 'NHSmail ID', (m) => m.nhsmailId);
-  // Primary addresses are unique in the Portal; a repeat means a report stitched from two exports.
-  dupM('DUPLICATE_NHSMAIL_EMAIL', 'primary email address', (m) => m.email.value);
-  const dupA = (code: IssueCode, what: string, key: (a: AdAccount) => string | undefined): void => {
-    for (const g of duplicates(r.ad, key)) {
-      out.push({ code, owner: 'IT', samAccountName: g.map((a) => a.samAccountName).join('; '), explanation: `${g.length} AD accounts share one ${what}.`, lines: g.map((a) => `AD ${a.line}`).join('; ') });
+  for (const check of SOURCE_DUPLICATE_CHECKS.nhsmail) {
+    for (const g of groupsOf(r.nhsmail, check)) {
+      out.push({ code: check.code, owner: 'IT', nhsmailEmail: g.map((m) => m.email.value).join('; '), explanation: `${g.length} NHSmail accounts share one ${check.what(config)}.`, lines: g.map((m) => `NHSmail ${m.line}`).join('; ') });
     }
-  };
-  dupA('DUPLICATE_AD_EMPLOYEE_ID', 'employeeID', (a) => a.employeeNumber);
-  dupA('DUPLICATE_AD_NHSMAIL_ID', `NHSmail ID (${config.ad.nhsmailIdAttribute})`, (a) => a.nhsmailId);
-  dupA('DUPLICATE_AD_MAIL', 'mail address', (a) => (a.email?.valid ? a.email.value : undefined));
+  }
+  for (const check of SOURCE_DUPLICATE_CHECKS.ad) {
+    for (const g of groupsOf(r.ad, check)) {
+      out.push({ code: check.code, owner: 'IT', samAccountName: g.map((a) => a.samAccountName).join('; '), explanation: `${g.length} AD accounts share one ${check.what(config)}.`, lines: g.map((a) => `AD ${a.line}`).join('; ') });
+    }
+  }
   return out;
 }

@@ -14,7 +14,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ConfigError, DataError, InputError, OutputError, UsageError } from '../errors.js';
+import type { KnownDuplicates } from '../core/actions.js';
 import {
   buildAdAccount,
   buildEsrAssignment,
@@ -26,6 +26,7 @@ import {
   type Reject,
   type SourceRow,
 } from '../core/records.js';
+import { ConfigError, DataError, InputError, OutputError, UsageError } from '../errors.js';
 import { loadSource } from './load.js';
 import { FieldDecoder, poolRecord, StringPool } from './pooled-strings.js';
 import { RecordUnpacker, type PackedBatch } from './record-codec.js';
@@ -206,6 +207,8 @@ export type WorkerMessage =
   /** The export is open and its header accepted: what is left is reading its rows. */
   | { type: 'opened' }
   | { type: 'done'; rows: number; work?: LoadWork }
+  /** After 'done', for NHSmail and AD: per duplicate check, the records whose key's hash another shares (SourceKeyHashes). */
+  | { type: 'duplicates'; duplicates: KnownDuplicates }
   | { type: 'error'; error: SerialisedError };
 
 export interface SerialisedError {
@@ -290,9 +293,14 @@ export function runInWorker(
   onBatch: (batch: PackedBatch) => void,
   script: URL = WORKER_URL,
   onWork?: (work: LoadWork) => void,
-): { done: Promise<number>; opened: Promise<void>; stop: () => void } {
+): { done: Promise<number>; opened: Promise<void>; stop: () => void; duplicates: Promise<KnownDuplicates | undefined> } {
   const worker = new Worker(script, { workerData: job });
   let settled = false;
+  // The duplicate checks' groups come after 'done', if at all: undefined when the worker ends
+  // without them (a source without checks, or a failure), and the main thread runs the checks.
+  let giveDuplicates!: (d: KnownDuplicates | undefined) => void;
+  const duplicates = new Promise<KnownDuplicates | undefined>((resolve) => (giveDuplicates = resolve));
+  worker.once('exit', () => giveDuplicates(undefined));
   let markOpened!: () => void;
   const saidOpened = new Promise<void>((resolve) => (markOpened = resolve));
   const done = new Promise<number>((resolve, reject) => {
@@ -313,6 +321,8 @@ export function runInWorker(
         settled = true;
         if (m.work !== undefined) onWork?.(m.work);
         resolve(m.rows);
+      } else if (m.type === 'duplicates') {
+        giveDuplicates(m.duplicates);
       } else {
         settled = true;
         reject(reviveError(m.error));
@@ -329,7 +339,7 @@ export function runInWorker(
   const opened = Promise.race([saidOpened, done.then(() => undefined)]);
   // Asked for or not: a failure is reported through `done`.
   opened.catch(() => undefined);
-  return { done, opened, stop: () => void worker.terminate() };
+  return { done, opened, stop: () => void worker.terminate(), duplicates };
 }
 
 export interface LoadedRecords<T> {
@@ -343,6 +353,12 @@ export interface LoadedRecords<T> {
   unpack: number;
   /** The same in this thread's CPU time, where the system gives it (see thread-cpu.ts). */
   unpackCpu?: number;
+  /**
+   * Per duplicate check, the records whose key's hash another shares (SourceKeyHashes), from
+   * the worker that read the export, after its records; absent when read in this thread, and
+   * settling to undefined when the worker did not send them.
+   */
+  duplicates?: Promise<KnownDuplicates | undefined>;
 }
 
 /** Loads started by startLoads. */
@@ -461,6 +477,7 @@ function loadInWorkers(jobs: readonly LoadJob[], threads: number, results: Loade
     while (next < jobs.length && !failed) {
       const k = next++;
       const run = runInWorker(jobs[k]!, take(k), undefined, (work) => (results[k]!.work = work));
+      results[k]!.duplicates = run.duplicates;
       stops[k] = run.stop;
       run.opened.then(opening[k]!.resolve, opening[k]!.reject);
       try {

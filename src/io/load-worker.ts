@@ -3,7 +3,8 @@
  * records and rejects in batches, then the row count, or the error that stopped it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Reject } from '../core/records.js';
+import { SOURCE_DUPLICATE_CHECKS, SourceKeyHashes } from '../core/actions.js';
+import type { AdAccount, NhsmailAccount, Reject } from '../core/records.js';
 import { BATCH_ROWS, loadJob, noWork, serialiseError, type LoadJob, type WorkerMessage } from './load-records.js';
 import { FieldEncoder } from './pooled-strings.js';
 import { RecordPacker } from './record-codec.js';
@@ -19,12 +20,24 @@ try {
   const job = workerData as LoadJob;
   const packer = new RecordPacker(job.source, new FieldEncoder());
   const work = noWork();
+  // The export's own duplicate checks (findIssues'): their keys hashed here as records are read
+  // (hot in cache, and not kept), so that the main thread, alone by then, need only look at the
+  // records whose hashes another shares.
+  const duplicateKeys =
+    job.source === 'nhsmail'
+      ? new SourceKeyHashes<NhsmailAccount>(SOURCE_DUPLICATE_CHECKS.nhsmail)
+      : job.source === 'ad'
+        ? new SourceKeyHashes<AdAccount>(SOURCE_DUPLICATE_CHECKS.ad)
+        : undefined;
   // Records are packed as each hand of them comes (HAND_ROWS), and sent BATCH_ROWS at a time.
   let rejects: Reject[] = [];
   const rows = await loadJob(
     job,
     (batch, last) => {
-      for (const r of batch.records) packer.add(r);
+      for (const r of batch.records) {
+        packer.add(r);
+        duplicateKeys?.add(r as NhsmailAccount & AdAccount);
+      }
       for (const r of batch.rejects) rejects.push(r);
       if (packer.size + rejects.length >= BATCH_ROWS || (last && packer.size + rejects.length > 0)) {
         post({ type: 'batch', batch: packer.take(rejects) });
@@ -35,6 +48,8 @@ try {
     () => post({ type: 'opened' }),
   );
   post({ type: 'done', rows, work });
+  // After 'done', so that the main thread can start on the records meanwhile.
+  if (duplicateKeys !== undefined) post({ type: 'duplicates', duplicates: duplicateKeys.sharing() });
 } catch (err) {
   post({ type: 'error', error: serialiseError(err) });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Config } from '../../src/core/config.js';
-import { anchorUpdates, anchorUpdateSource, findIssues, type System } from '../../src/core/actions.js';
+import { anchorUpdates, anchorUpdateSource, findIssues, SOURCE_DUPLICATE_CHECKS, SourceKeyHashes, type System } from '../../src/core/actions.js';
 import { beginReconcile, reconcile } from '../../src/core/reconcile.js';
 import { Int32Pool } from '../../src/core/int32-pool.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount } from '../../src/core/records.js';
@@ -301,5 +301,63 @@ describe('duplicated anchors within one source', () => {
     });
     const codes = findIssues(r, config, AS_OF).map((i) => i.code);
     expect(codes).toEqual(expect.arrayContaining(['DUPLICATE_ESR_EMAIL', 'DUPLICATE_NHSMAIL_EMAIL', 'DUPLICATE_NHSMAIL_ID', 'DUPLICATE_NHSMAIL_EMPLOYEE_NUMBER']));
+  });
+
+  /** Accounts with keys shared in threes, twos and not at all, groups out of key order. */
+  function sharedKeys() {
+    const nhsmail = [
+      mailbox({ email: 'z@nhs.net', first: 'Zed', last: 'Zee', nhsmailId: 'id-2', employeeNumber: '00000070' }),
+      mailbox({ email: 'a@nhs.net', first: 'Al', last: 'Ay', nhsmailId: 'id-1', employeeNumber: '00000071' }),
+      mailbox({ email: 'z@nhs.net', first: 'Zed', last: 'Zee', nhsmailId: 'id-2', employeeNumber: '00000072' }),
+      mailbox({ email: 'a@nhs.net', first: 'Al', last: 'Ay', nhsmailId: 'id-3', employeeNumber: '00000071' }),
+      mailbox({ email: 'z@nhs.net', first: 'Zed', last: 'Zee', nhsmailId: 'id-4', employeeNumber: '00000073' }),
+    ];
+    const ad = [
+      adUser({ sam: 'one', first: 'Ona', last: 'Won', employeeNumber: '00000080', nhsmailId: 'id-9', email: email('one@trust.nhs.uk') }),
+      adUser({ sam: 'two', first: 'Tia', last: 'Too', employeeNumber: '00000080', nhsmailId: 'id-8', email: email('one@trust.nhs.uk') }),
+      adUser({ sam: 'three', first: 'Tre', last: 'Tri', employeeNumber: '00000081', nhsmailId: 'id-9', email: { ...email('bad@'), valid: false } }),
+      adUser({ sam: 'four', first: 'For', last: 'Fore', nhsmailId: 'id-7', email: { ...email('bad@'), valid: false } }),
+    ];
+    return { nhsmail, ad };
+  }
+
+  it("looks again only at the records a load worker's key hashes (SourceKeyHashes) single out, and finds the same issues", () => {
+    const { nhsmail, ad } = sharedKeys();
+    const r = reconcile({ esr: [], nhsmail, ad, config, asOfMs: AS_OF });
+    const keysM = new SourceKeyHashes(SOURCE_DUPLICATE_CHECKS.nhsmail);
+    for (const m of nhsmail) keysM.add(m);
+    const keysA = new SourceKeyHashes(SOURCE_DUPLICATE_CHECKS.ad);
+    for (const a of ad) keysA.add(a);
+    const known = { ...keysM.sharing(), ...keysA.sharing() };
+    // Every check of both sources, each with the records (by index, ascending) whose key's hash another shares.
+    expect(Object.keys(known).sort()).toEqual([...SOURCE_DUPLICATE_CHECKS.nhsmail, ...SOURCE_DUPLICATE_CHECKS.ad].map((c) => c.code).sort());
+    expect([...known.DUPLICATE_NHSMAIL_EMAIL!]).toEqual([0, 1, 2, 3, 4]);
+    expect([...known.DUPLICATE_NHSMAIL_ID!]).toEqual([0, 2]);
+    expect([...known.DUPLICATE_AD_MAIL!]).toEqual([0, 1]);
+    const here = findIssues(r, config, AS_OF);
+    expect(findIssues(r, config, AS_OF, new Int32Pool(), known)).toEqual(here);
+    const dup = here.filter((i) => i.code.startsWith('DUPLICATE_'));
+    expect(dup.map((i) => `${i.code}:${i.nhsmailEmail ?? i.samAccountName}`)).toEqual([
+      'DUPLICATE_NHSMAIL_EMPLOYEE_NUMBER:a@nhs.net; a@nhs.net',
+      'DUPLICATE_NHSMAIL_ID:z@nhs.net; z@nhs.net',
+      'DUPLICATE_NHSMAIL_EMAIL:a@nhs.net; a@nhs.net',
+      'DUPLICATE_NHSMAIL_EMAIL:z@nhs.net; z@nhs.net; z@nhs.net',
+      'DUPLICATE_AD_EMPLOYEE_ID:one; two',
+      'DUPLICATE_AD_NHSMAIL_ID:one; three',
+      'DUPLICATE_AD_MAIL:one; two',
+    ]);
+  });
+
+  it('for a check it is given records for, groups those records by their keys and no others', () => {
+    const { nhsmail, ad } = sharedKeys();
+    const r = reconcile({ esr: [], nhsmail, ad, config, asOfMs: AS_OF });
+    // Records 0 and 1 share an employeeID, but only 1 is given: no group. Records given whose
+    // keys differ (a hash collision) make none either. An empty list: nothing to look at.
+    const issues = findIssues(r, config, AS_OF, new Int32Pool(), { DUPLICATE_AD_EMPLOYEE_ID: Int32Array.of(1, 2), DUPLICATE_NHSMAIL_ID: new Int32Array(0) });
+    const dup = issues.filter((i) => i.code === 'DUPLICATE_AD_EMPLOYEE_ID' || i.code === 'DUPLICATE_NHSMAIL_ID' || i.code === 'DUPLICATE_AD_MAIL');
+    expect(dup.map((i) => `${i.code}:${i.nhsmailEmail ?? i.samAccountName}`)).toEqual(['DUPLICATE_AD_MAIL:one; two']);
+    // A list naming a record the export does not have is not for these records: every record is looked at.
+    const wrong = findIssues(r, config, AS_OF, new Int32Pool(), { DUPLICATE_AD_EMPLOYEE_ID: Int32Array.of(1, 9) });
+    expect(wrong.filter((i) => i.code === 'DUPLICATE_AD_EMPLOYEE_ID').map((i) => i.samAccountName)).toEqual(['one; two']);
   });
 });
