@@ -6,10 +6,10 @@
  * is its own. Cost: a run holds every record in memory; the largest size sets the peak.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PerformanceObserver, constants as perfConstants, type PerformanceEntry } from 'node:perf_hooks';
+import { sha256File } from '../io/evidence.js';
 import { isHeapFlag, restartForHeapIfNeeded, RESPAWNED_ENV } from '../io/heap.js';
 import { Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -374,13 +374,6 @@ async function runOne(specFile: string): Promise<void> {
   writeFileSync(join(spec.outDir, RESULT_FILE), JSON.stringify(figures));
 }
 
-/** A file's SHA-256, hex. */
-async function sha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /**
  * The CSV reports of two runs compared byte for byte: how many file names the two folders hold
  * between them, and those whose bytes differ or which only one holds, sorted. The run's figures
@@ -393,7 +386,7 @@ export async function compareReports(a: string, b: string): Promise<{ files: num
   const names = [...new Set([...inA, ...inB])].sort();
   const differing: string[] = [];
   for (const name of names) {
-    if (!inA.has(name) || !inB.has(name) || (await sha256(join(a, name))) !== (await sha256(join(b, name)))) differing.push(name);
+    if (!inA.has(name) || !inB.has(name) || (await sha256File(join(a, name))) !== (await sha256File(join(b, name)))) differing.push(name);
   }
   return { files: names.length, differing };
 }

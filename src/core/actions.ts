@@ -10,7 +10,7 @@
 import type { Config } from './config.js';
 import { daysBetween, toIsoDate } from './normalise-date.js';
 import { personLines, type EsrPerson } from './people.js';
-import { duplicateGroups, hashKey, IntPairs, KeyTableBuilder } from './key-table.js';
+import { duplicateGroups, hashKey, IntPairs, itemsSharingAHash, KeyTableBuilder } from './key-table.js';
 import { Int32Pool } from './int32-pool.js';
 import type { AdAccount, NhsmailAccount } from './records.js';
 import type { ReconcileResult, ReconciledIdentity } from './reconcile.js';
@@ -104,24 +104,10 @@ export class SourceKeyHashes<T> {
     this.records++;
   }
 
+  /** Per check, the records whose key's hash another shares. Call once: the tables are built from what was added. */
   sharing(): KnownDuplicates {
     const out: KnownDuplicates = {};
-    this.checks.forEach((check, c) => {
-      const { start, hashes, items } = this.tables[c]!.build();
-      const found: number[] = [];
-      for (let b = 0; b + 1 < start.length; b++) {
-        const to = start[b + 1]!;
-        for (let e = start[b]!; e < to; e++) {
-          for (let f = start[b]!; f < to; f++) {
-            if (f !== e && hashes[f] === hashes[e]) {
-              found.push(items[e]!);
-              break;
-            }
-          }
-        }
-      }
-      out[check.code] = Int32Array.from(found).sort();
-    });
+    this.checks.forEach((check, c) => (out[check.code] = itemsSharingAHash(this.tables[c]!.build())));
     return out;
   }
 }

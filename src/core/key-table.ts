@@ -150,6 +150,26 @@ export class KeyTableBuilder {
 }
 
 /**
+ * The items (ascending) of `table`'s entries whose hash another entry's shares: every item whose
+ * key another shares, with the odd one whose hash only collides.
+ */
+export function itemsSharingAHash(table: KeyTable): Int32Array {
+  const { start, hashes, items } = table;
+  const found: number[] = [];
+  for (let b = 0; b + 1 < start.length; b++) {
+    const from = start[b]!;
+    const to = start[b + 1]!;
+    if (to - from < 2) continue;
+    for (let e = from; e < to; e++) {
+      let shared = false;
+      for (let f = from; f < to && !shared; f++) shared = f !== e && hashes[f] === hashes[e];
+      if (shared) found.push(items[e]!);
+    }
+  }
+  return Int32Array.from(found).sort();
+}
+
+/**
  * Items sharing a key, grouped (items in input order), groups ordered by key; items whose key
  * is undefined are left out. Keys go into a KeyTable: almost every key is unique, and a Map
  * entry per key was most of the cost at national size. Equal hashes are confirmed on the real

@@ -15,12 +15,15 @@ import type { LoadPartTimes as LoadTimes, RunTimeline } from '../../src/commands
 let run: CliResult;
 let dir: string;
 
-/** The value printed after a figure's label (labels are padded to one column). */
-function figure(label: string): string {
-  const line = run.stdout.split('\n').find((l) => l.trim().startsWith(label));
-  expect(line, `no "${label}" line in:\n${run.stdout}`).toBeDefined();
+/** The value printed after a figure's label in `stdout` (labels are padded to one column). */
+function printed(stdout: string, label: string): string {
+  const line = stdout.split('\n').find((l) => l.trim().startsWith(label));
+  expect(line, `no "${label}" line in:\n${stdout}`).toBeDefined();
   return line!.trim().slice(label.length).trim();
 }
+
+/** The same in the 2,000-person bench's output. */
+const figure = (label: string): string => printed(run.stdout, label);
 
 const seconds = (s: string): number => {
   expect(s).toMatch(/^\d+(\.\d+)? s$/);
@@ -182,11 +185,7 @@ describe('idrecon bench --people 2000', () => {
     const other = tempDir();
     const r = runCli(['bench', '--people', '100', '--dir', other, '--no-fuzzy', '--repeat', '3', '--keep']);
     expect(r.code, r.stderr).toBe(0);
-    const line = (label: string): string => {
-      const found = r.stdout.split('\n').find((l) => l.trim().startsWith(label));
-      expect(found, `no "${label}" line in:\n${r.stdout}`).toBeDefined();
-      return found!.trim().slice(label.length).trim();
-    };
+    const line = (label: string): string => printed(r.stdout, label);
     expect(line("runs (figures below: the median run's)")).toBe('3; peak RSS the highest of them');
     const eachWall = line('reconcile wall (CSV output), each run').split(', ').map(seconds);
     const eachBare = line('bare csv-parse pass, each run').split(', ').map(seconds);
@@ -215,11 +214,7 @@ describe('idrecon bench --people 2000', () => {
     // This checkout as its own baseline: the same code, so the same reports.
     const r = runCli(['bench', '--people', '100', '--dir', other, '--no-fuzzy', '--repeat', '2', '--keep', '--baseline', ROOT]);
     expect(r.code, r.stderr).toBe(0);
-    const line = (label: string): string => {
-      const found = r.stdout.split('\n').find((l) => l.trim().startsWith(label));
-      expect(found, `no "${label}" line in:\n${r.stdout}`).toBeDefined();
-      return found!.trim().slice(label.length).trim();
-    };
+    const line = (label: string): string => printed(r.stdout, label);
     const people = join(other, 'people-100');
     const wallOf = (d: string): number => (JSON.parse(readFileSync(join(people, d, 'bench-result.json'), 'utf8')) as { seconds: number }).seconds;
     // Each build's runs leave their figures in reports folders of their own.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { duplicateGroups, hashKey, hashPair, IntPairs, KeyTableBuilder, type KeyTable } from '../../src/core/key-table.js';
+import { duplicateGroups, hashKey, hashPair, IntPairs, itemsSharingAHash, KeyTableBuilder, type KeyTable } from '../../src/core/key-table.js';
 import { Int32Pool } from '../../src/core/int32-pool.js';
 
 /** The lookup findCandidates makes: bucket h & mask, entries with hash h. */
@@ -137,5 +137,26 @@ describe('duplicateGroups', () => {
     expect(hashKey(p)).toBe(hashKey(q));
     expect(duplicateGroups([p, q, p], (x) => x)).toEqual([[p, p]]);
     expect(duplicateGroups([p, q], (x) => x)).toEqual([]);
+  });
+});
+
+describe('itemsSharingAHash', () => {
+  it('gives the items whose hash another entry shares, ascending, not those that only share a bucket', () => {
+    const b = new KeyTableBuilder();
+    // 16 entries make 16 buckets: 5 and 21 fall in one bucket with different hashes.
+    const hashes = [7, 5, 9, 7, 21, 100, 9, 9, 3, 4, 6, 8, 10, 11, 12, 13];
+    hashes.forEach((h, item) => b.add(h, item));
+    expect([...itemsSharingAHash(b.build())]).toEqual([0, 2, 3, 6, 7]);
+  });
+
+  it('agrees with duplicateGroups: every grouped item is among them', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { maxLength: 40 }), (keys) => {
+        const b = new KeyTableBuilder();
+        keys.forEach((k, i) => b.add(hashKey(k), i));
+        const grouped = duplicateGroups(keys.map((_, i) => i), (i) => keys[i]).flat().sort((x, y) => x - y);
+        expect([...itemsSharingAHash(b.build())]).toEqual(grouped);
+      }),
+    );
   });
 });
