@@ -354,8 +354,9 @@ export class RecordUnpacker {
     const aliasCount = this.code();
     let aliases: readonly EmailInfo[] = NO_ALIASES;
     if (aliasCount > 0) {
-      const list: EmailInfo[] = [];
-      for (let a = 0; a < aliasCount; a++) list.push(this.email()!);
+      // Made at its size: `[]` grown by push keeps room for 17.
+      const list = new Array<EmailInfo>(aliasCount);
+      for (let a = 0; a < aliasCount; a++) list[a] = this.email()!;
       aliases = list;
     }
     const mobileRaw = this.str();
