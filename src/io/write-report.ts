@@ -603,7 +603,9 @@ export class CsvSheetWriter {
     this.kinds = sheet.columns.map((c) => c.kind ?? 'text');
     this.cells = this.kinds.map(() => '');
     this.writer = new RecycledTextWriter(out, CSV_IN_FLIGHT_BYTES / CSV_SLOT_BYTES, CSV_SLOT_BYTES);
-    this.line(`\uFEFF${csvLine(sheet.columns.map((c) => neutraliseFormula(c.header)), false)}`);
+    // The header goes first, into an empty slot: only a header longer than a slot would wait.
+    const header = `\uFEFF${csvLine(sheet.columns.map((c) => neutraliseFormula(c.header)), false)}`;
+    if (!this.writer.appendLine(header)) this.waiting.push(header);
   }
 
   /** Adds a row's line; true when `flush` is due. */
@@ -612,12 +614,6 @@ export class CsvSheetWriter {
     for (let i = 0; i < kinds.length; i++) cells[i] = csvValue(row[i], kinds[i]!);
     if (this.waiting.length === 0 && this.writer.appendWith(csvLineMaxBytes(cells), encodeCsvLine, cells)) return this.writer.pending >= CSV_FLUSH_AT;
     this.waiting.push(csvLine(cells, false));
-    return true;
-  }
-
-  private line(text: string): boolean {
-    if (this.waiting.length === 0 && this.writer.appendLine(text)) return this.writer.pending >= CSV_FLUSH_AT;
-    this.waiting.push(text);
     return true;
   }
 
