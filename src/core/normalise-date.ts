@@ -163,6 +163,59 @@ function parseInteger(s: string, opts: DateOptions | undefined): DateParse {
   return INVALID;
 }
 
+/** The number written by s[from..to) if every one of them is a digit, else -1. */
+function digitsAt(s: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+const SLASH = 0x2f;
+const DASH = 0x2d;
+const COLON = 0x3a;
+
+/**
+ * The three forms that fill the national exports' date columns, read without a regular
+ * expression: 'DD/MM/YYYY' (ESR's assignment dates), 'YYYY-MM-DD', and 'YYYY-MM-DDTHH:MM:SSZ'
+ * (NHSmail's Last Logon). Undefined for anything else, which the general path reads. Each
+ * gives what the general path gives (the UK pattern for the first, ISO for the others; a
+ * property test checks): an invalid day or hour is still invalid. On the 1.5M-person files the
+ * general path took about 260 ns an ESR date and 630 ns a Last Logon (1.8M and 1.4M of them),
+ * in the load workers that the whole run waits for.
+ */
+function parseCommonForm(s: string): DateParse | undefined {
+  const n = s.length;
+  if (n === 10) {
+    if (s.charCodeAt(2) === SLASH && s.charCodeAt(5) === SLASH) {
+      const d = digitsAt(s, 0, 2);
+      const m = digitsAt(s, 3, 5);
+      const y = digitsAt(s, 6, 10);
+      return d < 0 || m < 0 || y < 0 ? undefined : fromCivil(y, m, d);
+    }
+    if (s.charCodeAt(4) === DASH && s.charCodeAt(7) === DASH) {
+      const y = digitsAt(s, 0, 4);
+      const m = digitsAt(s, 5, 7);
+      const d = digitsAt(s, 8, 10);
+      return d < 0 || m < 0 || y < 0 ? undefined : fromCivil(y, m, d);
+    }
+    return undefined;
+  }
+  if (n !== 20 || s.charCodeAt(4) !== DASH || s.charCodeAt(7) !== DASH || s[10] !== 'T' || s.charCodeAt(13) !== COLON || s.charCodeAt(16) !== COLON || s[19] !== 'Z') return undefined;
+  const y = digitsAt(s, 0, 4);
+  const m = digitsAt(s, 5, 7);
+  const d = digitsAt(s, 8, 10);
+  const hh = digitsAt(s, 11, 13);
+  const mi = digitsAt(s, 14, 16);
+  const ss = digitsAt(s, 17, 19);
+  if (y < 0 || m < 0 || d < 0 || hh < 0 || mi < 0 || ss < 0) return undefined;
+  const ms = civilMs(y, m, d, hh, mi, ss);
+  return ms === undefined ? INVALID : ok(ms);
+}
+
 export function parseDate(raw: string | undefined, opts?: DateOptions): DateParse {
   if (raw === undefined) return EMPTY;
   const s = raw.trim();
@@ -174,6 +227,8 @@ export function parseDate(raw: string | undefined, opts?: DateOptions): DatePars
     if (EMPTY_WORDS.has(w)) return EMPTY;
     return INVALID;
   }
+  const common = parseCommonForm(s);
+  if (common !== undefined) return common;
   // Cheapest discriminator first: plain integers are the bulk of Excel- and AD-sourced columns.
   let allDigits = true;
   for (let i = 1; i < s.length; i++) {

@@ -250,6 +250,30 @@ describe('properties', () => {
     );
   });
 
+  it('reads DD/MM/YYYY, YYYY-MM-DD and YYYY-MM-DDTHH:MM:SSZ as the same value written the general way, valid or not', () => {
+    // Every field from 00 to 99 (years 0000 to 9999), so that out-of-range days, months and
+    // hours are met too; the other separators take parseDate's general path (its patterns).
+    const two = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'));
+    const four = fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0'));
+    fc.assert(
+      fc.property(four, two, two, two, two, two, (y, m, d, hh, mi, ss) => {
+        expect(parseDate(`${d}/${m}/${y}`)).toEqual(parseDate(`${d}.${m}.${y}`));
+        expect(parseDate(`${y}-${m}-${d}`)).toEqual(parseDate(`${y}/${m}/${d}`));
+        expect(parseDate(`${y}-${m}-${d}T${hh}:${mi}:${ss}Z`)).toEqual(parseDate(`${y}-${m}-${d} ${hh}:${mi}:${ss}Z`));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('reads the common forms exactly', () => {
+    expect(parseDate('20/03/2007')).toEqual(ok('2007-03-20T00:00:00Z'));
+    expect(parseDate('2026-10-23')).toEqual(ok('2026-10-23T00:00:00Z'));
+    expect(parseDate('2026-10-23T18:07:06Z')).toEqual(ok('2026-10-23T18:07:06Z'));
+    expect(parseDate('31/02/2020').status).toBe('invalid');
+    expect(parseDate('2026-10-23T24:00:00Z').status).toBe('invalid');
+    expect(parseDate('0000-01-01').status).toBe('invalid');
+  });
+
   it('FILETIME matches exact BigInt arithmetic', () => {
     const ft = fc.bigInt({ min: 100_000_000_000_000n, max: 2_650_467_743_999_999_999n }); // 1601-04-26 .. 9999-12-31
     fc.assert(
