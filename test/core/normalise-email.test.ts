@@ -128,3 +128,24 @@ describe('splitEmailList', () => {
     );
   });
 });
+
+describe('normaliseEmail: plain addresses', () => {
+  it('takes a plain lower-case cell as it is, as the full unwrapping would (property)', () => {
+    // Cells of the characters the plain form allows, '@'s and dots anywhere (valid or not): the
+    // same cell with a space round it takes the full path, which trims the space off.
+    const cell = fc.stringMatching(/^[a-z0-9._%+@-]{1,24}$/);
+    fc.assert(
+      fc.property(cell, (s) => {
+        expect(normaliseEmail(s)).toEqual(normaliseEmail(` ${s} `));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('still unwraps what is not plain', () => {
+    expect(normaliseEmail('john.smith@nhs.net.')?.value).toBe('john.smith@nhs.net');
+    expect(normaliseEmail('John.Smith@NHS.net')?.value).toBe('john.smith@nhs.net');
+    expect(normaliseEmail('<john.smith@nhs.net>')?.value).toBe('john.smith@nhs.net');
+    expect(normaliseEmail('john.smith@nhs.net')).toEqual(nhs('john.smith@nhs.net'));
+  });
+});
