@@ -52,6 +52,38 @@ const ABSENT = -1;
 const CODED_FIELDS = ['title', 'firstName', 'lastName', 'firstKey', 'lastKey', 'knownAs', 'knownAsKey', 'domain', 'position', 'positionKey', 'organisation', 'status', 'personType'] as const;
 type CodedField = (typeof CODED_FIELDS)[number];
 
+/** Two pooled values' codes (ABSENT for an absent one). */
+interface CodePair {
+  readonly first: number;
+  readonly second: number;
+}
+
+/**
+ * The codes of two pooled fields whose second value follows from the first in almost every
+ * record (a name and its key, a job title and its key), by one map lookup where there were
+ * two. The maps of names are large (every distinct name of the export), and their lookups were
+ * the load workers' top line at national size. A pair whose second value is not the one
+ * remembered for its first is coded field by field, as before: the codes are always each
+ * field's own (FieldCodes), so a batch unpacks to the same records either way.
+ */
+class PairCodes {
+  private readonly known = new Map<string, { readonly second: string | undefined; readonly codes: CodePair }>();
+
+  constructor(
+    private readonly firstField: FieldCodes,
+    private readonly secondField: FieldCodes,
+  ) {}
+
+  codes(first: string | undefined, second: string | undefined): CodePair {
+    if (first === undefined) return { first: ABSENT, second: second === undefined ? ABSENT : this.secondField.code(second) };
+    const hit = this.known.get(first);
+    if (hit !== undefined && hit.second === second) return hit.codes;
+    const codes = { first: this.firstField.code(first), second: second === undefined ? ABSENT : this.secondField.code(second) };
+    if (hit === undefined) this.known.set(first, { second, codes });
+    return codes;
+  }
+}
+
 /** A new array twice `a`'s length, holding `a` in its first half. */
 function doubled(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer>;
 function doubled(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer>;
@@ -77,12 +109,21 @@ export class RecordPacker {
   private count = 0;
   /** Each pooled field's codes (see FieldEncoder.field); ESR's assignment status and NHSmail's status share `status`. */
   private readonly f: Readonly<Record<CodedField, FieldCodes>>;
+  /** Names, Known As and positions with their keys (see PairCodes). */
+  private readonly firstNames: PairCodes;
+  private readonly lastNames: PairCodes;
+  private readonly knownAs: PairCodes;
+  private readonly positions: PairCodes;
 
   constructor(
     readonly source: PackedSource,
     private readonly pool: FieldEncoder,
   ) {
     this.f = Object.fromEntries(CODED_FIELDS.map((name) => [name, pool.field()])) as Record<CodedField, FieldCodes>;
+    this.firstNames = new PairCodes(this.f.firstName, this.f.firstKey);
+    this.lastNames = new PairCodes(this.f.lastName, this.f.lastKey);
+    this.knownAs = new PairCodes(this.f.knownAs, this.f.knownAsKey);
+    this.positions = new PairCodes(this.f.position, this.f.positionKey);
   }
 
   /** Records added since the last `take`. */
@@ -166,10 +207,18 @@ export class RecordPacker {
   }
 
   private names(r: EsrAssignment | NhsmailAccount | AdAccount): void {
-    this.pooled(r.firstName, this.f.firstName);
-    this.pooled(r.lastName, this.f.lastName);
-    this.pooled(r.firstKey, this.f.firstKey);
-    this.pooled(r.lastKey, this.f.lastKey);
+    const first = this.firstNames.codes(r.firstName, r.firstKey);
+    const last = this.lastNames.codes(r.lastName, r.lastKey);
+    this.code(first.first);
+    this.code(last.first);
+    this.code(first.second);
+    this.code(last.second);
+  }
+
+  /** A pooled field and its key, in that order. */
+  private pair(codes: CodePair): void {
+    this.code(codes.first);
+    this.code(codes.second);
   }
 
   // The three layouts: each unpacker below reads its fields in exactly this order.
@@ -180,14 +229,12 @@ export class RecordPacker {
     this.strOr(r.assignmentNumber, r.employeeNumber);
     this.pooled(r.title, this.f.title);
     this.names(r);
-    this.pooled(r.knownAs, this.f.knownAs);
-    this.pooled(r.knownAsKey, this.f.knownAsKey);
+    this.pair(this.knownAs.codes(r.knownAs, r.knownAsKey));
     this.email(r.email);
     this.strOr(r.emailRaw, r.email?.value);
     this.str(r.mobileRaw);
     this.phone(r.mobile);
-    this.pooled(r.position, this.f.position);
-    this.pooled(r.positionKey, this.f.positionKey);
+    this.pair(this.positions.codes(r.position, r.positionKey));
     this.pooled(r.organisation, this.f.organisation);
     this.pooled(r.assignmentStatus, this.f.status);
     this.num(r.start);
@@ -204,8 +251,7 @@ export class RecordPacker {
     for (const a of r.aliases) this.email(a);
     this.str(r.mobileRaw);
     this.phone(r.mobile);
-    this.pooled(r.position, this.f.position);
-    this.pooled(r.positionKey, this.f.positionKey);
+    this.pair(this.positions.codes(r.position, r.positionKey));
     this.pooled(r.organisation, this.f.organisation);
     this.pooled(r.status, this.f.status);
     this.num(r.lastLogon);
@@ -223,8 +269,7 @@ export class RecordPacker {
     this.str(r.employeeNumber);
     this.str(r.mobileRaw);
     this.phone(r.mobile);
-    this.pooled(r.position, this.f.position);
-    this.pooled(r.positionKey, this.f.positionKey);
+    this.pair(this.positions.codes(r.position, r.positionKey));
     this.str(r.nhsmailId);
     this.num(r.lastLogon);
   }
