@@ -131,7 +131,7 @@ export function groupPeople(assignments: readonly EsrAssignment[], asOfMs: numbe
       if (built[p] === 1) continue;
       built[p] = 1;
       // Most people have one assignment: a literal of one holds one slot, where `[]` grown by
-      // push holds 17 (about 200 MB more at 1.5M people; see person).
+      // push holds 17 (160 MB more at 1.5M people; see person).
       const from = start[p]!;
       const to = start[p + 1]!;
       let list: EsrAssignment[];
