@@ -206,13 +206,10 @@ export class RecordPacker {
     this.strings.push(p.e164);
   }
 
+  /** First name and its key, then last name and its key. */
   private names(r: EsrAssignment | NhsmailAccount | AdAccount): void {
-    const first = this.firstNames.codes(r.firstName, r.firstKey);
-    const last = this.lastNames.codes(r.lastName, r.lastKey);
-    this.code(first.first);
-    this.code(last.first);
-    this.code(first.second);
-    this.code(last.second);
+    this.pair(this.firstNames.codes(r.firstName, r.firstKey));
+    this.pair(this.lastNames.codes(r.lastName, r.lastKey));
   }
 
   /** A pooled field and its key, in that order. */
@@ -346,8 +343,8 @@ export class RecordUnpacker {
     const assignmentNumber = this.strOr(employeeNumber);
     const title = this.pooled();
     const firstName = this.pooled();
-    const lastName = this.pooled();
     const firstKey = this.pooled();
+    const lastName = this.pooled();
     const lastKey = this.pooled();
     const knownAs = this.pooled();
     const knownAsKey = this.pooled();
@@ -393,8 +390,8 @@ export class RecordUnpacker {
     const email = this.email()!;
     const nhsmailId = this.str();
     const firstName = this.pooled();
-    const lastName = this.pooled();
     const firstKey = this.pooled();
+    const lastName = this.pooled();
     const lastKey = this.pooled();
     const aliasCount = this.code();
     let aliases: readonly EmailInfo[] = NO_ALIASES;
@@ -439,8 +436,8 @@ export class RecordUnpacker {
     const upn = this.str();
     const enabled = this.bool();
     const firstName = this.pooled();
-    const lastName = this.pooled();
     const firstKey = this.pooled();
+    const lastName = this.pooled();
     const lastKey = this.pooled();
     const email = this.email();
     const emailRaw = this.strOr(email?.value);
