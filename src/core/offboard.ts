@@ -130,7 +130,7 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { label: string; action: str
 export interface OffboardRow {
   line: number;
   /** Canonical field → trimmed cell; empty cells absent. */
-  fields: Readonly<Record<string, string>>;
+  fields: Readonly<Record<string, string | undefined>>;
 }
 
 export type OffboardSource = 'tis' | 'tis-logins' | 'tableau' | 'offices';

@@ -12,7 +12,7 @@ import { parseDate } from './normalise-date.js';
 
 export interface SourceRow {
   line: number;
-  fields: Readonly<Record<string, string>>;
+  fields: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Reject {

@@ -22,7 +22,7 @@ export const REVAL_SOURCES: readonly RevalSource[] = ['doctors', 'gmc', 'hidden'
 /** A loaded row: canonical field → raw cell (see the doctors, gmc and hidden profiles). */
 export interface RevalSourceRow {
   line: number;
-  fields: Readonly<Record<string, string>>;
+  fields: Readonly<Record<string, string | undefined>>;
 }
 
 export type Built<T> = { ok: true; record: T } | { ok: false; reason: string };
