@@ -167,6 +167,22 @@ describe('openCsv', () => {
     expect(JSON.stringify(rows)).not.toMatch(/secret|se\\u0000cret/);
   });
 
+
+  it.each([
+    ['UTF-8', (s: string): Buffer => Buffer.from(s, 'utf8')],
+    ['UTF-16LE', utf16le],
+  ])('rejects NUL rows met only after many read chunks of clean rows (%s)', async (_, bytes) => {
+    // Rows are looked at for NULs only once the text read so far holds one: the first NUL
+    // falls in a later read chunk, the second in the chunk after it and in a row split across
+    // two chunks (the read chunk is 256 KiB; these rows are about 20 bytes).
+    const clean = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `${from + i},value-${from + i}`);
+    const lines = ['a,b', ...clean(0, 30_000), '1,se\u0000cret', ...clean(30_000, 60_000), `2,${'x'.repeat(300_000)}\u0000`, ...clean(60_000, 60_010)];
+    const rows = await all(await openCsv(fixture(bytes(`${lines.join('\n')}\n`))));
+    const rejects = rows.filter((r): r is RejectedRaw => 'reason' in r);
+    expect(rejects.map((r) => r.line)).toEqual([30_002, 60_003]);
+    expect(rejects.every((r) => /NUL/.test(r.reason))).toBe(true);
+    expect(rows).toHaveLength(60_012);
+  });
   it('reads a 1 MB cell', async () => {
     const big = 'x'.repeat(1024 * 1024);
     const t = await openCsv(fixture(`a,b\n1,"${big}"\n2,3\n`));
