@@ -130,11 +130,18 @@ function dateField(row: SourceRow, field: string, label: string): { ms?: number;
  */
 export const MAX_NAME_CHARS = 256;
 
-/** The reject reason when any of the named cells is too long to be a name, else undefined. */
-function tooLongName(cells: ReadonlyArray<readonly [label: string, value: string | undefined]>): string | undefined {
-  const hit = cells.find(([, v]) => v !== undefined && v.length > MAX_NAME_CHARS);
-  return hit === undefined ? undefined : `${hit[0]} is longer than ${MAX_NAME_CHARS} characters, too long to be a name (often cells run together in a broken export)`;
+/**
+ * The reject reason when any of three cells is too long to be a name, else undefined. Labels and
+ * values as arguments, not a list of pairs: this runs for every row of every export.
+ */
+function tooLongName(labels: readonly [string, string, string], a: string | undefined, b: string | undefined, c: string | undefined): string | undefined {
+  const label = a !== undefined && a.length > MAX_NAME_CHARS ? labels[0] : b !== undefined && b.length > MAX_NAME_CHARS ? labels[1] : c !== undefined && c.length > MAX_NAME_CHARS ? labels[2] : undefined;
+  return label === undefined ? undefined : `${label} is longer than ${MAX_NAME_CHARS} characters, too long to be a name (often cells run together in a broken export)`;
 }
+
+const ESR_NAME_CELLS = ['First Name', 'Last Name', 'Known As'] as const;
+const NHSMAIL_NAME_CELLS = ['First Name', 'Last Name', 'Display Name'] as const;
+const AD_NAME_CELLS = ['GivenName', 'Surname', 'Name'] as const;
 
 /**
  * Remembers a pure string normaliser's results. Names and job titles repeat across hundreds of
@@ -172,12 +179,6 @@ const nameOf = (raw: string | undefined): TidyName => (raw === undefined ? NO_NA
 const jobTitleMemo = memo(normaliseJobTitle);
 const jobTitleOf = (raw: string | undefined): string | undefined => (raw === undefined ? undefined : jobTitleMemo(raw));
 
-function names(first: string | undefined, last: string | undefined): NameParts {
-  const f = nameOf(first);
-  const l = nameOf(last);
-  return { firstName: f.name, lastName: l.name, firstKey: f.key, lastKey: l.key };
-}
-
 export function buildEsrAssignment(row: SourceRow, nhsDomains: readonly string[]): Built<EsrAssignment> {
   const rawEmp = get(row, 'employeeNumber');
   if (rawEmp === undefined) return { ok: false, reason: 'Employee Number is empty' };
@@ -187,15 +188,16 @@ export function buildEsrAssignment(row: SourceRow, nhsDomains: readonly string[]
   if (start.error) return { ok: false, reason: start.error };
   const end = dateField(row, 'assignmentEnd', 'Assignment End Date');
   if (end.error) return { ok: false, reason: end.error };
-  const long = tooLongName([
-    ['First Name', get(row, 'firstName')],
-    ['Last Name', get(row, 'lastName')],
-    ['Known As', get(row, 'knownAs')],
-  ]);
+  const firstRaw = get(row, 'firstName');
+  const lastRaw = get(row, 'lastName');
+  const knownAsRaw = get(row, 'knownAs');
+  const long = tooLongName(ESR_NAME_CELLS, firstRaw, lastRaw, knownAsRaw);
   if (long) return { ok: false, reason: long };
   const emailRaw = get(row, 'email');
   const mobileRaw = get(row, 'mobile');
-  const knownAs = nameOf(get(row, 'knownAs'));
+  const first = nameOf(firstRaw);
+  const last = nameOf(lastRaw);
+  const knownAs = nameOf(knownAsRaw);
   const position = get(row, 'position');
   return {
     ok: true,
@@ -204,7 +206,10 @@ export function buildEsrAssignment(row: SourceRow, nhsDomains: readonly string[]
       employeeNumber,
       assignmentNumber: get(row, 'assignmentNumber'),
       title: get(row, 'title'),
-      ...names(get(row, 'firstName'), get(row, 'lastName')),
+      firstName: first.name,
+      lastName: last.name,
+      firstKey: first.key,
+      lastKey: last.key,
       knownAs: knownAs.name,
       knownAsKey: knownAs.key,
       emailRaw,
@@ -268,11 +273,7 @@ export function buildNhsmailAccount(row: SourceRow, nhsDomains: readonly string[
   let first = get(row, 'firstName');
   let last = get(row, 'lastName');
   const displayName = get(row, 'displayName');
-  const long = tooLongName([
-    ['First Name', first],
-    ['Last Name', last],
-    ['Display Name', displayName],
-  ]);
+  const long = tooLongName(NHSMAIL_NAME_CELLS, first, last, displayName);
   if (long) return { ok: false, reason: long };
   if ((first === undefined || last === undefined) && displayName !== undefined) {
     const split = splitDisplayName(displayName);
@@ -282,13 +283,18 @@ export function buildNhsmailAccount(row: SourceRow, nhsDomains: readonly string[
   const mobileRaw = get(row, 'mobile');
   const position = get(row, 'position');
   const rawEmp = get(row, 'employeeNumber');
+  const firstName = nameOf(first);
+  const lastName = nameOf(last);
   return {
     ok: true,
     record: {
       line: row.line,
       email,
       nhsmailId: get(row, 'nhsmailId')?.toLowerCase(),
-      ...names(first, last),
+      firstName: firstName.name,
+      lastName: lastName.name,
+      firstKey: firstName.key,
+      lastKey: lastName.key,
       aliases: splitEmailList(get(row, 'aliases'), nhsDomains).filter((a) => a.valid && a.value !== email.value),
       mobileRaw,
       mobile: normalisePhone(mobileRaw),
@@ -320,11 +326,7 @@ export function buildAdAccount(row: SourceRow, nhsDomains: readonly string[]): B
   let first = get(row, 'firstName');
   let last = get(row, 'lastName');
   const displayName = get(row, 'name');
-  const long = tooLongName([
-    ['GivenName', first],
-    ['Surname', last],
-    ['Name', displayName],
-  ]);
+  const long = tooLongName(AD_NAME_CELLS, first, last, displayName);
   if (long) return { ok: false, reason: long };
   if ((first === undefined || last === undefined) && displayName !== undefined) {
     const split = splitDisplayName(displayName);
@@ -335,6 +337,8 @@ export function buildAdAccount(row: SourceRow, nhsDomains: readonly string[]): B
   const mobileRaw = get(row, 'mobile');
   const position = get(row, 'position');
   const rawEmp = get(row, 'employeeId') ?? get(row, 'employeeNumber');
+  const firstName = nameOf(first);
+  const lastName = nameOf(last);
   return {
     ok: true,
     record: {
@@ -342,7 +346,10 @@ export function buildAdAccount(row: SourceRow, nhsDomains: readonly string[]): B
       samAccountName: sam,
       upn: get(row, 'upn'),
       enabled: adEnabled(row),
-      ...names(first, last),
+      firstName: firstName.name,
+      lastName: lastName.name,
+      firstKey: firstName.key,
+      lastKey: lastName.key,
       emailRaw,
       email: normaliseEmail(emailRaw, nhsDomains),
       employeeNumber: rawEmp === undefined ? undefined : normaliseEmployeeNumber(rawEmp),

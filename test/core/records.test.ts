@@ -61,3 +61,30 @@ describe('record builders: remembered normalisation', () => {
     );
   });
 });
+
+describe('record builders: names too long to compare', () => {
+  const long = 'x'.repeat(257);
+  const ok = 'x'.repeat(256);
+  it.each([
+    ['ESR', 'firstName', 'First Name'],
+    ['ESR', 'lastName', 'Last Name'],
+    ['ESR', 'knownAs', 'Known As'],
+    ['NHSmail', 'firstName', 'First Name'],
+    ['NHSmail', 'lastName', 'Last Name'],
+    ['NHSmail', 'displayName', 'Display Name'],
+    ['AD', 'firstName', 'GivenName'],
+    ['AD', 'lastName', 'Surname'],
+    ['AD', 'name', 'Name'],
+  ])('%s: a %s cell over 256 characters rejects the row, naming the column %s', (source, field, label) => {
+    const build = (value: string): ReturnType<typeof buildAdAccount | typeof buildEsrAssignment | typeof buildNhsmailAccount> => {
+      const names = { firstName: 'Ann', lastName: 'Lee', [field]: value };
+      if (source === 'ESR') return buildEsrAssignment({ line: 2, fields: { employeeNumber: '12345678', ...names } }, DOMAINS);
+      if (source === 'NHSmail') return buildNhsmailAccount({ line: 2, fields: { email: 'ann.lee@nhs.net', ...names } }, DOMAINS);
+      return buildAdAccount({ line: 2, fields: { samAccountName: 'alee', ...names } }, DOMAINS);
+    };
+    const rejected = build(long);
+    expect(rejected.ok).toBe(false);
+    if (!rejected.ok) expect(rejected.reason).toBe(`${label} is longer than 256 characters, too long to be a name (often cells run together in a broken export)`);
+    expect(build(ok).ok).toBe(true);
+  });
+});
