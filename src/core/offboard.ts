@@ -129,7 +129,7 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { label: string; action: str
 
 export interface OffboardRow {
   line: number;
-  /** Canonical field → trimmed cell; empty cells absent. */
+  /** Canonical field → trimmed cell; empty cells undefined or absent. */
   fields: Readonly<Record<string, string | undefined>>;
 }
 

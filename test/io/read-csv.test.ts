@@ -167,7 +167,6 @@ describe('openCsv', () => {
     expect(JSON.stringify(rows)).not.toMatch(/secret|se\\u0000cret/);
   });
 
-
   it.each([
     ['UTF-8', (s: string): Buffer => Buffer.from(s, 'utf8')],
     ['UTF-16LE', utf16le],
@@ -183,6 +182,7 @@ describe('openCsv', () => {
     expect(rejects.every((r) => /NUL/.test(r.reason))).toBe(true);
     expect(rows).toHaveLength(60_012);
   });
+
   it('reads a 1 MB cell', async () => {
     const big = 'x'.repeat(1024 * 1024);
     const t = await openCsv(fixture(`a,b\n1,"${big}"\n2,3\n`));
