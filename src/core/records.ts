@@ -104,12 +104,14 @@ export interface AdAccount extends NameParts {
   lastLogon?: number;
 }
 
-const get = (row: SourceRow, field: string): string | undefined => {
-  const v = row.fields[field];
+/** A cell trimmed, or undefined when empty or absent: what a SourceRow's fields hold. */
+export function nonBlank(v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
   const t = v.trim();
   return t === '' ? undefined : t;
-};
+}
+
+const get = (row: SourceRow, field: string): string | undefined => nonBlank(row.fields[field]);
 
 /** Parses an optional date field; 'invalid' makes the row a reject naming the column. */
 function dateField(row: SourceRow, field: string, label: string): { ms?: number; never?: boolean; error?: string } {

@@ -5,6 +5,7 @@
  */
 import { ConfigError, InputError } from '../errors.js';
 import { PROFILES, headerKey, resolveHeaders, type HeaderResolution, type SourceKind } from '../core/profiles.js';
+import { nonBlank } from '../core/records.js';
 import { DEFAULT_CONFIG_FILE } from './config-file.js';
 import { openTable } from './open-table.js';
 import { isRejected, type RawRow, type RejectedRaw, type TableInfo } from './table.js';
@@ -90,13 +91,6 @@ export function missingFieldsMessage(
   return `${file} (${label}) has no ${noun} for ${fields}; headers found: ${listHeaders(headers)}. Map ${missing.length === 1 ? 'it' : 'them'} in ${configFile} under ${where}.`;
 }
 
-/** A cell trimmed, or undefined when empty or absent. */
-function tidyCell(v: string | undefined): string | undefined {
-  if (v === undefined) return undefined;
-  const t = v.trim();
-  return t === '' ? undefined : t;
-}
-
 /**
  * The function that makes a LoadedRow from a raw row, given each mapped field's column. It is
  * written for the export's columns: one object literal holding every mapped field, so every row
@@ -115,7 +109,7 @@ function rowMaker(columns: readonly (readonly [field: string, column: number])[]
   const make = new Function('tidy', `return (raw) => { const v = raw.values; return { line: raw.line, fields: { ${cells} } }; };`) as (
     tidy: (v: string | undefined) => string | undefined,
   ) => (raw: RawRow) => LoadedRow;
-  return make(tidyCell);
+  return make(nonBlank);
 }
 
 /**

@@ -252,7 +252,7 @@ async function* batches<T>(stream: Readable): AsyncGenerator<T[]> {
  * 10-11 s); with 256 KiB, 169-175 MB in each of four loads (0.26-0.34 s), and the NHSmail and
  * AD workers the same or less (scratch, `--trace-gc-nvp`).
  */
-const READ_CHUNK_BYTES = 256 * 1024;
+export const READ_CHUNK_BYTES = 256 * 1024;
 
 /**
  * Records with their start lines: a record spans 1 + its quoted line breaks, given by the
@@ -313,7 +313,7 @@ async function* records(file: string, s: Sniffed, seen: TextSeen = { nul: false 
       let declined: Declined | undefined;
       if (next.done === true) {
         const rest = decoder.decode();
-        if (rest.includes('\u0000')) seen.nul = true;
+        if (!seen.nul && rest.includes('\u0000')) seen.nul = true;
         declined = splitter.push(rest, true, cells, breaks);
       } else {
         const pieces = latin1Pieces(next.value, label);

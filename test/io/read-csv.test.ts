@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { detectDelimiter, detectEncoding, looksBinary, openCsv } from '../../src/io/read-csv.js';
+import { detectDelimiter, detectEncoding, looksBinary, openCsv, READ_CHUNK_BYTES } from '../../src/io/read-csv.js';
 import { openTable } from '../../src/io/open-table.js';
 import type { RawRow, RejectedRaw, Table } from '../../src/io/table.js';
 import { tempDir } from '../helpers/run-cli.js';
@@ -172,10 +172,12 @@ describe('openCsv', () => {
     ['UTF-16LE', utf16le],
   ])('rejects NUL rows met only after many read chunks of clean rows (%s)', async (_, bytes) => {
     // Rows are looked at for NULs only once the text read so far holds one: the first NUL
-    // falls in a later read chunk, the second in the chunk after it and in a row split across
-    // two chunks (the read chunk is 256 KiB; these rows are about 20 bytes).
+    // falls in a later read chunk, the second in a row longer than a chunk, so split across two.
     const clean = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `${from + i},value-${from + i}`);
-    const lines = ['a,b', ...clean(0, 30_000), '1,se\u0000cret', ...clean(30_000, 60_000), `2,${'x'.repeat(300_000)}\u0000`, ...clean(60_000, 60_010)];
+    const head = ['a,b', ...clean(0, 30_000)];
+    const lines = [...head, '1,se\u0000cret', ...clean(30_000, 60_000), `2,${'x'.repeat(300_000)}\u0000`, ...clean(60_000, 60_010)];
+    expect(bytes(`${head.join('\n')}\n`).length).toBeGreaterThan(READ_CHUNK_BYTES);
+    expect(300_000).toBeGreaterThan(READ_CHUNK_BYTES);
     const rows = await all(await openCsv(fixture(bytes(`${lines.join('\n')}\n`))));
     const rejects = rows.filter((r): r is RejectedRaw => 'reason' in r);
     expect(rejects.map((r) => r.line)).toEqual([30_002, 60_003]);
