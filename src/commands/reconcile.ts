@@ -16,6 +16,7 @@ import { Int32Pool } from '../core/int32-pool.js';
 import { redactRow } from '../core/redact.js';
 import { loadConfigFile } from '../io/config-file.js';
 import { assertDistinctInputs, describeInputsInBackground, type InputEvidence } from '../io/evidence.js';
+import { WorkerPassHelper } from '../io/pass-share.js';
 import { autoThreads, noWork, startLoads, type LoadJob, type LoadedRecords, type LoadParts, type RecordSource } from '../io/load-records.js';
 import { restartForHeapIfNeeded } from '../io/heap.js';
 import type { Cell, SheetData } from '../io/report.js';
@@ -298,7 +299,10 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   // Hashed beside the rest of matching, which uses one core (describeInputsInBackground); not
   // beside the AD export's reading, which has the other core until now.
   const described = describeInputsInBackground(roles);
-  const result = begun.finish(ad.records);
+  // NHSmail ↔ AD's first pass is shared with a worker thread (the second core is otherwise idle
+  // from here on), unless the run was asked to keep to one thread.
+  const helper = new WorkerPassHelper({ warn: (message) => process.stderr.write(`idrecon: ${message}\n`) });
+  const result = opts.threads === 1 ? begun.finish(ad.records) : await begun.finishShared(ad.records, helper);
   const t2 = performance.now();
   // Rejects in input order: ESR, NHSmail, then AD. A loop, not push(...spread): a file of a
   // million bad rows would overflow the call stack.

@@ -92,6 +92,27 @@ function eachKey(id: Identity, extra: string | undefined, bits: number, add: (ki
   if ((bits & (1 << EXTRA)) !== 0 && extra !== undefined) add(EXTRA, hashKey(extra));
 }
 
+/**
+ * A pass's blocking index over its right side, built once for two threads that share the pass
+ * (each reads it; neither releases it): a KeyTable per kind of key the plan blocks on (`bits`).
+ */
+export interface RightIndex {
+  readonly of: readonly Identity[];
+  readonly bits: number;
+  readonly tables: readonly (KeyTable | undefined)[];
+}
+
+/** The index findCandidates would build over `right` for `opts` (its scheme, filter and extra anchor). */
+export function rightIndex(right: readonly Identity[], opts: CandidateOptions): RightIndex {
+  const bits = planBits(blockingPlan(opts.scheme, Math.min(opts.scheme.reviewFloor, opts.scheme.threshold)));
+  return { of: right, bits, tables: buildIndex(bits, right, opts) };
+}
+
+/** Gives a RightIndex's arrays back to `pool`: it must not be read again. */
+export function releaseRightIndex(index: RightIndex, pool: Int32Pool): void {
+  for (const t of index.tables) if (t !== undefined) releaseTable(t, pool);
+}
+
 /** The blocking index over the right side: a KeyTable per kind of key in the plan. */
 function buildIndex(bits: number, right: readonly Identity[], opts: CandidateOptions): (KeyTable | undefined)[] {
   const builders: (KeyTableBuilder | undefined)[] = [];
@@ -210,10 +231,10 @@ export class DeferredRuns {
     return this.lefts.length;
   }
 
-  /** Defers left's pairs into the runs `ids[0..count)` (left indices ascending from call to call). */
-  add(left: number, ids: readonly number[], count: number): void {
+  /** Defers left's pairs into the runs `ids[from..from + count)` (left indices ascending from call to call). */
+  add(left: number, ids: ArrayLike<number>, count: number, from = 0): void {
     this.lefts.push(left);
-    for (let n = 0; n < count; n++) {
+    for (let n = from; n < from + count; n++) {
       const id = ids[n]!;
       this.runIds.push(id);
       if (this.used[id] === 0) {
@@ -241,6 +262,11 @@ export class DeferredRuns {
 
   runAt(r: number): readonly number[] {
     return this.runs[this.runIds[r]!]!;
+  }
+
+  /** The id of runAt(r) (an index into the sub-index's runs, the same in every thread that built it). */
+  runIdAt(r: number): number {
+    return this.runIds[r]!;
   }
 
   /** Each run some entry holds, once, however many left records deferred pairs into it. */
@@ -379,6 +405,33 @@ export interface CandidateOptions {
    * assignment; `stats` then counts only the pairs listed.
    */
   deferSameNamed?: boolean;
+  /**
+   * The right side's index, built already (rightIndex, for these records and options): read,
+   * not released. Without it the pass builds its own and releases it when done.
+   */
+  rightIndex?: RightIndex;
+  /**
+   * Left record i, when the records are made on demand rather than held in `left` (which then
+   * gives only their count): read once per left record that meets the index, as `left[i]` is.
+   * Only with `leftKeys` given, and without deferred pairs' levels being read from the list.
+   */
+  leftRecord?: (i: number) => Identity;
+  /**
+   * Right record j, when the records are made on demand rather than held in `right` (which then
+   * gives only their count): read for each pair scored. Only with `rightIndex` given.
+   */
+  rightRecord?: (j: number) => Identity;
+  /**
+   * Only the left records from `leftFrom` up to (not including) `leftTo` (default: all), for a
+   * first pass shared between threads: each does a range, and the later ranges' results are
+   * appended to the first's in order (passPart, appendPart). A pass's results for one left
+   * record do not depend on the others', so the joined list is the one a whole pass gives.
+   * With `leftTo` the list always carries its DeferredRuns (when the pass defers at all), even
+   * empty, for a later range's deferred pairs to be appended to. Left records outside the range
+   * are never read (they may be absent).
+   */
+  leftFrom?: number;
+  leftTo?: number;
 }
 
 /**
@@ -523,9 +576,9 @@ interface SubIndexes {
  * looked at. A block's records with one position are a run (ascending record indices), held in
  * `runs` and named by its index there.
  */
-function positionSubIndexes(names: KeyTable, right: readonly Identity[]): SubIndexes {
+function positionSubIndexes(names: KeyTable, rightOf: (j: number) => Identity, rightLength: number): SubIndexes {
   const out = new Map<number, NameBlock>();
-  const present = new Uint8Array(right.length);
+  const present = new Uint8Array(rightLength);
   const runs: number[][] = [];
   const titles: string[] = [];
   const codes: number[] = [];
@@ -547,7 +600,7 @@ function positionSubIndexes(names: KeyTable, right: readonly Identity[]): SubInd
       for (let e = from; e < to; e++) {
         if (hashes[e] !== h) continue;
         const j = items[e]!;
-        const r = right[j]!;
+        const r = rightOf(j);
         // Every record counts towards the block's name, with a title or not.
         if (!mixed) {
           if (last === undefined) {
@@ -670,10 +723,14 @@ class RankedPositions {
  */
 export function findCandidates(left: readonly Identity[], right: readonly Identity[], opts: CandidateOptions): CandidateList {
   const { scheme } = opts;
+  const rightRecord = opts.rightRecord;
+  const rightOf = rightRecord === undefined ? (j: number): Identity => right[j]! : rightRecord;
   const keepFrom = opts.keepFrom ?? 1;
   const plan = blockingPlan(scheme, Math.min(scheme.reviewFloor, scheme.threshold));
   const bits = planBits(plan);
-  const index = buildIndex(bits, right, opts);
+  const given = opts.rightIndex;
+  if (given !== undefined && (given.of !== right || given.bits !== bits)) throw new Error('findCandidates was given an index of other records or another plan');
+  const index = given?.tables ?? buildIndex(bits, right, opts);
   const names = index[FULL_NAME];
   let keys = opts.leftKeys;
   if (keys === undefined || keys.of !== left || keys.extra !== opts.leftExtra || (keys.bits & bits) !== bits) keys = leftKeys(left, scheme, opts.leftExtra, opts.pool);
@@ -705,7 +762,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   const notePassive = passivePoints !== undefined && passivePoints >= keepFrom;
   // Block hash → last name → first names of the passive left records that met the block.
   const blockNames = new Map<number, Map<string, Set<string>>>();
-  const sub = (namePoints === undefined && passivePoints === undefined) || names === undefined ? undefined : positionSubIndexes(names, right);
+  const sub = (namePoints === undefined && passivePoints === undefined) || names === undefined ? undefined : positionSubIndexes(names, rightOf, right.length);
   // Hashes of the large name blocks the current left record is in (scored implicitly), and for
   // each, when the block holds only the left record's name (and titles carry points), the ids
   // of its runs of records whose titles agree with the left record's (NO_RUN_IDS for none):
@@ -746,8 +803,11 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
   // A pair's total without the extra anchor, as scorePair gives it: the allocation-free sum in
   // exact mode, the breakdown (names by Jaro-Winkler, titles by Dice) in fuzzy mode.
   const totalOf = exact ? (x: Identity, y: Identity): number => quickScore(x, y, scheme) : (x: Identity, y: Identity): number => packedScore(x, y, scheme).score;
-  let i = 0;
-  let a: Identity = left[0]!;
+  const leftFrom = opts.leftFrom ?? 0;
+  const leftTo = opts.leftTo ?? left.length;
+  let i = leftFrom;
+  const leftRecord = opts.leftRecord;
+  let a: Identity = left[leftFrom]!;
   let leftExtra: string | undefined;
   const consider = (j: number): void => {
     if (seen[j] === i + 1) return;
@@ -755,15 +815,15 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
     if (opts.stats) opts.stats.pairsScored++;
     const extra = leftExtra !== undefined && leftExtra === opts.rightExtra?.(j) ? extraPoints : 0;
     if (exact) {
-      const total = quickScore(a, right[j]!, scheme) + extra;
+      const total = quickScore(a, rightOf(j), scheme) + extra;
       if (total >= keepFrom) quick.push(j, total, extra);
     } else {
-      const score = packedScore(a, right[j]!, scheme);
+      const score = packedScore(a, rightOf(j), scheme);
       const total = score.score + extra;
       if (total >= keepFrom) quick.push(j, total, extra, score.levels);
     }
   };
-  for (i = 0; i < left.length; i++) {
+  for (i = leftFrom; i < leftTo; i++) {
     if (opts.leftFilter && !opts.leftFilter(i)) continue;
     const passive = passivePoints !== undefined && !opts.retainLeft!(i);
     quick.length = 0;
@@ -783,7 +843,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
         if (t.hashes[e] !== h) continue;
         if (!loaded) {
           loaded = true;
-          a = left[i]!;
+          a = leftRecord === undefined ? left[i]! : leftRecord(i);
           leftExtra = opts.leftExtra?.(i);
           leftTitle = TITLE_UNSEEN;
         }
@@ -814,7 +874,7 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
             const most = known === TITLE_UNSEEN || (known !== NO_TITLE && (known === leftTitle || (!exact && leftTitle !== NO_TITLE))) ? sameTotal : passivePoints!;
             if (bestRight![j]! >= most) continue;
             consider(j);
-            if (known === TITLE_UNSEEN) rightTitles![j] = titleCode(right[j]!);
+            if (known === TITLE_UNSEEN) rightTitles![j] = titleCode(rightOf(j));
           }
           break;
         }
@@ -890,10 +950,10 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
     let best = -1;
     for (let q = 0; q < quick.length; q++) if (best < 0 || quick.ranksBefore(q, best)) best = q;
     if (implicit.length > 0) {
-      const low = lowestImplicit(names!, implicit, implicitRuns, sub!.runs, runPlaces, seen, i + 1, (j) => totalOf(a, right[j]!) === namePoints);
+      const low = lowestImplicit(names!, implicit, implicitRuns, sub!.runs, runPlaces, seen, i + 1, (j) => totalOf(a, rightOf(j)) === namePoints);
       if (low >= 0) {
         // Kept only as the best candidate. A name-block pair shares no other key, so not the extra anchor.
-        quick.push(low, namePoints!, 0, exact ? -1 : packedScore(a, right[low]!, scheme).levels);
+        quick.push(low, namePoints!, 0, exact ? -1 : packedScore(a, rightOf(low), scheme).levels);
         const q = quick.length - 1;
         if (best < 0 || quick.ranksBefore(q, best)) best = q;
         else quick.length = q;
@@ -906,15 +966,90 @@ export function findCandidates(left: readonly Identity[], right: readonly Identi
       const q = kept.at[k]!;
       const j = quick.right[q]!;
       const levels = quick.levels[q]!;
-      out.push(i, j, quick.total[q]!, quick.extra[q]!, levels >= 0 ? levels : packedLevels(a, right[j]!));
+      out.push(i, j, quick.total[q]!, quick.extra[q]!, levels >= 0 ? levels : packedLevels(a, rightOf(j)));
     }
   }
-  if (deferred !== undefined && deferred.length > 0) out.deferred = deferred;
-  if (notePassive && names !== undefined) raiseNamed(names, blockNames, right, passivePoints, bestRight!);
-  for (const t of index) if (t !== undefined) releaseTable(t, pool);
+  if (deferred !== undefined && (deferred.length > 0 || opts.leftTo !== undefined)) out.deferred = deferred;
+  if (notePassive && names !== undefined) raiseNamed(names, blockNames, rightOf, passivePoints, bestRight!);
+  if (given === undefined) for (const t of index) if (t !== undefined) releaseTable(t, pool);
   pool.give(seen);
   if (rightTitles !== undefined) pool.give(rightTitles);
   return out;
+}
+
+/**
+ * A first pass's results for a range of its left records (CandidateOptions.leftFrom), in typed
+ * arrays a thread can hand to another: the candidate list's entries by column, its deferred
+ * entries (left index, and the ids of its runs, entry d's being runs[runStart[d]..runStart[d + 1]))
+ * and the pairs it scored.
+ */
+export interface PassPart {
+  left: Int32Array;
+  right: Int32Array;
+  total: Float64Array;
+  extra: Float64Array;
+  levels: Int32Array;
+  deferredLeft: Int32Array;
+  deferredRunStart: Int32Array;
+  deferredRuns: Int32Array;
+  pairsScored: number;
+}
+
+/** `list` (a pass over a range of left records) as a PassPart. */
+export function passPart(list: CandidateList, pairsScored: number): PassPart {
+  const n = list.length;
+  const part: PassPart = {
+    left: new Int32Array(n),
+    right: new Int32Array(n),
+    total: new Float64Array(n),
+    extra: new Float64Array(n),
+    levels: new Int32Array(n),
+    deferredLeft: new Int32Array(0),
+    deferredRunStart: new Int32Array(1),
+    deferredRuns: new Int32Array(0),
+    pairsScored,
+  };
+  for (let k = 0; k < n; k++) {
+    part.left[k] = list.leftAt(k);
+    part.right[k] = list.rightAt(k);
+    part.total[k] = list.totalAt(k);
+    part.extra[k] = list.extraAt(k);
+    part.levels[k] = list.levelsAt(k);
+  }
+  const d = list.deferred;
+  if (d !== undefined && d.length > 0) {
+    part.deferredLeft = new Int32Array(d.length);
+    part.deferredRunStart = new Int32Array(d.length + 1);
+    part.deferredRuns = new Int32Array(d.runsFrom(d.length));
+    for (let e = 0; e < d.length; e++) {
+      part.deferredLeft[e] = d.leftAt(e);
+      part.deferredRunStart[e + 1] = d.runsFrom(e + 1);
+    }
+    for (let r = 0; r < part.deferredRuns.length; r++) part.deferredRuns[r] = d.runIdAt(r);
+  }
+  return part;
+}
+
+/**
+ * Appends `part` (the same pass over a later range of left records, in another thread, over the
+ * same right side) to `list`, which was made with `leftTo` and so carries its DeferredRuns when
+ * the pass defers pairs. Throws when `part` has deferred pairs and `list` has nowhere to put
+ * them: the two passes were not alike.
+ */
+export function appendPart(list: CandidateList, part: PassPart): void {
+  for (let k = 0; k < part.left.length; k++) list.push(part.left[k]!, part.right[k]!, part.total[k]!, part.extra[k]!, part.levels[k]!);
+  if (part.deferredLeft.length === 0) return;
+  const d = list.deferred;
+  if (d === undefined) throw new Error('a shared first pass deferred pairs in one thread and not in the other');
+  const starts = part.deferredRunStart;
+  for (let e = 0; e < part.deferredLeft.length; e++) d.add(part.deferredLeft[e]!, part.deferredRuns, starts[e + 1]! - starts[e]!, starts[e]!);
+}
+
+/** Gives a PassPart's arrays to `pool` once appended (appendPart): the part must not be read again. */
+export function releasePart(part: PassPart, pool: Int32Pool): void {
+  for (const a of [part.left, part.right, part.total, part.extra, part.levels, part.deferredLeft, part.deferredRunStart, part.deferredRuns]) {
+    pool.give(a);
+  }
 }
 
 /** titleCode values: not yet read (a pool array starts zeroed), and no title. */
@@ -949,7 +1084,7 @@ function noteNames(blockNames: Map<number, Map<string, Set<string>>>, h: number,
  * a last name and a first name with a left record noted there (a block is a hash: a different
  * name with the same hash is in it too, and is not raised).
  */
-function raiseNamed(names: KeyTable, blockNames: Map<number, Map<string, Set<string>>>, right: readonly Identity[], points: number, bestRight: Float64Array): void {
+function raiseNamed(names: KeyTable, blockNames: Map<number, Map<string, Set<string>>>, rightOf: (j: number) => Identity, points: number, bestRight: Float64Array): void {
   for (const [h, byLast] of blockNames) {
     const b = h & names.mask;
     const end = names.start[b + 1]!;
@@ -957,7 +1092,7 @@ function raiseNamed(names: KeyTable, blockNames: Map<number, Map<string, Set<str
       if (names.hashes[e] !== h) continue;
       const j = names.items[e]!;
       if (!(points > bestRight[j]!)) continue;
-      const r = right[j]!;
+      const r = rightOf(j);
       const firsts = r.lastName === undefined ? undefined : byLast.get(r.lastName);
       if (firsts !== undefined && r.firstNames !== undefined && r.firstNames.some((g) => firsts.has(g))) bestRight[j] = points;
     }

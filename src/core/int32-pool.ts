@@ -17,12 +17,20 @@ export const MIN_POOLED = 16_384;
 
 export class Int32Pool {
   /** Free buffers, by capacity ascending. */
-  private free: ArrayBuffer[] = [];
+  private free: ArrayBufferLike[] = [];
   /** Bytes of the arrays the pool has allocated (not those it recycled). */
   allocatedBytes = 0;
 
-  /** `minPooled`: the smallest array pooled, in elements (tests pool every size). */
-  constructor(private readonly minPooled = MIN_POOLED) {}
+  /**
+   * `minPooled`: the smallest array pooled, in elements (tests pool every size). `shared`: new
+   * arrays lie on SharedArrayBuffers, which a worker thread reads where they are. V8 does not
+   * count those towards the collections that free typed arrays, so a shared pool's arrays stay
+   * in memory until the pool and they are collected in the ordinary way: for short-lived use.
+   */
+  constructor(
+    private readonly minPooled = MIN_POOLED,
+    readonly shared = false,
+  ) {}
 
   /** A zero-filled array of `n` elements, on a recycled buffer when one is large enough. */
   take(n: number): Int32Array {
@@ -31,15 +39,20 @@ export class Int32Pool {
     const at = this.free.findIndex((b) => b.byteLength >= bytes);
     if (at < 0) {
       this.allocatedBytes += bytes;
-      return new Int32Array(n);
+      return this.shared ? new Int32Array(new SharedArrayBuffer(bytes)) : new Int32Array(n);
     }
     const [buffer] = this.free.splice(at, 1);
     return new Int32Array(buffer!, 0, n).fill(0);
   }
 
+  /** A zero-filled Float64Array of `n` elements, on a recycled buffer when one is large enough. */
+  takeFloat64(n: number): Float64Array {
+    return new Float64Array(this.take(2 * n).buffer, 0, n);
+  }
+
   /** Returns `a`'s buffer to the pool; `a` (and any other view of its buffer) must not be used again. */
-  give(a: Int32Array): void {
-    const buffer = a.buffer as ArrayBuffer;
+  give(a: Int32Array | Float64Array): void {
+    const buffer = a.buffer;
     if (buffer.byteLength < this.minPooled * Int32Array.BYTES_PER_ELEMENT || this.free.includes(buffer)) return;
     let at = 0;
     while (at < this.free.length && this.free[at]!.byteLength < buffer.byteLength) at++;

@@ -33,6 +33,23 @@ export function hashKey(s: string, seed = FNV_OFFSET): number {
   return mix(h);
 }
 
+/**
+ * A 53-bit hash of `s` (an integer below 2^53, exact in a double): two 32-bit lanes of FNV-1a
+ * style with different primes and offsets, each mixed, the second's top 21 bits under the
+ * first. Used where a value stands for a string in equality tests alone (identity-codes.ts):
+ * two different strings share it with a chance of about 2^-53.
+ */
+export function hash53(s: string): number {
+  let h = FNV_OFFSET;
+  let g = 0x9747b28c;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    h = Math.imul(h ^ c, FNV_PRIME);
+    g = Math.imul(g ^ c, 0x5bd1e995);
+  }
+  return (mix(h) >>> 0) * 0x200000 + (mix(g ^ s.length) >>> 11);
+}
+
 /** The hash of the pair (a, b), chained so that ("ab", "c") and ("a", "bc") hash apart. */
 export function hashPair(a: string, b: string): number {
   return hashKey(b, hashKey(a) ^ 0x9e3779b9);

@@ -4,9 +4,9 @@
  * then AD accounts left over ↔ ESR people left over. Produces one reconciled identity per
  * person/account with its employee type (JML onboarding guide, section 2.3 tables).
  */
-import type { Config } from './config.js';
+import type { Config, Scheme } from './config.js';
 import { assignOneToOne, IndexMap, type Assignment, type Links } from './assign.js';
-import { findCandidates, leftKeys, type Candidate, CandidateList, type LeftKeys } from './candidates.js';
+import { appendPart, findCandidates, leftKeys, passPart, releasePart, releaseRightIndex, rightIndex, type Candidate, CandidateList, type LeftKeys, type PassPart, type RightIndex } from './candidates.js';
 import { Int32Pool } from './int32-pool.js';
 import { groupPeople, ListPool, NO_STRINGS, type EsrPerson } from './people.js';
 import type { AdAccount, EsrAssignment, NhsmailAccount } from './records.js';
@@ -117,27 +117,120 @@ interface StageOptions {
   pool: Int32Pool;
 }
 
-function runStage(clock: () => number, left: readonly Identity[], right: readonly Identity[], config: Config, opts: StageOptions): Stage {
-  const { extra, filters, keys, pool } = opts;
+/**
+ * A stage's first pass as another thread can do part of it (see PassHelper): the two sides,
+ * the left side's keys, the right side's index, the scheme and the extra anchor. Only a pass
+ * without filters is shared.
+ */
+export interface SharedPass {
+  link: LinkName;
+  left: readonly Identity[];
+  right: readonly Identity[];
+  keys: LeftKeys;
+  index: RightIndex;
+  scheme: Scheme;
+  extra?: StageOptions['extra'];
+  /** Where this thread's arrays for the pass come from (see Int32Pool). */
+  pool: Int32Pool;
+  /**
+   * The left and right records made on demand (CandidateOptions.leftRecord, rightRecord), `left`
+   * and `right` giving only their counts: a helper's, from columns (core/identity-codes.ts).
+   */
+  leftRecord?: (i: number) => Identity;
+  rightRecord?: (j: number) => Identity;
+}
+
+/**
+ * Another thread that can take the later part of a stage's first pass. `share` starts it on the
+ * left records from some index on (`from`), and gives that index and the part's results to come;
+ * or undefined, to leave the whole pass to this thread (a small pass, say). The part must be
+ * firstPassPart's for the same pass and `from`.
+ */
+export interface PassHelper {
+  share(pass: SharedPass): { from: number; part: Promise<PassPart> } | undefined;
+  /**
+   * Told that the part it gave failed (its promise rejected with `err`), and that this thread
+   * did those records itself: the result is the same, only later.
+   */
+  fellBack?(err: unknown): void;
+}
+
+/** The options both passes of a stage share: the scheme, the extra anchor, the left side's keys and the pool. */
+function passBase(scheme: Scheme, keys: LeftKeys, extra: StageOptions['extra'], pool: Int32Pool) {
+  return { scheme, keepFrom: 1, leftExtra: extra?.left, rightExtra: extra?.right, extraPoints: extra?.points, leftKeys: keys, pool };
+}
+
+/** The options of a stage's first pass (links: each left record's best candidate and everything at the threshold). */
+function firstPassOptions(scheme: Scheme, keys: LeftKeys, extra: StageOptions['extra'], pool: Int32Pool, stats: { pairsScored: number }, index?: RightIndex) {
+  return {
+    ...passBase(scheme, keys, extra, pool),
+    rightIndex: index,
+    stats,
+    retainFrom: scheme.threshold,
+    // A large name block's same-title pairs are deferred to the assignment: see DeferredRuns.
+    deferSameNamed: true,
+  };
+}
+
+/** A PassHelper's part of `pass`: its first pass over the left records from `from` on. */
+export function firstPassPart(pass: SharedPass, from: number): PassPart {
+  const pool = pass.pool;
+  const stats = { pairsScored: 0 };
+  const list = findCandidates(pass.left, pass.right, { ...firstPassOptions(pass.scheme, pass.keys, pass.extra, pool, stats, pass.index), leftFrom: from, leftRecord: pass.leftRecord, rightRecord: pass.rightRecord });
+  return passPart(list, stats.pairsScored);
+}
+
+/** A stage's first pass done (by runStage itself, or shared with a PassHelper), and its time. */
+interface FirstPass {
+  all: CandidateList;
+  pairsScored: number;
+  ms: number;
+}
+
+/**
+ * The stage's first pass, its later part done by `helper` when it takes a share; the same list
+ * as findCandidates over every left record gives.
+ */
+async function sharedFirstPass(clock: () => number, pass: SharedPass, helper: PassHelper): Promise<FirstPass> {
+  const t0 = clock();
+  const stats = { pairsScored: 0 };
+  const pool = pass.pool;
+  const opts = firstPassOptions(pass.scheme, pass.keys, pass.extra, pool, stats, pass.index);
+  const share = helper.share(pass);
+  if (share === undefined) {
+    const all = findCandidates(pass.left, pass.right, opts);
+    return { all, pairsScored: stats.pairsScored, ms: clock() - t0 };
+  }
+  const all = findCandidates(pass.left, pass.right, { ...opts, leftTo: share.from });
+  let part: PassPart;
+  try {
+    part = await share.part;
+  } catch (err) {
+    helper.fellBack?.(err);
+    const own = { pairsScored: 0 };
+    part = passPart(findCandidates(pass.left, pass.right, { ...opts, stats: own, leftFrom: share.from }), own.pairsScored);
+  }
+  appendPart(all, part);
+  releasePart(part, pool);
+  if (all.deferred !== undefined && all.deferred.length === 0) all.deferred = undefined;
+  return { all, pairsScored: stats.pairsScored + part.pairsScored, ms: clock() - t0 };
+}
+
+function runStage(clock: () => number, left: readonly Identity[], right: readonly Identity[], config: Config, opts: StageOptions, first?: FirstPass): Stage {
+  const { extra, filters, pool } = opts;
   const link = opts.sides.link;
   const reviewStage = opts.review.stage(opts.sides);
   const scheme = config.scheme;
   const floor = Math.min(scheme.reviewFloor, scheme.threshold);
-  const stats = { pairsScored: 0 };
-  const t0 = clock();
-  const base = {
-    scheme,
-    keepFrom: 1,
-    leftExtra: extra?.left,
-    rightExtra: extra?.right,
-    extraPoints: extra?.points,
-    // Both passes look the left records' keys up: hashed once.
-    leftKeys: keys ?? leftKeys(left, scheme, extra?.left, pool),
-    pool,
-  };
-  // Pass 1: links. Keep each left record's best candidate and everything at the threshold (a
-  // large name block's same-title pairs deferred to the assignment: see DeferredRuns).
-  const all = findCandidates(left, right, { ...base, stats, retainFrom: scheme.threshold, leftFilter: filters?.left, rightFilter: filters?.right, deferSameNamed: true });
+  const stats = { pairsScored: first?.pairsScored ?? 0 };
+  const t0 = clock() - (first?.ms ?? 0);
+  // Both passes look the left records' keys up: hashed once.
+  const keys = opts.keys ?? leftKeys(left, scheme, extra?.left, pool);
+  const base = passBase(scheme, keys, extra, pool);
+  // Pass 1: links.
+  const all =
+    first?.all ??
+    findCandidates(left, right, { ...firstPassOptions(scheme, keys, extra, pool, stats), leftFilter: filters?.left, rightFilter: filters?.right });
   // findCandidates returns them ordered by left index.
   const candidateStart = pool.take(left.length + 1);
   for (let k = 0; k < all.length; k++) candidateStart[all.leftAt(k) + 1]!++;
@@ -363,7 +456,28 @@ export class ReconcileBegun {
     const state = this.state;
     if (state === undefined) throw new Error('ReconcileBegun.finish called twice');
     this.state = undefined;
-    return finishReconcile(state, ad);
+    return finishReconcile(state, stageTwo(state, ad));
+  }
+
+  /**
+   * `finish`, with NHSmail ↔ AD's first pass shared with `helper` when it takes a share: the
+   * same result.
+   */
+  async finishShared(ad: readonly AdAccount[], helper: PassHelper): Promise<ReconcileResult> {
+    const state = this.state;
+    if (state === undefined) throw new Error('ReconcileBegun.finish called twice');
+    this.state = undefined;
+    const two = stageTwo(state, ad);
+    const { clock, config, nhsForAd } = state;
+    const t0 = clock();
+    const extra = two.opts.extra;
+    const pool = state.pool;
+    const keys = leftKeys(nhsForAd, config.scheme, extra?.left, pool);
+    const index = rightIndex(two.adIds, { scheme: config.scheme, rightExtra: extra?.right, pool });
+    const pass: SharedPass = { link: 'NHSmail-AD', left: nhsForAd, right: two.adIds, keys, index, scheme: config.scheme, extra, pool };
+    const first = await sharedFirstPass(clock, pass, helper);
+    releaseRightIndex(index, pool);
+    return finishReconcile(state, { ...two, opts: { ...two.opts, keys } }, { ...first, ms: clock() - t0 });
   }
 }
 
@@ -394,18 +508,34 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   return beginReconcile(input).finish(input.ad);
 }
 
-function finishReconcile(state: StageOneState, adAccounts: readonly AdAccount[]): ReconcileResult {
-  const { config, people, nhsmail, lists, review, peopleIds, peopleKeys, esrNhsmail, nhsForAd, pool, clock } = state;
-  const ad = [...adAccounts];
+/** Stage 2's AD side and options. */
+interface StageTwo {
+  ad: AdAccount[];
+  adIds: Identity[];
+  opts: StageOptions;
+}
 
-  // Stage 2: NHSmail ↔ AD (see stageOne for what a linked account borrows from its person).
+/** Stage 2, NHSmail ↔ AD, made ready (see stageOne for what a linked account borrows from its person). */
+function stageTwo(state: StageOneState, adAccounts: readonly AdAccount[]): StageTwo {
+  const { config, people, nhsmail, lists, review, esrNhsmail, pool } = state;
+  const ad = [...adAccounts];
   const adIds = ad.map((a) => adIdentity(a, lists));
-  const nhsmailAd = runStage(clock, nhsForAd, adIds, config, {
+  const opts: StageOptions = {
     review,
     sides: nhsmailAdSides(people, nhsmail, ad, esrNhsmail.rightLinked),
     extra: { left: (j) => nhsmail[j]!.nhsmailId, right: (k) => ad[k]!.nhsmailId, points: config.scheme.nhsmailIdPoints },
     pool,
-  });
+  };
+  return { ad, adIds, opts };
+}
+
+/** Stages 2 and 3 and the reconciled identities (`first`: stage 2's first pass, when done already). */
+function finishReconcile(state: StageOneState, two: StageTwo, first?: FirstPass): ReconcileResult {
+  const { config, people, nhsmail, review, peopleIds, peopleKeys, esrNhsmail, nhsForAd, pool, clock } = state;
+  const { ad, adIds } = two;
+
+  // Stage 2: NHSmail ↔ AD.
+  const nhsmailAd = runStage(clock, nhsForAd, adIds, config, two.opts, first);
 
   // Stage 3: AD accounts with no NHSmail match ↔ ESR people with no NHSmail match.
   const esrAd = runStage(clock, peopleIds, adIds, config, {

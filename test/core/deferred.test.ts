@@ -1,42 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { assignOneToOne } from '../../src/core/assign.js';
-import { CandidateList, findCandidates, LARGE_NAME_BLOCK, type Candidate } from '../../src/core/candidates.js';
+import { CandidateList, findCandidates, type Candidate } from '../../src/core/candidates.js';
 import { DEFAULT_CONFIG, type Scheme } from '../../src/core/config.js';
-import { namePositionPoints, type Identity } from '../../src/core/score.js';
-import { collidingFirstNames } from '../helpers/identities.js';
-import { rng } from '../helpers/rng.js';
-
-/**
- * Records crowded into a few large name blocks (one of them two names sharing a hash) with a
- * few titles, some of them sharing an email, employee number or mobile with a record on the
- * other side, so that some link above the names-and-title score and others are left to it.
- */
-const [FIRST, IMPOSTOR] = collidingFirstNames('smith');
-
-const TITLES = ['staff nurse', 'porter', 'ward clerk', undefined];
-/** With titles that agree in fuzzy mode without being equal (Dice 0.95 and 0.91), and one that does not (0.78). */
-const SIMILAR_TITLES = [...TITLES, 'staff nurses', 'porters', 'staff nurse band 5'];
-
-function crowd(seed: number, titles: readonly (string | undefined)[] = TITLES): { left: Identity[]; right: Identity[] } {
-  const rnd = rng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const names: [string, string][] = [['smith', FIRST], ['smith', IMPOSTOR], ['patel', 'asha'], ['jones', 'ann']];
-  const person = (side: string, k: number): Identity => {
-    const [last, given] = pick(names);
-    const shared = Math.floor(rnd() * 60);
-    return {
-      email: rnd() < 0.3 ? `p${shared}@nhs.net` : rnd() < 0.5 ? `${side}${k}@nhs.net` : undefined,
-      employeeNumber: rnd() < 0.2 ? `0000${shared}` : undefined,
-      mobile: rnd() < 0.2 ? `+4477009${String(shared).padStart(5, '0')}` : undefined,
-      firstNames: rnd() < 0.1 ? [given, 'kay'] : [given],
-      lastName: last,
-      position: pick(titles),
-    };
-  };
-  const n = 6 * LARGE_NAME_BLOCK + Math.floor(rnd() * 8 * LARGE_NAME_BLOCK);
-  const m = 6 * LARGE_NAME_BLOCK + Math.floor(rnd() * 8 * LARGE_NAME_BLOCK);
-  return { left: Array.from({ length: n }, (_, k) => person('l', k)), right: Array.from({ length: m }, (_, k) => person('r', k)) };
-}
+import { namePositionPoints } from '../../src/core/score.js';
+import { crowd, SIMILAR_TITLES, TITLES } from '../helpers/identities.js';
 
 const pair = (c: Candidate): string => `${c.left}:${c.right}:${c.total}:${c.extraPoints}:${c.score.anchors.map((a) => a.level).join(',')}`;
 

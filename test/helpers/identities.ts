@@ -1,6 +1,8 @@
 /** Identities for candidate-search tests. */
+import { LARGE_NAME_BLOCK } from '../../src/core/candidates.js';
 import { hashPair } from '../../src/core/key-table.js';
 import type { Identity } from '../../src/core/score.js';
+import { rng } from './rng.js';
 
 /** Name and title pools for generateIdentities. */
 export interface IdentityPools {
@@ -58,4 +60,39 @@ export function collidingFirstNames(last: string, prefix = 'f'): [string, string
     if (other !== undefined) return [other, f];
     byHash.set(h, f);
   }
+}
+
+/** crowd's two first names that share a hash with 'smith' (found once). */
+let crowdNames: [string, string] | undefined;
+
+/** crowd's titles (undefined: none). */
+export const TITLES: readonly (string | undefined)[] = ['staff nurse', 'porter', 'ward clerk', undefined];
+/** With titles that agree in fuzzy mode without being equal (Dice 0.95 and 0.91), and one that does not (0.78). */
+export const SIMILAR_TITLES: readonly (string | undefined)[] = [...TITLES, 'staff nurses', 'porters', 'staff nurse band 5'];
+
+/**
+ * Records crowded into a few large name blocks (one of them two names sharing a hash) with a
+ * few titles, some of them sharing an email, employee number or mobile with a record on the
+ * other side, so that some link above the names-and-title score and others are left to it.
+ */
+export function crowd(seed: number, titles: readonly (string | undefined)[] = TITLES): { left: Identity[]; right: Identity[] } {
+  const [FIRST, IMPOSTOR] = (crowdNames ??= collidingFirstNames('smith'));
+  const rnd = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const names: [string, string][] = [['smith', FIRST], ['smith', IMPOSTOR], ['patel', 'asha'], ['jones', 'ann']];
+  const person = (side: string, k: number): Identity => {
+    const [last, given] = pick(names);
+    const shared = Math.floor(rnd() * 60);
+    return {
+      email: rnd() < 0.3 ? `p${shared}@nhs.net` : rnd() < 0.5 ? `${side}${k}@nhs.net` : undefined,
+      employeeNumber: rnd() < 0.2 ? `0000${shared}` : undefined,
+      mobile: rnd() < 0.2 ? `+4477009${String(shared).padStart(5, '0')}` : undefined,
+      firstNames: rnd() < 0.1 ? [given, 'kay'] : [given],
+      lastName: last,
+      position: pick(titles),
+    };
+  };
+  const n = 6 * LARGE_NAME_BLOCK + Math.floor(rnd() * 8 * LARGE_NAME_BLOCK);
+  const m = 6 * LARGE_NAME_BLOCK + Math.floor(rnd() * 8 * LARGE_NAME_BLOCK);
+  return { left: Array.from({ length: n }, (_, k) => person('l', k)), right: Array.from({ length: m }, (_, k) => person('r', k)) };
 }
