@@ -1,8 +1,9 @@
 /**
  * Identities as columns of numbers, for another thread to score pairs with (io/pass-share.ts):
- * typed arrays go to a worker without being copied, where the identities' strings would be
- * copied and parsed (about 7 s of the main thread at national size, and 2.3 GiB more at the
- * memory peak, when tried as JSON: docs/performance-notes.md, sixth session).
+ * typed arrays in shared memory, which a worker reads where they lie, where the identities'
+ * strings would be copied and parsed (about 7 s of the main thread at national size, and
+ * 2.3 GiB more at the memory peak, when tried as JSON: docs/performance-notes.md, sixth
+ * session).
  *
  * Names and titles are coded by a table of their distinct values (TextCodes), which goes with
  * the columns: the worker gets the strings back, so name-block hashes and title similarity
@@ -118,22 +119,14 @@ export function encodeIdentities(
   return cols;
 }
 
-/** Every array of `cols`, to give them back to their pool. */
-export function columnArrays(cols: IdentityColumns): (Int32Array | Float64Array)[] {
-  const arrays = [cols.email, cols.employeeNumber, cols.mobile, cols.aliasStart, cols.aliases, cols.firstStart, cols.firstNames, cols.lastName, cols.position];
-  if (cols.extra !== undefined) arrays.push(cols.extra);
-  return arrays;
-}
-
 const NONE: readonly never[] = Object.freeze([]);
 
 /**
- * The identities of `cols` rebuilt for scoring, one at a time (`at`) or all at their own indices
- * in an array (`fill`): names and titles as the strings `texts` holds, the hashed values as
- * numbers where the strings were. They are Identity objects only for the functions that compare
- * those values for equality alone and do not hash them: quickScore, packedLevels,
- * presentAnchors, and findCandidates given its right index and left keys ready made (built from
- * the real strings).
+ * The identities of `cols` rebuilt for scoring, one at a time (`at`): names and titles as the
+ * strings `texts` holds, the hashed values as numbers where the strings were. They are Identity
+ * objects only for the functions that compare those values for equality alone and do not hash
+ * them: quickScore, packedLevels, presentAnchors, and findCandidates given its right index and
+ * left keys ready made (built from the real strings).
  */
 export class CodedIdentities {
   /** One list per distinct lone first name, as the main thread's ListPool shares them. */
@@ -156,7 +149,7 @@ export class CodedIdentities {
     const k = i - cols.from;
     const a0 = cols.aliasStart[k]!;
     const a1 = cols.aliasStart[k + 1]!;
-    const aliases: readonly string[] = a0 === a1 ? NONE : Array.from(cols.aliases.subarray(a0, a1), valueOf) as string[];
+    const aliases: readonly string[] = a0 === a1 ? NONE : (Array.from(cols.aliases.subarray(a0, a1), valueOf) as string[]);
     const f0 = cols.firstStart[k]!;
     const f1 = cols.firstStart[k + 1]!;
     let firstNames: readonly string[];
@@ -174,11 +167,6 @@ export class CodedIdentities {
       lastName: last === NO_CODE ? undefined : texts[last],
       position: position === NO_CODE ? undefined : texts[position],
     };
-  }
-
-  /** Every identity of the columns, at its own index in `into`. */
-  fill(into: Identity[]): void {
-    for (let i = this.cols.from; i < this.cols.to; i++) into[i] = this.at(i);
   }
 }
 

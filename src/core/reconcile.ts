@@ -201,6 +201,8 @@ async function sharedFirstPass(clock: () => number, pass: SharedPass, helper: Pa
     const all = findCandidates(pass.left, pass.right, opts);
     return { all, pairsScored: stats.pairsScored, ms: clock() - t0 };
   }
+  // Should this thread's part throw, the helper's must not end as an unhandled rejection.
+  share.part.catch(() => undefined);
   const all = findCandidates(pass.left, pass.right, { ...opts, leftTo: share.from });
   let part: PassPart;
   try {
