@@ -296,8 +296,9 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
     { role: 'NHSmail report', file: opts.nhsmail, rows: nhs.rows },
     ...(opts.ad ? [{ role: 'AD export', file: opts.ad, rows: ad.rows }] : []),
   ];
-  // Hashed beside the rest of matching, which uses one core (describeInputsInBackground); not
-  // beside the AD export's reading, which has the other core until now.
+  // Hashed beside the rest of matching, which uses one core but for NHSmail ↔ AD's first pass
+  // (describeInputsInBackground); not beside the AD export's reading, which has the other core
+  // until now.
   const described = describeInputsInBackground(roles);
   // NHSmail ↔ AD's first pass is shared with a worker thread (the second core is otherwise idle
   // from here on), unless the run was asked to keep to one thread.

@@ -11,7 +11,7 @@
  * SharedArrayBuffers, which the worker reads where they are. Those are new for each pass:
  * typed arrays this thread made or received otherwise (from the stage's pool, or moved here)
  * would count towards V8's "external memory pressure", which at national size answers them
- * with a full collection of this thread's heap (1.5 s). The right side goes first, for the
+ * with a full collection of this thread's heap (1.3–1.8 s). The right side goes first, for the
  * worker to start while this thread codes the left side.
  */
 import { existsSync } from 'node:fs';
