@@ -183,7 +183,7 @@ export interface CodedRight {
   link: LinkName;
   scheme: Scheme;
   extraPoints: number | undefined;
-  rightLength: number;
+  /** Every right record (from 0 to their count, `right.to`). */
   right: IdentityColumns;
   /** The names and titles the right side's columns code (TextCodes values). */
   texts: string[];
@@ -191,14 +191,12 @@ export interface CodedRight {
   index: TableArrays[];
 }
 
-/** The helper's left records (from `from` on), coded. */
+/** The helper's left records (`left.from` up to their count, `left.to`), coded. */
 export interface CodedLeft {
-  from: number;
-  leftLength: number;
   left: IdentityColumns;
   /** Names and titles first met on the left side, numbered on from the right side's. */
   moreTexts: string[];
-  /** The left keys (LeftKeys) of records `from` ≤ i < leftLength: record i's are at keyStart[i] in keyKind and keyHash. */
+  /** The left keys (LeftKeys) of those records: record i's are at keyStart[i] in keyKind and keyHash. */
   keyStart: Int32Array;
   keyKind: Int32Array;
   keyHash: Int32Array;
@@ -219,7 +217,6 @@ export function codeRight(pass: SharedPass, texts: TextCodes, pool: Int32Pool): 
     link: pass.link,
     scheme: pass.scheme,
     extraPoints: pass.extra?.points,
-    rightLength: pass.right.length,
     right,
     texts: texts.values.slice(),
     indexBits: pass.index.bits,
@@ -237,10 +234,9 @@ export function codeLeft(pass: SharedPass, from: number, texts: TextCodes, right
   const { start, kind, hash, bits } = pass.keys;
   const left = encodeIdentities(pass.left, from, n, texts, pass.extra?.left, pool);
   const keyStart = pool.take(n + 1);
-  for (let i = from; i <= n; i++) keyStart[i] = start[i]! - start[from]!;
+  const base = start[from]!;
+  for (let i = from; i <= n; i++) keyStart[i] = start[i]! - base;
   return {
-    from,
-    leftLength: n,
     left,
     moreTexts: texts.values.slice(rightTexts),
     keyStart,
@@ -261,8 +257,8 @@ export function codedPassPart(r: CodedRight, l: CodedLeft): PassPart {
   const left = new CodedIdentities(l.left, texts);
   const right = new CodedIdentities(r.right, texts);
   // Lists that give only the records' counts: nothing is read from them.
-  const leftList = new Array<Identity>(l.leftLength);
-  const rightList = new Array<Identity>(r.rightLength);
+  const leftList = new Array<Identity>(l.left.to);
+  const rightList = new Array<Identity>(r.right.to);
   const extra = left.extra === undefined || right.extra === undefined ? undefined : { left: left.extra, right: right.extra, points: r.extraPoints ?? 0 };
   const keys: LeftKeys = { of: leftList, extra: left.extra, bits: l.keyBits, start: l.keyStart, kind: l.keyKind, hash: l.keyHash };
   const index: RightIndex = { of: rightList, bits: r.indexBits, tables: r.index.map((t) => t ?? undefined) };
@@ -278,5 +274,5 @@ export function codedPassPart(r: CodedRight, l: CodedLeft): PassPart {
     leftRecord: (i) => left.at(i),
     rightRecord: (j) => right.at(j),
   };
-  return firstPassPart(pass, l.from);
+  return firstPassPart(pass, l.left.from);
 }

@@ -36,8 +36,9 @@ export function hashKey(s: string, seed = FNV_OFFSET): number {
 /**
  * A 53-bit hash of `s` (an integer below 2^53, exact in a double): two 32-bit lanes of FNV-1a
  * style with different primes and offsets, each mixed, the second's top 21 bits under the
- * first. Used where a value stands for a string in equality tests alone (identity-codes.ts):
- * two different strings share it with a chance of about 2^-53.
+ * first (so its upper 32 bits are hashKey's). Used where a value stands for a string in
+ * equality tests alone (identity-codes.ts): two different strings share it with a chance of
+ * about 2^-53.
  */
 export function hash53(s: string): number {
   let h = FNV_OFFSET;

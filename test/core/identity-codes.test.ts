@@ -62,12 +62,13 @@ describe('identities by column (encodeIdentities, CodedIdentities)', () => {
       { email: 'a@nhs.net', aliases: ['b@nhs.net', 'c@nhs.net'], firstNames: ['ann', 'kay'], lastName: 'smith', position: 'porter' },
       { employeeNumber: '00000001', mobile: '+447900000001', firstNames: [], lastName: undefined },
       { email: 'b@nhs.net', firstNames: ['ann'], lastName: 'smith' },
+      { firstNames: ['ann'] },
     ];
-    const extras = ['id1', undefined, 'id1'];
+    const extras = ['id1', undefined, 'id1', undefined];
     const texts = new TextCodes();
     const cols = encodeIdentities(ids, 0, ids.length, texts, (i) => extras[i]);
     expect(texts.values).toEqual(['ann', 'kay', 'smith', 'porter']);
-    expect(Array.from(cols.lastName)).toEqual([2, NO_CODE, 2]);
+    expect(Array.from(cols.lastName)).toEqual([2, NO_CODE, 2, NO_CODE]);
     const coded = new CodedIdentities(cols, texts.values);
     const [a, b, c] = [coded.at(0), coded.at(1), coded.at(2)];
     expect([a.firstNames, a.lastName, a.position]).toEqual([['ann', 'kay'], 'smith', 'porter']);
@@ -79,6 +80,7 @@ describe('identities by column (encodeIdentities, CodedIdentities)', () => {
     expect(coded.extra!(0)).toBe(coded.extra!(2));
     expect(coded.extra!(1)).toBeUndefined();
     // A lone first name's list is shared between records, as the main thread's ListPool does.
-    expect(coded.at(2).firstNames).toBe(coded.at(2).firstNames);
+    expect(coded.at(3).firstNames).toEqual(['ann']);
+    expect(coded.at(3).firstNames).toBe(coded.at(2).firstNames);
   });
 });

@@ -13,6 +13,15 @@ const phone = (e164: string | undefined) => (e164 === undefined ? undefined : { 
  * some sharing NHSmail IDs (the stage's extra anchor), and ESR people for a few accounts (whose
  * identities then borrow the person's employee number and names in stage 2).
  */
+/** The anchors an NHSmail or AD account takes from an identity as they are (not its email). */
+const anchors = (id: Identity) => ({
+  employeeNumber: id.employeeNumber,
+  mobile: phone(id.mobile),
+  firstKey: id.firstNames?.[0],
+  lastKey: id.lastName,
+  positionKey: id.position,
+});
+
 export function crowdRecords(seed: number, titles: readonly (string | undefined)[]) {
   const { left, right } = crowd(seed, titles);
   const nhsmail = left.map(
@@ -21,24 +30,16 @@ export function crowdRecords(seed: number, titles: readonly (string | undefined)
       status: 'Active',
       email: email(id.email ?? `own${k}@nhs.net`),
       aliases: k % 9 === 0 ? [email(`alias${k % 27}@nhs.net`)] : [],
-      employeeNumber: id.employeeNumber,
-      mobile: phone(id.mobile),
-      firstKey: id.firstNames?.[0],
-      lastKey: id.lastName,
-      positionKey: id.position,
+      ...anchors(id),
       nhsmailId: k % 4 === 0 ? `id${k % 13}` : undefined,
     }),
   );
   const ad = right.map(
-    (id: Identity, k): AdAccount => ({
+    (id, k): AdAccount => ({
       line: k + 2,
       samAccountName: `user${k}`,
       email: id.email === undefined ? (k % 11 === 0 ? email(`alias${k % 27}@nhs.net`) : undefined) : email(id.email),
-      employeeNumber: id.employeeNumber,
-      mobile: phone(id.mobile),
-      firstKey: id.firstNames?.[0],
-      lastKey: id.lastName,
-      positionKey: id.position,
+      ...anchors(id),
       nhsmailId: k % 5 === 0 ? `id${k % 13}` : undefined,
     }),
   );
