@@ -1,10 +1,11 @@
 /**
- * CSV adapter for the Table interface. Streams: the file is read in 1 MiB chunks, decoded to
- * text, and split into records by csv-split.ts, which hands the rest of the file to csv-parse
- * at the first record it cannot read exactly as csv-parse would (a stray quote, mixed line
- * endings, a quote never closed). The file is never held whole in memory (records in batches,
- * each up to CSV_MAX_RECORD_BYTES). Throughput on well-formed files is several times that of
- * a bare csv-parse pass; on others, from the first odd record on, it is that of csv-parse.
+ * CSV adapter for the Table interface. Streams: the file is read in 256 KiB chunks (into two
+ * buffers in turn, io/file-chunks.ts), decoded to text, and split into records by
+ * csv-split.ts, which hands the rest of the file to csv-parse at the first record it cannot
+ * read exactly as csv-parse would (a stray quote, mixed line endings, a quote never closed).
+ * The file is never held whole in memory (records in batches, each up to
+ * CSV_MAX_RECORD_BYTES). Throughput on well-formed files is several times that of a bare
+ * csv-parse pass; on others, from the first odd record on, it is that of csv-parse.
  *
  * What it copes with, because real exports do it:
  * - Encoding from the first bytes: UTF-8 (with or without BOM), UTF-16 LE/BE with BOM (as
@@ -21,13 +22,13 @@
  *   CSV_MAX_RECORD_BYTES) yield one reject for the rest of the file and end the table.
  * - `line` is the 1-based physical line where the record starts, counting quoted newlines.
  */
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { InputError, UsageError } from '../errors.js';
+import { FileChunks } from './file-chunks.js';
 import { lineBreaks, RecordSplitter, type Declined } from './csv-split.js';
 import { eachOf, type OpenTableOptions, type RawRow, type RejectedRaw, type Table, type TableInfo } from './table.js';
 
@@ -255,6 +256,17 @@ async function* batches<T>(stream: Readable): AsyncGenerator<T[]> {
 export const READ_CHUNK_BYTES = 256 * 1024;
 
 /**
+ * Bytes of a read chunk decoded at a time. TextDecoder decodes through a UTF-16 buffer of
+ * twice the bytes given, and a string over 128 KiB is allocated apart from V8's young
+ * generation: a whole 256 KiB chunk at once took fresh memory from the system twice for each
+ * chunk (glibc's mmap threshold is 128 KiB in a restarted run; see io/heap.ts): about 86,000
+ * page faults in reading the AD export of a 1.5M-person run (scratch harness). A 32 KiB
+ * piece's buffer (64 KiB) and text are reused memory. The decoder carries a character
+ * cut between pieces over (`stream`).
+ */
+export const DECODE_PIECE_BYTES = 32 * 1024;
+
+/**
  * Records with their start lines: a record spans 1 + its quoted line breaks, given by the
  * splitter or counted here.
  */
@@ -297,8 +309,7 @@ interface TextSeen {
  * counts a quoted CRLF as two).
  */
 async function* records(file: string, s: Sniffed, seen: TextSeen = { nul: false }): AsyncGenerator<Rec[] | Fail> {
-  const source = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
-  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const chunks = new FileChunks(file, READ_CHUNK_BYTES);
   // TextDecoder drops a UTF-8 or UTF-16 byte order mark, as csv-parse's bom option did.
   const label = decoderLabel(s.encoding);
   const decoder = new TextDecoder(label);
@@ -317,7 +328,8 @@ async function* records(file: string, s: Sniffed, seen: TextSeen = { nul: false 
         declined = splitter.push(rest, true, cells, breaks);
       } else {
         const pieces = latin1Pieces(next.value, label);
-        for (const piece of pieces) {
+        for (const whole of pieces) for (let o = 0; o < whole.length; o += DECODE_PIECE_BYTES) {
+          const piece = o === 0 && whole.length <= DECODE_PIECE_BYTES ? whole : whole.subarray(o, o + DECODE_PIECE_BYTES);
           const text = decoder.decode(piece, { stream: true });
           if (!seen.nul && text.includes('\u0000')) seen.nul = true;
           // Once declined, the rest of the chunk goes to csv-parse with the declined text.
@@ -337,7 +349,7 @@ async function* records(file: string, s: Sniffed, seen: TextSeen = { nul: false 
       }
     }
   } finally {
-    source.destroy();
+    void chunks.close();
   }
 }
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { detectDelimiter, detectEncoding, looksBinary, openCsv, READ_CHUNK_BYTES } from '../../src/io/read-csv.js';
+import { DECODE_PIECE_BYTES, detectDelimiter, detectEncoding, looksBinary, openCsv, READ_CHUNK_BYTES } from '../../src/io/read-csv.js';
 import { openTable } from '../../src/io/open-table.js';
 import type { RawRow, RejectedRaw, Table } from '../../src/io/table.js';
 import { tempDir } from '../helpers/run-cli.js';
@@ -183,6 +183,20 @@ describe('openCsv', () => {
     expect(rejects.map((r) => r.line)).toEqual([30_002, 60_003]);
     expect(rejects.every((r) => /NUL/.test(r.reason))).toBe(true);
     expect(rows).toHaveLength(60_012);
+  });
+
+  it('decodes a character split where a read chunk is cut into pieces', async () => {
+    // Chunks are decoded DECODE_PIECE_BYTES at a time: with "é" (two bytes) from an odd offset
+    // on, one is cut at every piece's end, and in the read chunk's end too.
+    const header = 'a,bc\n';
+    const cell = 'é'.repeat(READ_CHUNK_BYTES);
+    const bytesBefore = Buffer.byteLength(`${header}1,`);
+    expect(bytesBefore % 2).toBe(1);
+    expect(DECODE_PIECE_BYTES % 2).toBe(0);
+    const rows = (await all(await openCsv(fixture(`${header}1,${cell}\n2,ü\n`)))) as RawRow[];
+    expect(rows).toHaveLength(2);
+    expect(rows[0]?.values[1] === cell).toBe(true);
+    expect(rows[1]).toEqual({ line: 3, values: ['2', 'ü'] });
   });
 
   it('reads a 1 MB cell', async () => {
