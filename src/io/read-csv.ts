@@ -24,6 +24,7 @@
  */
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { TextDecoder } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
@@ -256,13 +257,12 @@ async function* batches<T>(stream: Readable): AsyncGenerator<T[]> {
 export const READ_CHUNK_BYTES = 256 * 1024;
 
 /**
- * Bytes of a read chunk decoded at a time. TextDecoder decodes through a UTF-16 buffer of
- * twice the bytes given, and a string over 128 KiB is allocated apart from V8's young
- * generation: a whole 256 KiB chunk at once took fresh memory from the system twice for each
- * chunk (glibc's mmap threshold is 128 KiB in a restarted run; see io/heap.ts): about 86,000
- * page faults in reading the AD export of a 1.5M-person run (scratch harness). A 32 KiB
- * piece's buffer (64 KiB) and text are reused memory. The decoder carries a character
- * cut between pieces over (`stream`).
+ * Bytes of a read chunk decoded at a time: a piece's text (and, for TextDecoder, its UTF-16
+ * buffer of twice the bytes) stays in memory that is reused. A string over 128 KiB is
+ * allocated apart from V8's young generation, and a buffer of 128 KiB or more is fresh memory
+ * from the system in a restarted run (glibc's mmap threshold; see io/heap.ts), so decoding a
+ * whole 256 KiB chunk at once took fresh memory twice a chunk, a page fault for each of its
+ * pages. The decoder carries a character cut between pieces over.
  */
 export const DECODE_PIECE_BYTES = 32 * 1024;
 
@@ -289,6 +289,35 @@ async function nextChunk(chunks: AsyncIterator<Buffer>, file: string): Promise<I
   }
 }
 
+/** A file's text, decoded a piece at a time: a character cut between pieces is carried over. */
+interface ChunkDecoder {
+  write(bytes: Uint8Array): string;
+  /** The text of bytes held back (an incomplete character at the end of the file: U+FFFD). */
+  end(): string;
+}
+
+/**
+ * A decoder for `label` (see decoderLabel) that drops a byte order mark at the start, as
+ * csv-parse's bom option did. UTF-8 goes through Node's StringDecoder: decoding the 1.5M AD
+ * export (379 MB) 32 KiB at a time took 0.31 s and 3,000 page faults with it, 1.5 s and 86,000
+ * with TextDecoder, which decodes through a buffer of UTF-16 (scratch). Both put U+FFFD for
+ * bytes that are not UTF-8. The other encodings (UTF-16, Windows-1252) keep TextDecoder.
+ */
+export function chunkDecoder(label: string): ChunkDecoder {
+  if (label !== 'utf-8') {
+    const d = new TextDecoder(label);
+    return { write: (bytes) => d.decode(bytes, { stream: true }), end: () => d.decode() };
+  }
+  const d = new StringDecoder('utf8');
+  let started = false;
+  const dropBom = (text: string): string => {
+    if (started || text.length === 0) return text;
+    started = true;
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  };
+  return { write: (bytes) => dropBom(d.write(bytes)), end: () => dropBom(d.end()) };
+}
+
 /**
  * What `records` has met in the text it decoded so far, set before it yields the batch that
  * text ends in: a reader need check rows for NUL characters only once one has been met (a
@@ -310,9 +339,8 @@ interface TextSeen {
  */
 async function* records(file: string, s: Sniffed, seen: TextSeen = { nul: false }): AsyncGenerator<Rec[] | Fail> {
   const chunks = new FileChunks(file, READ_CHUNK_BYTES);
-  // TextDecoder drops a UTF-8 or UTF-16 byte order mark, as csv-parse's bom option did.
   const label = decoderLabel(s.encoding);
-  const decoder = new TextDecoder(label);
+  const decoder = chunkDecoder(label);
   const splitter = new RecordSplitter(s.delimiter, s.preamble === 1);
   let line = s.preamble + 1; // where the next record starts
   try {
@@ -323,14 +351,14 @@ async function* records(file: string, s: Sniffed, seen: TextSeen = { nul: false 
       const breaks: number[] = [];
       let declined: Declined | undefined;
       if (next.done === true) {
-        const rest = decoder.decode();
+        const rest = decoder.end();
         if (!seen.nul && rest.includes('\u0000')) seen.nul = true;
         declined = splitter.push(rest, true, cells, breaks);
       } else {
         const pieces = latin1Pieces(next.value, label);
         for (const whole of pieces) for (let o = 0; o < whole.length; o += DECODE_PIECE_BYTES) {
           const piece = o === 0 && whole.length <= DECODE_PIECE_BYTES ? whole : whole.subarray(o, o + DECODE_PIECE_BYTES);
-          const text = decoder.decode(piece, { stream: true });
+          const text = decoder.write(piece);
           if (!seen.nul && text.includes('\u0000')) seen.nul = true;
           // Once declined, the rest of the chunk goes to csv-parse with the declined text.
           if (declined === undefined) declined = splitter.push(text, false, cells, breaks);
@@ -399,7 +427,7 @@ async function* csvParseRest(
   s: Sniffed,
   declined: Declined,
   chunks: AsyncIterator<Buffer>,
-  decoder: TextDecoder,
+  decoder: ChunkDecoder,
   line: number,
 ): AsyncGenerator<Rec[] | Fail> {
   const parser = parse({
@@ -415,7 +443,7 @@ async function* csvParseRest(
     if (declined.rest.length > 0) yield Buffer.from(declined.rest, 'utf8');
     for (;;) {
       const next = await chunks.next();
-      const t = next.done === true ? decoder.decode() : decoder.decode(next.value, { stream: true });
+      const t = next.done === true ? decoder.end() : decoder.write(next.value);
       if (t.length > 0) yield Buffer.from(t, 'utf8');
       if (next.done === true) return;
     }

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { DECODE_PIECE_BYTES, detectDelimiter, detectEncoding, looksBinary, openCsv, READ_CHUNK_BYTES } from '../../src/io/read-csv.js';
+import { chunkDecoder, DECODE_PIECE_BYTES, detectDelimiter, detectEncoding, looksBinary, openCsv, READ_CHUNK_BYTES } from '../../src/io/read-csv.js';
 import { openTable } from '../../src/io/open-table.js';
 import type { RawRow, RejectedRaw, Table } from '../../src/io/table.js';
 import { tempDir } from '../helpers/run-cli.js';
@@ -27,6 +28,41 @@ const utf16le = (s: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]),
 function cp1252(s: string): Buffer {
   return Buffer.from([...s].map((ch) => (ch === '’' ? 0x92 : ch.charCodeAt(0))));
 }
+
+describe('chunkDecoder', () => {
+  // Bytes of UTF-8 characters, byte order marks, surrogates and overlong forms, so that cut
+  // and invalid sequences come up often.
+  const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0xc3, 0xa9, 0xe2, 0x80, 0x99, 0xf0, 0x9f, 0x98, 0xef, 0xbb, 0xbf, 0xed, 0xa0, 0xc0, 0xf4, 0x90));
+
+  it.each(['utf-8', 'utf-16le', 'windows-1252'])('gives what TextDecoder gives for the whole, wherever the bytes are cut (%s)', (label) => {
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 40 }), fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 6 }), (bytes, cuts) => {
+        const all = Uint8Array.from(bytes);
+        const at = [...new Set(cuts.map((c) => Math.min(c, all.length)))].sort((a, b) => a - b);
+        const d = chunkDecoder(label);
+        let text = '';
+        let from = 0;
+        for (const to of [...at, all.length]) {
+          text += d.write(all.subarray(from, to));
+          from = to;
+        }
+        text += d.end();
+        // The reference in stream mode too: Node 20's one-call decode reads windows-1252 as
+        // Latin-1 (0x82 gives U+0082, not ‚).
+        const whole = new TextDecoder(label);
+        expect(text).toBe(whole.decode(all, { stream: true }) + whole.decode());
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('drops a byte order mark at the start only, even when it is cut', () => {
+    const d = chunkDecoder('utf-8');
+    expect(d.write(Uint8Array.from([0xef, 0xbb]))).toBe('');
+    expect(d.write(Uint8Array.from([0xbf, 0x41, 0xef, 0xbb, 0xbf]))).toBe('A\uFEFF');
+    expect(d.end()).toBe('');
+  });
+});
 
 describe('encoding detection', () => {
   it('tells BOMs, UTF-16 without BOM, UTF-8 and Windows-1252 apart', () => {
