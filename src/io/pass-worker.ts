@@ -4,6 +4,7 @@
  * share of the pass as a PassPart, or the error that stopped it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { PassPart } from '../core/candidates.js';
 import { codedPassPart, type CodedLeft, type CodedRight } from '../core/identity-codes.js';
 import type { PassReply } from './pass-share.js';
 
@@ -11,16 +12,14 @@ const port = parentPort;
 if (port === null) throw new Error('pass-worker.js runs only as a worker thread');
 
 port.once('message', (left: CodedLeft) => {
-  let reply: PassReply;
+  let p: PassPart;
   try {
-    const part = codedPassPart(workerData as CodedRight, left);
-    reply = { type: 'part', part };
+    p = codedPassPart(workerData as CodedRight, left);
   } catch (err) {
     port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies PassReply);
     return;
   }
   // The results move to the main thread rather than being copied.
-  const p = reply.part;
   const arrays = [p.left, p.right, p.total, p.extra, p.levels, p.deferredLeft, p.deferredRunStart, p.deferredRuns];
-  port.postMessage(reply, arrays.map((a) => a.buffer as ArrayBuffer));
+  port.postMessage({ type: 'part', part: p } satisfies PassReply, arrays.map((a) => a.buffer as ArrayBuffer));
 });

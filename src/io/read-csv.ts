@@ -355,9 +355,7 @@ async function* records(file: string, s: Sniffed, seen: TextSeen = { nul: false 
         if (!seen.nul && rest.includes('\u0000')) seen.nul = true;
         declined = splitter.push(rest, true, cells, breaks);
       } else {
-        const pieces = latin1Pieces(next.value, label);
-        for (const whole of pieces) for (let o = 0; o < whole.length; o += DECODE_PIECE_BYTES) {
-          const piece = o === 0 && whole.length <= DECODE_PIECE_BYTES ? whole : whole.subarray(o, o + DECODE_PIECE_BYTES);
+        for (const piece of decodePieces(next.value, label)) {
           const text = decoder.write(piece);
           if (!seen.nul && text.includes('\u0000')) seen.nul = true;
           // Once declined, the rest of the chunk goes to csv-parse with the declined text.
@@ -382,26 +380,30 @@ async function* records(file: string, s: Sniffed, seen: TextSeen = { nul: false 
 }
 
 /**
- * Cuts a chunk at line feeds so that the lines holding characters beyond Latin-1 (a Ł, a curly
+ * Cuts a chunk into the pieces decoded one at a time: none longer than DECODE_PIECE_BYTES,
+ * and cut at line feeds so that the lines holding characters beyond Latin-1 (a Ł, a curly
  * apostrophe) are decoded apart from the rest. V8 stores a string with any such character at
  * two bytes a character, and a cell sliced from it keeps that width: decoding the whole chunk
  * at once would double the memory of every cell near one. Where the cuts fall does not change
  * the text: the decoder carries a character split by a cut over to the next piece.
  */
-function latin1Pieces(buf: Buffer, encoding: string): Buffer[] {
+function decodePieces(buf: Buffer, encoding: string): Buffer[] {
   const lf = encoding === 'utf-16le' ? UTF16LE_LF : UTF8_LF;
   const pieces: Buffer[] = [];
+  const cut = (from: number, to: number): void => {
+    for (let at = from; at < to; at += DECODE_PIECE_BYTES) pieces.push(buf.subarray(at, Math.min(to, at + DECODE_PIECE_BYTES)));
+  };
   let from = 0;
   for (let i = nextWide(buf, 0, encoding); i >= 0; i = nextWide(buf, from, encoding)) {
     const before = buf.lastIndexOf(lf, i);
     const lineStart = Math.max(from, before < 0 ? 0 : before + lf.length);
     const after = buf.indexOf(lf, i);
     const end = after < 0 ? buf.length : after + lf.length;
-    if (lineStart > from) pieces.push(buf.subarray(from, lineStart));
-    pieces.push(buf.subarray(lineStart, end));
+    cut(from, lineStart);
+    cut(lineStart, end);
     from = end;
   }
-  if (from < buf.length) pieces.push(from === 0 ? buf : buf.subarray(from));
+  cut(from, buf.length);
   return pieces;
 }
 
