@@ -18,7 +18,7 @@ import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { UsageError } from '../errors.js';
 import { runGenerate, generateOptions } from './generate.js';
-import { runReconcile, type LoadPartTimes, type PhaseTimings, type ReconcileRunResult, type RunTimeline } from './reconcile.js';
+import { readInputsOnly, runReconcile, type InputsReadAlone, type LoadPartTimes, type PhaseTimings, type ReconcileRunResult, type RunTimeline } from './reconcile.js';
 
 export interface BenchOptions {
   sizes: number[];
@@ -38,6 +38,8 @@ export interface BenchOptions {
    * are timed beside this build's, in turn, and whose reports are compared with this build's.
    */
   baseline?: string;
+  /** The matching of the timed CSV runs (and of the baseline's): the default scheme, or fuzzy mode (default 'default'). */
+  match?: 'default' | 'fuzzy';
   toolVersion: string;
   out: NodeJS.WritableStream;
 }
@@ -67,6 +69,9 @@ export interface BenchFigures {
   timeline: RunTimeline;
   /** Peak RSS of the CSV run's process (each run is a process of its own). */
   peakRssMiB: number;
+  /** The median run's minor page faults and system CPU seconds (all threads of its process). */
+  minorFaults?: number;
+  systemCpuSeconds?: number;
   /** Main-thread garbage collection pauses during the reconcile run (all phases). */
   gcSeconds: number;
   /** The same pauses by kind. */
@@ -91,6 +96,9 @@ export interface BaselineFigures {
   pairRatios: number[];
   ratio: number;
   peakRssMiB: number;
+  /** The median run's page faults and system CPU, where the baseline build measured them. */
+  minorFaults?: number;
+  systemCpuSeconds?: number;
   /** Report files compared in each pair, and those whose bytes differed in any (or were in one build's reports only). */
   filesCompared: number;
   differing: string[];
@@ -295,8 +303,23 @@ interface RunFigures {
   peakRssBytes: number;
   /** CPU seconds (user + system) of the run, every thread of its process (the load's workers too). */
   cpuSeconds: number;
+  /** The process's minor page faults and system CPU seconds (all threads); absent from builds before they were measured. */
+  minorFaults?: number;
+  systemCpuSeconds?: number;
   pairsPerEsrPerson: number;
   quality: QualityFigures;
+}
+
+/** What a load-only run's process reports back (`--load-only`): reading the exports, nothing else. */
+export interface LoadRunFigures {
+  kind: 'load';
+  /** Wall seconds until every export was read. */
+  seconds: number;
+  read: InputsReadAlone;
+  peakRssBytes: number;
+  cpuSeconds: number;
+  minorFaults: number;
+  systemCpuSeconds: number;
 }
 
 /** Where a run's process leaves its figures, in its reports folder. */
@@ -307,7 +330,20 @@ const RESULT_FILE = 'bench-result.json';
  * peak RSS is its own: in one process, each run's figure held the earlier runs' leftovers (at
  * 1.5M people the XLSX run, after the CSV run, peaked 4,498 MiB, and 3,668 MiB alone).
  */
-async function runInChild(spec: RunSpec, program = process.argv[1]!): Promise<RunFigures> {
+async function runInChild(spec: RunSpec, program?: string): Promise<RunFigures> {
+  return (await runChild(spec, program, false)) as RunFigures;
+}
+
+const NO_BASELINE_LOAD_ONLY = "The baseline build's bench has no load-only runs (it predates --load-only): compare the two builds with whole runs instead.";
+
+/** runInChild's load-only run (`--load-only`): the exports read as the run reads them, and nothing else. */
+async function loadInChild(spec: RunSpec, program?: string): Promise<LoadRunFigures> {
+  const figures = (await runChild(spec, program, true)) as Partial<LoadRunFigures>;
+  if (figures.kind !== 'load') throw new UsageError(NO_BASELINE_LOAD_ONLY);
+  return figures as LoadRunFigures;
+}
+
+async function runChild(spec: RunSpec, program = process.argv[1]!, loadOnly: boolean): Promise<unknown> {
   mkdirSync(spec.outDir, { recursive: true });
   const specFile = join(spec.outDir, 'bench-run.json');
   const resultFile = join(spec.outDir, RESULT_FILE);
@@ -315,7 +351,9 @@ async function runInChild(spec: RunSpec, program = process.argv[1]!): Promise<Ru
   writeFileSync(specFile, JSON.stringify(spec));
   const env = { ...process.env };
   delete env[RESPAWNED_ENV];
-  const child = spawn(process.execPath, [...process.execArgv.filter((a) => !isHeapFlag(a)), program, 'bench', '--run', specFile], {
+  // --load-only before --run: an older build's bench refuses the flag at once, rather than
+  // making a whole run of it.
+  const child = spawn(process.execPath, [...process.execArgv.filter((a) => !isHeapFlag(a)), program, 'bench', ...(loadOnly ? ['--load-only'] : []), '--run', specFile], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env,
   });
@@ -328,9 +366,37 @@ async function runInChild(spec: RunSpec, program = process.argv[1]!): Promise<Ru
   if (code !== 0) {
     const last = stderr.trim().split('\n').pop() ?? '';
     const which = program === process.argv[1] ? '' : ', baseline build';
-    throw new Error(`The bench's reconcile run (${spec.format}${spec.fuzzy ? ', fuzzy' : ''}${which}) failed with exit code ${code}${last ? `: ${last}` : ''}`);
+    if (loadOnly && which !== '' && stderr.includes("unknown option '--load-only'")) throw new UsageError(NO_BASELINE_LOAD_ONLY);
+    const what = loadOnly ? `load-only run${which === '' ? '' : ' (baseline build)'}` : `reconcile run (${spec.format}${spec.fuzzy ? ', fuzzy' : ''}${which})`;
+    throw new Error(`The bench's ${what} failed with exit code ${code}${last ? `: ${last}` : ''}`);
   }
-  return JSON.parse(readFileSync(resultFile, 'utf8')) as RunFigures;
+  return JSON.parse(readFileSync(resultFile, 'utf8')) as unknown;
+}
+
+/** The process's minor page faults and system CPU seconds since `from`, all its threads. */
+function faultsSince(from: NodeJS.ResourceUsage): { minorFaults: number; systemCpuSeconds: number } {
+  const now = process.resourceUsage();
+  return { minorFaults: now.minorPageFault - from.minorPageFault, systemCpuSeconds: secs((now.systemCPUTime - from.systemCPUTime) / 1000) };
+}
+
+/** The `--load-only --run` side: the exports read as a reconcile run reads them, and its figures written. */
+async function loadOne(specFile: string): Promise<void> {
+  const spec = JSON.parse(readFileSync(specFile, 'utf8')) as RunSpec;
+  // With the heap, flags and allocator settings a reconcile run of these files would have.
+  if (await restartForHeapIfNeeded(spec.files)) return;
+  const usage = process.resourceUsage();
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const read = await readInputsOnly({ esr: spec.files[0]!, nhsmail: spec.files[1]!, ad: spec.files[2]! });
+  const figures: LoadRunFigures = {
+    kind: 'load',
+    seconds: secs(performance.now() - start),
+    read,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    cpuSeconds: cpuSecondsSince(cpu),
+    ...faultsSince(usage),
+  };
+  writeFileSync(join(spec.outDir, RESULT_FILE), JSON.stringify(figures));
 }
 
 /** The `--run` side: one reconciliation, its figures written beside its reports. */
@@ -339,6 +405,7 @@ async function runOne(specFile: string): Promise<void> {
   // As `idrecon reconcile` does; a warning is shown by the bench if the run then fails.
   if (await restartForHeapIfNeeded(spec.files)) return;
   const gc = gcMeter();
+  const usage = process.resourceUsage();
   const cpu = process.cpuUsage();
   const start = performance.now();
   const run = await runReconcile({
@@ -357,6 +424,7 @@ async function runOne(specFile: string): Promise<void> {
   });
   const seconds = secs(performance.now() - start);
   const cpuSeconds = cpuSecondsSince(cpu);
+  const faults = faultsSince(usage);
   const gcPauses = gc.stop();
   // Read before truth.csv is loaded, so it is the reconcile run's.
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
@@ -368,6 +436,7 @@ async function runOne(specFile: string): Promise<void> {
     gc: gcPauses.byKind,
     peakRssBytes,
     cpuSeconds,
+    ...faults,
     pairsPerEsrPerson: round2(run.result.esrNhsmail.pairsScored / Math.max(1, run.result.people.length)),
     quality: quality(run, await readTruth(spec.truth)),
   };
@@ -400,27 +469,39 @@ export function baselineProgram(dir: string): string {
   return program;
 }
 
+/** Generates the exports for `people` into a fresh folder of `o.dir`: the folder, the ESR, NHSmail and AD exports, and the seconds it took. */
+async function generateSize(o: Pick<BenchOptions, 'dir' | 'seed'>, people: number): Promise<{ dir: string; files: string[]; generateSeconds: number }> {
+  const dir = join(o.dir, `people-${people}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const t = performance.now();
+  await runGenerate(
+    generateOptions({ people: String(people), seed: String(o.seed), out: dir, profile: 'realistic', asOf: '2026-11-01', adEncoding: 'utf-16le', nhsmailIdAttribute: 'extensionAttribute1', rate: [] }),
+  );
+  const files = ['esr-extract.csv', 'nhsmail-mailbox-report.csv', 'local-ad-users.csv'].map((f) => join(dir, f));
+  return { dir, files, generateSeconds: secs(performance.now() - t) };
+}
+
+/** A run's page faults as printed, with its system CPU time (where the run's build measured them). */
+function faultsLine(f: { minorFaults?: number; systemCpuSeconds?: number }): string {
+  return f.minorFaults === undefined ? 'not measured by this build' : `${f.minorFaults.toLocaleString('en-GB')} (system CPU ${f.systemCpuSeconds} s)`;
+}
+
 export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
   const baseline = o.baseline === undefined ? undefined : baselineProgram(o.baseline);
+  const fuzzyRuns = o.match === 'fuzzy';
   const results: BenchFigures[] = [];
   for (const people of [...o.sizes].sort((a, b) => a - b)) {
-    const dir = join(o.dir, `people-${people}`);
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    o.out.write(`\n== ${people.toLocaleString('en-GB')} people (seed ${o.seed})\n`);
-    let t = performance.now();
-    await runGenerate(
-      generateOptions({ people: String(people), seed: String(o.seed), out: dir, profile: 'realistic', asOf: '2026-11-01', adEncoding: 'utf-16le', nhsmailIdAttribute: 'extensionAttribute1', rate: [] }),
-    );
-    const generateSeconds = secs(performance.now() - t);
-    const files = ['esr-extract.csv', 'nhsmail-mailbox-report.csv', 'local-ad-users.csv'].map((f) => join(dir, f));
+    o.out.write(`\n== ${people.toLocaleString('en-GB')} people (seed ${o.seed})${fuzzyRuns ? ', timed runs in fuzzy mode' : ''}\n`);
+    const { dir, files, generateSeconds } = await generateSize(o, people);
+    let t: number;
 
     const csvDir = (repeat: number, base = false): string => join(dir, `reports${base ? '-baseline' : ''}${repeat === 0 ? '' : `-${repeat + 1}`}`);
     const reconcileOnce = (fuzzy: boolean, format: 'csv' | 'xlsx' = 'csv', repeat = 0, program?: string): Promise<RunFigures> =>
       runInChild(
         {
           files,
-          outDir: fuzzy ? join(dir, 'reports-fuzzy') : format === 'xlsx' ? join(dir, 'reports-xlsx') : csvDir(repeat, program !== undefined),
+          outDir: fuzzy && !fuzzyRuns ? join(dir, 'reports-fuzzy') : format === 'xlsx' ? join(dir, 'reports-xlsx') : csvDir(repeat, program !== undefined),
           fuzzy,
           format,
           truth: join(dir, 'truth.csv'),
@@ -445,14 +526,14 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       inputRows = await bareParse(files);
       bareRuns.push({ seconds: secs(performance.now() - t), cpu: cpuSecondsSince(cpu) });
       if (baseline === undefined) {
-        runs.push(await reconcileOnce(false, 'csv', k));
+        runs.push(await reconcileOnce(fuzzyRuns, 'csv', k));
         continue;
       }
       // The two builds in turn, the baseline first in every other pair: neither is always the
       // one that runs on a machine warmed (or slowed) by the other.
-      if (k % 2 === 0) baseRuns.push(await reconcileOnce(false, 'csv', k, baseline));
-      runs.push(await reconcileOnce(false, 'csv', k));
-      if (k % 2 === 1) baseRuns.push(await reconcileOnce(false, 'csv', k, baseline));
+      if (k % 2 === 0) baseRuns.push(await reconcileOnce(fuzzyRuns, 'csv', k, baseline));
+      runs.push(await reconcileOnce(fuzzyRuns, 'csv', k));
+      if (k % 2 === 1) baseRuns.push(await reconcileOnce(fuzzyRuns, 'csv', k, baseline));
       const compared = await compareReports(csvDir(k, true), csvDir(k));
       filesCompared = Math.max(filesCompared, compared.files);
       for (const f of compared.differing) differing.add(f);
@@ -475,6 +556,8 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       phases: run.timings,
       timeline: run.timeline,
       peakRssMiB: mib(Math.max(...runs.map((r) => r.peakRssBytes))),
+      minorFaults: run.minorFaults,
+      systemCpuSeconds: run.systemCpuSeconds,
       gcSeconds: run.gcSeconds,
       gc: run.gc,
       pairsPerEsrPerson: run.pairsPerEsrPerson,
@@ -488,11 +571,13 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
         pairRatios: runs.map((r, k) => round2(r.seconds / baseRuns[k]!.seconds)),
         ratio: round2(seconds / base.seconds),
         peakRssMiB: mib(Math.max(...baseRuns.map((r) => r.peakRssBytes))),
+        minorFaults: base.minorFaults,
+        systemCpuSeconds: base.systemCpuSeconds,
         filesCompared,
         differing: [...differing].sort(),
       };
     }
-    if (o.fuzzy) {
+    if (o.fuzzy && !fuzzyRuns) {
       const f = await reconcileOnce(true);
       figures.fuzzyQuality = f.quality;
       figures.fuzzySeconds = f.seconds;
@@ -540,9 +625,13 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       ['    scavenges (young generation)', `${figures.gc.scavengeSeconds} s in ${figures.gc.scavenges.toLocaleString('en-GB')}`],
       ['    full collections', `${figures.gc.fullSeconds} s in ${figures.gc.fullCollections.toLocaleString('en-GB')}`],
       ['    incremental marking and callbacks', `${figures.gc.otherSeconds} s`],
+      ['page faults (minor, all threads)', faultsLine(figures)],
       ['peak RSS', `${figures.peakRssMiB} MiB`],
       ['pairs scored per ESR person', String(figures.pairsPerEsrPerson)],
-      ['default scheme precision / recall', `${pct(figures.quality.precision)} / ${pct(figures.quality.recall)} (${figures.quality.correct} of ${figures.quality.links} links correct; ${figures.quality.truePairs} true pairs)`],
+      [
+        `${fuzzyRuns ? 'fuzzy mode' : 'default scheme'} precision / recall`,
+        `${pct(figures.quality.precision)} / ${pct(figures.quality.recall)} (${figures.quality.correct} of ${figures.quality.links} links correct; ${figures.quality.truePairs} true pairs)`,
+      ],
     ];
     if (figures.baseline !== undefined) {
       const b = figures.baseline;
@@ -550,6 +639,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
         ['baseline build', resolve(o.baseline!)],
         ['  baseline reconcile wall (CSV output), each run', b.runs.map((x) => `${x} s`).join(', ')],
         ['  baseline reconcile wall, median', `${b.seconds} s (peak RSS ${b.peakRssMiB} MiB)`],
+        ["  baseline median run's page faults", faultsLine(b)],
         ['  this build ÷ baseline, each pair', b.pairRatios.map(String).join(', ')],
         ['  this build ÷ baseline, medians', String(b.ratio)],
         [
@@ -577,6 +667,111 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
         `  ${label.padEnd(54)} rows ×${g.rows}; wall ×${g.wall} (n log n: ×${g.nLogN}, ${g.wall <= g.nLogN ? 'within' : 'over'}); peak RSS ×${g.peakRss} (linear: ×${g.rows})\n`,
       );
     }
+  }
+  return results;
+}
+
+/** A load-only bench's figures for one size (runLoadBench). */
+export interface LoadBenchFigures {
+  people: number;
+  inputRows: number;
+  bareParseSeconds: number;
+  /** The median load-only run's figures, every run's wall time, and the highest peak RSS. */
+  run: LoadRunFigures;
+  runs: number[];
+  peakRssMiB: number;
+  baseline?: { runs: number[]; run: LoadRunFigures; pairRatios: number[]; ratio: number };
+}
+
+/**
+ * `idrecon bench --load-only`: per size, the exports read as a reconcile run reads them (the
+ * same jobs, threads, heap and allocator settings, in a process of its own) and nothing else,
+ * `repeat` times after a bare parse each, and beside the baseline build's in turn. A whole
+ * run's load shares the cores with ESR ↔ NHSmail matching; this times the readers alone, with
+ * their CPU and page faults, so that a change to them can be measured on its own.
+ */
+export async function runLoadBench(o: BenchOptions): Promise<LoadBenchFigures[]> {
+  const baseline = o.baseline === undefined ? undefined : baselineProgram(o.baseline);
+  const results: LoadBenchFigures[] = [];
+  for (const people of [...o.sizes].sort((a, b) => a - b)) {
+    o.out.write(`\n== ${people.toLocaleString('en-GB')} people (seed ${o.seed}), reading the exports alone\n`);
+    const { dir, files, generateSeconds } = await generateSize(o, people);
+    const loadOnce = (k: number, program?: string): Promise<LoadRunFigures> =>
+      loadInChild(
+        {
+          files,
+          outDir: join(dir, `load${program === undefined ? '' : '-baseline'}${k === 0 ? '' : `-${k + 1}`}`),
+          fuzzy: false,
+          format: 'csv',
+          truth: join(dir, 'truth.csv'),
+          commandLine: `idrecon bench --load-only --people ${people}`,
+          toolVersion: o.toolVersion,
+        },
+        program,
+      );
+    const bare: number[] = [];
+    const runs: LoadRunFigures[] = [];
+    const baseRuns: LoadRunFigures[] = [];
+    let inputRows = 0;
+    for (let k = 0; k < (o.repeat ?? 1); k++) {
+      const t = performance.now();
+      inputRows = await bareParse(files);
+      bare.push(secs(performance.now() - t));
+      // As runBench's pairs: the baseline first in every other pair.
+      if (baseline !== undefined && k % 2 === 0) baseRuns.push(await loadOnce(k, baseline));
+      runs.push(await loadOnce(k));
+      if (baseline !== undefined && k % 2 === 1) baseRuns.push(await loadOnce(k, baseline));
+    }
+    const run = medianBy(runs, (r) => r.seconds);
+    const figures: LoadBenchFigures = {
+      people,
+      inputRows,
+      bareParseSeconds: medianBy(bare, (x) => x),
+      run,
+      runs: runs.map((r) => r.seconds),
+      peakRssMiB: mib(Math.max(...runs.map((r) => r.peakRssBytes))),
+    };
+    if (baseline !== undefined) {
+      const base = medianBy(baseRuns, (r) => r.seconds);
+      figures.baseline = {
+        runs: baseRuns.map((r) => r.seconds),
+        run: base,
+        pairRatios: runs.map((r, k) => round2(r.seconds / baseRuns[k]!.seconds)),
+        ratio: round2(run.seconds / base.seconds),
+      };
+    }
+    results.push(figures);
+    const r = run.read;
+    const lines: [string, string][] = [
+      ['input rows (ESR + NHSmail + AD)', inputRows.toLocaleString('en-GB')],
+      ['generate', `${generateSeconds} s`],
+      ['bare csv-parse pass', `${figures.bareParseSeconds} s${bare.length > 1 ? ` (each run: ${bare.map((x) => `${x} s`).join(', ')})` : ''}`],
+      ['exports read (load-only run)', `${run.seconds} s${runs.length > 1 ? ` (each run: ${figures.runs.map((x) => `${x} s`).join(', ')}; figures below: the median run's)` : ''}`],
+      ['  ratio to the bare parse', String(round2(run.seconds / figures.bareParseSeconds))],
+      ['  records and rejects', `${r.records.toLocaleString('en-GB')} and ${r.rejects.toLocaleString('en-GB')}`],
+      ['  exports read: ESR / NHSmail / AD', [r.esrRead, r.nhsmailRead, r.adRead].map((x) => (x === undefined ? '-' : String(secs(x)))).join(' / ')],
+      ['  reading and splitting the exports (threads summed)', loadPart(r.loadWork, 'read')],
+      ['  normalising rows into records (threads summed)', loadPart(r.loadWork, 'normalise')],
+      ['  handing records over (threads summed)', loadPart(r.loadWork, 'handOver')],
+      ["  unpacking workers' records (main thread)", loadPart(r.loadWork, 'unpack')],
+      ['  CPU (all threads)', `${run.cpuSeconds} s (${round2(run.cpuSeconds / Math.max(0.01, run.seconds))} cores busy on average)`],
+      ['  page faults (minor, all threads)', faultsLine(run)],
+      ['  peak RSS', `${figures.peakRssMiB} MiB`],
+    ];
+    if (figures.baseline !== undefined) {
+      const b = figures.baseline;
+      lines.push(
+        ['baseline build', resolve(o.baseline!)],
+        ['  baseline exports read, each run', b.runs.map((x) => `${x} s`).join(', ')],
+        ["  baseline median run's CPU", `${b.run.cpuSeconds} s`],
+        ["  baseline median run's page faults", faultsLine(b.run)],
+        ["  baseline median run's peak RSS", `${mib(b.run.peakRssBytes)} MiB`],
+        ['  this build ÷ baseline, each pair', b.pairRatios.map(String).join(', ')],
+        ['  this build ÷ baseline, medians', String(b.ratio)],
+      );
+    }
+    for (const [k, v] of lines) o.out.write(`${`  ${k.padEnd(54)} ${v}`.trimEnd()}\n`);
+    if (!o.keep) rmSync(dir, { recursive: true, force: true });
   }
   return results;
 }
@@ -618,6 +813,8 @@ export function registerBench(program: Command, version: () => string): void {
     .option('--xlsx', 'also time the same reconcile writing the XLSX workbook', false)
     .option('--repeat <n>', 'bare parses and CSV reconcile runs per size, 1 to 20: prints the median run and every wall time', '1')
     .option('--baseline <dir>', "another idrecon checkout (built) to time beside this one: its CSV runs alternate with this build's, and the reports are compared byte for byte")
+    .addOption(new Option('--match <scheme>', 'matching of the timed CSV runs and of --baseline\'s: the default scheme, or fuzzy mode').choices(['default', 'fuzzy']).default('default'))
+    .option('--load-only', 'time reading the exports alone (as reconcile reads them: threads, CPU, page faults), instead of whole runs', false)
     .addHelpText(
       'after',
       `
@@ -630,18 +827,21 @@ Examples:
   $ idrecon bench --people 2000 --keep --dir /tmp/bench
   $ idrecon bench --people 1500000 --repeat 3 --no-fuzzy
   $ git worktree add ../idrecon-base main && (cd ../idrecon-base && npm ci)
-  $ idrecon bench --people 1500000 --repeat 4 --no-fuzzy --baseline ../idrecon-base`,
+  $ idrecon bench --people 1500000 --repeat 4 --no-fuzzy --baseline ../idrecon-base
+  $ idrecon bench --people 1500000 --repeat 4 --match fuzzy --baseline ../idrecon-base
+  $ idrecon bench --people 1500000 --repeat 4 --load-only --baseline ../idrecon-base`,
     )
     .addOption(new Option('--run <spec>', 'one measured run, in a process of its own (used by the bench itself)').hideHelp())
-    .action(async (flags: { people: string; seed: string; dir: string; keep: boolean; fuzzy: boolean; xlsx: boolean; repeat: string; baseline?: string; run?: string }) => {
-      if (flags.run !== undefined) return runOne(flags.run);
+    .action(async (flags: { people: string; seed: string; dir: string; keep: boolean; fuzzy: boolean; xlsx: boolean; repeat: string; baseline?: string; match: 'default' | 'fuzzy'; loadOnly: boolean; run?: string }) => {
+      if (flags.run !== undefined) return flags.loadOnly ? loadOne(flags.run) : runOne(flags.run);
       if (!/^\d+$/.test(flags.seed)) throw new UsageError('--seed takes a whole number.');
       const sizes = parseSizes(flags.people);
       const repeat = Number(flags.repeat);
       if (!/^\d+$/.test(flags.repeat.trim()) || repeat < 1 || repeat > 20) throw new UsageError(`--repeat takes a whole number from 1 to 20, not "${flags.repeat}".`);
       // Checked before any data is generated.
       if (flags.baseline !== undefined) baselineProgram(flags.baseline);
-      await runBench({
+      if (flags.loadOnly && (flags.xlsx || flags.match === 'fuzzy')) throw new UsageError('--load-only times reading the exports alone: it takes no --xlsx or --match fuzzy.');
+      await (flags.loadOnly ? runLoadBench : runBench)({
         sizes,
         seed: Number(flags.seed),
         dir: flags.dir,
@@ -650,6 +850,7 @@ Examples:
         xlsx: flags.xlsx,
         repeat,
         baseline: flags.baseline,
+        match: flags.match,
         toolVersion: version(),
         out: process.stdout,
       });

@@ -55,6 +55,23 @@ function addLoadParts(into: LoadPartTimes, parts: LoadParts, unpack: number): vo
   into.unpack += unpack;
 }
 
+/** The loads' parts summed over the inputs, in wall time and, where the system gives it, CPU time. */
+function loadWorkOf(loads: readonly LoadedRecords<unknown>[]): PhaseTimings['loadWork'] {
+  const loadWork: PhaseTimings['loadWork'] = { read: 0, normalise: 0, handOver: 0, unpack: 0 };
+  for (const l of loads) {
+    addLoadParts(loadWork, l.work, l.unpack);
+    // CPU times where the system gives them: every load that ran has them or none does (an
+    // input not given has no time of either kind).
+    if (l.work.cpu !== undefined) addLoadParts((loadWork.cpu ??= { read: 0, normalise: 0, handOver: 0, unpack: 0 }), l.work.cpu, l.unpackCpu ?? 0);
+  }
+  return loadWork;
+}
+
+/** When a reading thread finished (LoadWork.endedAt), in milliseconds from `t0` on this thread's clock (their clocks share the epoch's origin). */
+function endedSince(load: LoadedRecords<unknown>, t0: number): number | undefined {
+  return load.work.endedAt === undefined ? undefined : load.work.endedAt - performance.timeOrigin - t0;
+}
+
 /**
  * Wall milliseconds per phase of this thread: they add up to the run's wall time. Loading
  * includes normalising: rows are normalised as they stream in.
@@ -214,7 +231,7 @@ function summarySheet(summary: ReconcileSummary, tables: readonly TableData[]): 
  * (a third thread sharing the cores made all three finish late together).
  */
 function startInputs(
-  opts: ReconcileOptions,
+  opts: Pick<ReconcileOptions, 'esr' | 'nhsmail' | 'ad' | 'sheet' | 'threads'>,
   config: Config,
   configFile: string | undefined,
   progress: Progress,
@@ -247,6 +264,50 @@ function startInputs(
     ad: (loaded[2] as Promise<LoadedRecords<AdAccount>> | undefined) ?? Promise.resolve(noAd),
     adOpened: opened[2] ?? Promise.resolve(),
     stop,
+  };
+}
+
+/** What reading the inputs alone took (readInputsOnly). */
+export interface InputsReadAlone {
+  /** Data rows read per input (rejected ones included), and records and rejects in all. */
+  rows: { esr: number; nhsmail: number; ad: number };
+  records: number;
+  rejects: number;
+  /** When each input was read, and all of them, in milliseconds from the start. */
+  esrRead: number;
+  nhsmailRead: number;
+  adRead?: number;
+  allRead: number;
+  loadWork: PhaseTimings['loadWork'];
+}
+
+/**
+ * Reads and normalises the inputs as runReconcile does (the same jobs, threads and pooling),
+ * and nothing else: no matching, no reports. For `idrecon bench --load-only`, which times the
+ * load alone, reproducibly, where a whole run's figures mix it with stage 1 on the other core.
+ */
+export async function readInputsOnly(opts: Pick<ReconcileOptions, 'esr' | 'nhsmail' | 'ad' | 'config' | 'sheet' | 'threads'>): Promise<InputsReadAlone> {
+  const { config, file: configFile } = loadConfigFile(opts.config);
+  const t0 = performance.now();
+  const loads = startInputs(opts, config, configFile, silentProgress);
+  const read: LoadedRecords<unknown>[] = [];
+  try {
+    for (const p of [loads.esr, loads.nhs, loads.ad]) read.push(await p);
+  } catch (err) {
+    loads.stop();
+    throw err;
+  }
+  const allRead = performance.now() - t0;
+  const [esr, nhs, ad] = read as [LoadedRecords<unknown>, LoadedRecords<unknown>, LoadedRecords<unknown>];
+  return {
+    rows: { esr: esr.rows, nhsmail: nhs.rows, ad: ad.rows },
+    records: read.reduce((n, l) => n + l.records.length, 0),
+    rejects: read.reduce((n, l) => n + l.rejects.length, 0),
+    esrRead: endedSince(esr, t0) ?? allRead,
+    nhsmailRead: endedSince(nhs, t0) ?? allRead,
+    adRead: opts.ad === undefined ? undefined : (endedSince(ad, t0) ?? allRead),
+    allRead,
+    loadWork: loadWorkOf(read),
   };
 }
 
@@ -435,20 +496,12 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   const stages = [result.esrNhsmail, result.nhsmailAd, result.esrAd];
   const candidatesAndScore = stages.reduce((t, s) => t + s.candidatesMs, 0);
   const assign = stages.reduce((t, s) => t + s.assignMs, 0);
-  const loadWork: PhaseTimings['loadWork'] = { read: 0, normalise: 0, handOver: 0, unpack: 0 };
-  for (const l of [esr, nhs, ad]) {
-    addLoadParts(loadWork, l.work, l.unpack);
-    // CPU times where the system gives them: every load that ran has them or none does (an
-    // input not given has no time of either kind).
-    if (l.work.cpu !== undefined) addLoadParts((loadWork.cpu ??= { read: 0, normalise: 0, handOver: 0, unpack: 0 }), l.work.cpu, l.unpackCpu ?? 0);
-  }
+  const loadWork = loadWorkOf([esr, nhs, ad]);
   const loadAfterStageOne = tAd - tBegun;
-  // Each reading thread's end on this thread's clock (their clocks share the epoch's origin).
-  const since = (w: { endedAt?: number }): number | undefined => (w.endedAt === undefined ? undefined : w.endedAt - performance.timeOrigin - t0);
   const timeline: RunTimeline = {
-    esrRead: since(esr.work) ?? t1 - t0,
-    nhsmailRead: since(nhs.work) ?? t1 - t0,
-    adRead: opts.ad === undefined ? undefined : (since(ad.work) ?? tAd - t0),
+    esrRead: endedSince(esr, t0) ?? t1 - t0,
+    nhsmailRead: endedSince(nhs, t0) ?? t1 - t0,
+    adRead: opts.ad === undefined ? undefined : (endedSince(ad, t0) ?? tAd - t0),
     stageOneDone: tBegun - t0,
     matched: t2 - t0,
     written: t3 - t0,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/build.js';
 import { BIN, ROOT, runCli, tempDir, type CliResult } from '../helpers/run-cli.js';
-import { aloneAfterReads, compareReports, speedCheck } from '../../src/commands/bench.js';
+import { aloneAfterReads, compareReports, speedCheck, type LoadRunFigures } from '../../src/commands/bench.js';
 import type { LoadPartTimes as LoadTimes, RunTimeline } from '../../src/commands/reconcile.js';
 
 let run: CliResult;
@@ -252,6 +252,36 @@ process.exit(r.status ?? 1);
     expect(r.stdout).toMatch(/reports the same as the baseline's\s+NO; differing: issues\.csv\n/);
   });
 
+  it("prints the run's page faults and system CPU as its process measured them", () => {
+    const figures = JSON.parse(readFileSync(join(dir, 'people-2000', 'reports', 'bench-result.json'), 'utf8')) as { minorFaults: number; systemCpuSeconds: number };
+    // Any process touches fresh memory: a run of 2,000 people takes thousands of pages.
+    expect(figures.minorFaults).toBeGreaterThan(1000);
+    expect(figure('page faults (minor, all threads)')).toBe(`${figures.minorFaults.toLocaleString('en-GB')} (system CPU ${figures.systemCpuSeconds} s)`);
+  });
+
+  it('with --match fuzzy, times its runs (and the baseline\'s) in fuzzy mode and makes no separate fuzzy run', () => {
+    const other = tempDir();
+    const r = runCli(['bench', '--people', '100', '--dir', other, '--match', 'fuzzy', '--keep', '--baseline', ROOT]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('== 100 people (seed 1), timed runs in fuzzy mode');
+    const people = join(other, 'people-100');
+    // Both builds' timed runs were asked for fuzzy matching; there is no other run.
+    for (const d of ['reports', 'reports-baseline']) {
+      expect((JSON.parse(readFileSync(join(people, d, 'bench-run.json'), 'utf8')) as { fuzzy: boolean }).fuzzy, d).toBe(true);
+    }
+    expect(existsSync(join(people, 'reports-fuzzy'))).toBe(false);
+    expect(r.stdout).not.toContain('default scheme precision / recall');
+    const quality = (JSON.parse(readFileSync(join(people, 'reports', 'bench-result.json'), 'utf8')) as { quality: { correct: number; links: number } }).quality;
+    expect(printed(r.stdout, 'fuzzy mode precision / recall')).toContain(`(${quality.correct} of ${quality.links} links correct;`);
+    expect(printed(r.stdout, "reports the same as the baseline's")).toMatch(/^yes /);
+  });
+
+  it('refuses a --match other than default or fuzzy', () => {
+    const r = runCli(['bench', '--people', '100', '--dir', tempDir(), '--match', 'loose']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("option '--match <scheme>' argument 'loose' is invalid");
+  });
+
   it('refuses a --baseline that is not a built idrecon checkout before generating anything', () => {
     const other = tempDir();
     const r = runCli(['bench', '--people', '100', '--dir', other, '--baseline', tempDir()]);
@@ -319,5 +349,71 @@ describe('compareReports', () => {
     expect(await compareReports(a, b)).toEqual({ files: 3, differing: ['only-a.csv'] });
     writeFileSync(join(b, 'only-a.csv'), 'x\r\n');
     expect(await compareReports(a, b)).toEqual({ files: 3, differing: [] });
+  });
+});
+
+describe('idrecon bench --load-only', () => {
+  let other: string;
+  let r: CliResult;
+  beforeAll(() => {
+    ensureBuilt();
+    other = tempDir();
+    // This checkout as its own baseline, two pairs.
+    r = runCli(['bench', '--people', '300', '--dir', other, '--load-only', '--repeat', '2', '--keep', '--baseline', ROOT]);
+  });
+  const figuresOf = (d: string): LoadRunFigures => JSON.parse(readFileSync(join(other, 'people-300', d, 'bench-result.json'), 'utf8')) as LoadRunFigures;
+
+  it('reads the exports in a process of its own per run, and no reconcile run or report is made', () => {
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('== 300 people (seed 1), reading the exports alone');
+    const folders = readdirSync(join(other, 'people-300')).filter((f) => !f.includes('.'));
+    expect(folders.sort()).toEqual(['load', 'load-2', 'load-baseline', 'load-baseline-2']);
+    for (const f of folders) expect(readdirSync(join(other, 'people-300', f)).sort(), f).toEqual(['bench-result.json', 'bench-run.json']);
+  });
+
+  it("accounts for every row: each export's rows are its records and rejects", () => {
+    const run = figuresOf('load');
+    expect(run.kind).toBe('load');
+    const rows = run.read.rows.esr + run.read.rows.nhsmail + run.read.rows.ad;
+    expect(rows).toBeGreaterThan(600);
+    expect(run.read.records + run.read.rejects).toBe(rows);
+    // The bare parse counts each export's header line too.
+    expect(Number(printed(r.stdout, 'input rows (ESR + NHSmail + AD)').replace(/,/g, ''))).toBe(rows + 3);
+  });
+
+  it("prints the median run's figures, as its process measured them, and each pair against the baseline", () => {
+    const mine = [figuresOf('load'), figuresOf('load-2')];
+    const base = [figuresOf('load-baseline'), figuresOf('load-baseline-2')];
+    const median = mine[0]!.seconds <= mine[1]!.seconds ? mine[0]! : mine[1]!;
+    const s = (ms: number): string => String(Math.round(ms / 10) / 100);
+    const line = (label: string): string => printed(r.stdout, label);
+    expect(line('exports read (load-only run)')).toBe(`${median.seconds} s (each run: ${mine.map((m) => `${m.seconds} s`).join(', ')}; figures below: the median run's)`);
+    expect(line('exports read: ESR / NHSmail / AD')).toBe(`${s(median.read.esrRead)} / ${s(median.read.nhsmailRead)} / ${s(median.read.adRead!)}`);
+    expect(line('page faults (minor, all threads)')).toBe(`${median.minorFaults.toLocaleString('en-GB')} (system CPU ${median.systemCpuSeconds} s)`);
+    expect(median.minorFaults).toBeGreaterThan(1000);
+    expect(line('peak RSS')).toBe(`${Math.round(Math.max(...mine.map((m) => m.peakRssBytes)) / 2 ** 20)} MiB`);
+    const r2 = (x: number): number => Math.round(x * 100) / 100;
+    expect(line('baseline exports read, each run')).toBe(base.map((b) => `${b.seconds} s`).join(', '));
+    expect(line('this build ÷ baseline, each pair')).toBe(mine.map((m, k) => String(r2(m.seconds / base[k]!.seconds))).join(', '));
+  });
+
+  it('refuses a baseline build whose bench predates --load-only, in one sentence', () => {
+    // A stand-in for an older build: its bench knows no --load-only.
+    const fake = tempDir();
+    mkdirSync(join(fake, 'bin'));
+    mkdirSync(join(fake, 'dist'));
+    writeFileSync(join(fake, 'dist', 'cli.js'), '');
+    writeFileSync(join(fake, 'bin', 'idrecon'), `process.stderr.write("error: unknown option '--load-only'\\n"); process.exit(1);\n`);
+    const old = runCli(['bench', '--people', '50', '--dir', tempDir(), '--load-only', '--baseline', fake]);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toContain("The baseline build's bench has no load-only runs (it predates --load-only)");
+  });
+
+  it('refuses --xlsx and --match fuzzy with --load-only', () => {
+    for (const extra of [['--xlsx'], ['--match', 'fuzzy']]) {
+      const bad = runCli(['bench', '--people', '50', '--dir', tempDir(), '--load-only', ...extra]);
+      expect(bad.code, extra.join(' ')).toBe(2);
+      expect(bad.stderr).toContain('--load-only times reading the exports alone');
+    }
   });
 });
