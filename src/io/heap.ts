@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
 /**
  * Heap bytes per byte of UTF-8 CSV input asked for: the bench figures with room to spare (a
@@ -121,6 +121,7 @@ export async function restartForHeapIfNeeded(files: readonly string[], announce:
     process.exitCode = await respawnWithHeap(heap.heapMiB, heap.initialOldMiB);
     return true;
   }
+  if (process.env[RESPAWNED_ENV] === '1') youngGenerationForThisThreadOnly();
   if (heap.action === 'warn') process.stderr.write(`idrecon: ${heap.message}\n`);
   return false;
 }
@@ -139,6 +140,20 @@ export const MALLOC_MMAP_THRESHOLD = 128 * 1024;
 /** The restarted process's environment: RESPAWNED_ENV set, and the malloc threshold unless the user set one. */
 export function respawnEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { MALLOC_MMAP_THRESHOLD_: String(MALLOC_MMAP_THRESHOLD), ...env, [RESPAWNED_ENV]: '1' };
+}
+
+/**
+ * Keeps a restarted run's young generation (SEMI_SPACE_MIB) to its main thread. V8's flags are
+ * the process's, and `--max-semi-space-size` overrides a worker's `resourceLimits`: under it
+ * every worker thread's new space grew to 256 MiB, with `maxYoungGenerationSizeMb: 48` or
+ * without (measured with v8.getHeapSpaceStatistics in a worker). So each load worker, whose
+ * garbage is rows and records dead within a hand, and the shared pass's worker (pass-share.ts)
+ * touched a quarter of a GiB of fresh young generation, page by page. Set back to 0 (V8's
+ * "unset") once this thread's heap is made, the flag leaves workers started after it to their
+ * own limits, or to V8's default (16 MiB semi-spaces); this thread keeps its own.
+ */
+export function youngGenerationForThisThreadOnly(): void {
+  setFlagsFromString('--max-semi-space-size=0');
 }
 
 /** V8 flags for a restarted run: the heap limit, its starting old generation, the young generation. */

@@ -87,8 +87,8 @@ export class WorkerPassHelper implements PassHelper {
     const texts = new TextCodes();
     const right = codeRight(pass, texts, pool);
     // Its garbage is the identities it makes as it reads them, each dead at once: a young
-    // generation of the default size, not the main thread's (heap.ts), which a worker would
-    // otherwise get.
+    // generation of the default size, not the main thread's (heap.ts), which a worker started
+    // under the restarted run's flag would get whatever it asked (youngGenerationForThisThreadOnly).
     const worker = new Worker(this.script, { workerData: right, resourceLimits: { maxYoungGenerationSizeMb: PASS_WORKER_YOUNG_MB } });
     worker.postMessage(codeLeft(pass, from, texts, right.texts.length, pool));
     const part = new Promise<PassPart>((resolve, reject) => {

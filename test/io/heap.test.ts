@@ -3,8 +3,10 @@
  * end to end, that reconcile restarts itself with a larger heap when Node.js's limit is too
  * small for its inputs (forced here with a 96 MiB limit on the samples), and only once.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BASE_HEAP_BYTES, HEAP_PER_INPUT_BYTE, INITIAL_OLD_SPACE_PER_INPUT_BYTE, MALLOC_MMAP_THRESHOLD, RESPAWNED_ENV, SEMI_SPACE_MIB, XLSX_EXPANSION, effectiveInputBytes, isHeapFlag, planHeap, respawnEnv, respawnFlags } from '../../src/io/heap.js';
 import { ensureBuilt } from '../helpers/build.js';
@@ -111,5 +113,46 @@ describe('reconcile with too small a heap', () => {
     expect(r.stderr).not.toMatch(/restarting/);
     expect(r.stderr).toMatch(/These inputs may need about/);
     expect(r.code, r.stderr).toBe(0);
+  });
+});
+
+describe('youngGenerationForThisThreadOnly', () => {
+  beforeAll(() => ensureBuilt());
+
+  /**
+   * In a process started with the restarted run's young-generation flag: the heap limit (old
+   * generation and young) of this thread before and after, and of a worker started after that
+   * asks for a 48 MiB young generation, in MiB.
+   */
+  function limits(reset: boolean): { before: number; after: number; worker: number } {
+    const heapModule = pathToFileURL(join(ROOT, 'dist', 'io', 'heap.js')).href;
+    const script = `
+      import { Worker } from 'node:worker_threads';
+      import { getHeapStatistics } from 'node:v8';
+      const heap = await import(${JSON.stringify(heapModule)});
+      const mib = (b) => Math.round(b / 2 ** 20);
+      const before = mib(getHeapStatistics().heap_size_limit);
+      if (${String(reset)}) heap.youngGenerationForThisThreadOnly();
+      const code = "require('node:worker_threads').parentPort.postMessage(require('node:v8').getHeapStatistics().heap_size_limit)";
+      const worker = await new Promise((done) => new Worker(code, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 48 } }).on('message', done));
+      console.log(JSON.stringify({ before, after: mib(getHeapStatistics().heap_size_limit), worker: mib(worker) }));`;
+    // A module file, so that the worker's eval'd code is a plain script (--input-type would make it a module too).
+    const probe = join(tempDir(), 'probe.mjs');
+    writeFileSync(probe, script);
+    const r = spawnSync(process.execPath, ['--max-old-space-size=1000', `--max-semi-space-size=${SEMI_SPACE_MIB}`, probe], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as { before: number; after: number; worker: number };
+  }
+
+  it("leaves this thread its young generation, and a worker started after it its own limit, not the flag's", () => {
+    // The premise: under the flag, a worker gets this thread's young generation whatever it asks.
+    const kept = limits(false);
+    expect(kept.worker).toBe(kept.before);
+    const reset = limits(true);
+    expect(reset.after).toBe(reset.before);
+    // Two semi-spaces of SEMI_SPACE_MIB at least are gone from the worker's limit; its old
+    // generation is still the flag's 1,000 MiB.
+    expect(reset.worker).toBeLessThanOrEqual(reset.before - 2 * SEMI_SPACE_MIB);
+    expect(reset.worker).toBeGreaterThanOrEqual(1000);
   });
 });
