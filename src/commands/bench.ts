@@ -680,7 +680,8 @@ export interface LoadBenchFigures {
   run: LoadRunFigures;
   runs: number[];
   peakRssMiB: number;
-  baseline?: { runs: number[]; run: LoadRunFigures; pairRatios: number[]; ratio: number };
+  /** With `differing`: the baseline runs whose records or rejects differ in number from this build's run of the same pair, as printed. */
+  baseline?: { runs: number[]; run: LoadRunFigures; pairRatios: number[]; ratio: number; differing: string[] };
 }
 
 /**
@@ -738,6 +739,11 @@ export async function runLoadBench(o: BenchOptions): Promise<LoadBenchFigures[]>
         run: base,
         pairRatios: runs.map((r, k) => round2(r.seconds / baseRuns[k]!.seconds)),
         ratio: round2(run.seconds / base.seconds),
+        differing: baseRuns.flatMap((b, k) =>
+          b.read.records === runs[k]!.read.records && b.read.rejects === runs[k]!.read.rejects
+            ? []
+            : [`${b.read.records.toLocaleString('en-GB')} and ${b.read.rejects.toLocaleString('en-GB')} in pair ${k + 1}`],
+        ),
       };
     }
     results.push(figures);
@@ -766,6 +772,10 @@ export async function runLoadBench(o: BenchOptions): Promise<LoadBenchFigures[]>
         ["  baseline median run's CPU", `${b.run.cpuSeconds} s`],
         ["  baseline median run's page faults", faultsLine(b.run)],
         ["  baseline median run's peak RSS", `${mib(b.run.peakRssBytes)} MiB`],
+        [
+          "  records and rejects the same as the baseline's",
+          b.differing.length === 0 ? 'yes (every run)' : `NO; the baseline's runs read ${b.differing.join('; ')}`,
+        ],
         ['  this build ÷ baseline, each pair', b.pairRatios.map(String).join(', ')],
         ['  this build ÷ baseline, medians', String(b.ratio)],
       );

@@ -22,6 +22,28 @@ function printed(stdout: string, label: string): string {
   return line!.trim().slice(label.length).trim();
 }
 
+/** A stand-in for a built idrecon checkout (a --baseline) whose bin/idrecon is `program` (JavaScript). */
+function fakeCheckout(program: string): string {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'bin'));
+  mkdirSync(join(dir, 'dist'));
+  writeFileSync(join(dir, 'dist', 'cli.js'), '');
+  writeFileSync(join(dir, 'bin', 'idrecon'), program);
+  return dir;
+}
+
+/** A stand-in checkout that runs this build's program, then `after` (JavaScript, given the run's `spec` and node:fs's functions). */
+function realProgramThen(after: string): string {
+  return fakeCheckout(`const { spawnSync } = require('node:child_process');
+const { appendFileSync, readFileSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+const r = spawnSync(process.execPath, [${JSON.stringify(BIN)}, ...process.argv.slice(2)], { stdio: 'inherit' });
+const spec = JSON.parse(readFileSync(process.argv[process.argv.length - 1], 'utf8'));
+${after}
+process.exit(r.status ?? 1);
+`);
+}
+
 /** The same in the 2,000-person bench's output. */
 const figure = (label: string): string => printed(run.stdout, label);
 
@@ -233,20 +255,7 @@ describe('idrecon bench --people 2000', () => {
 
   it("with --baseline, names the reports whose bytes differ from the baseline build's", () => {
     // A stand-in baseline: the real program, then one more line in its run's issues.csv.
-    const fake = tempDir();
-    mkdirSync(join(fake, 'bin'));
-    mkdirSync(join(fake, 'dist'));
-    writeFileSync(join(fake, 'dist', 'cli.js'), '');
-    writeFileSync(
-      join(fake, 'bin', 'idrecon'),
-      `const { spawnSync } = require('node:child_process');
-const { appendFileSync, readFileSync } = require('node:fs');
-const r = spawnSync(process.execPath, [${JSON.stringify(BIN)}, ...process.argv.slice(2)], { stdio: 'inherit' });
-const spec = JSON.parse(readFileSync(process.argv[process.argv.length - 1], 'utf8'));
-appendFileSync(require('node:path').join(spec.outDir, 'issues.csv'), 'extra\\r\\n');
-process.exit(r.status ?? 1);
-`,
-    );
+    const fake = realProgramThen("appendFileSync(join(spec.outDir, 'issues.csv'), 'extra\\r\\n');");
     const r = runCli(['bench', '--people', '100', '--dir', tempDir(), '--no-fuzzy', '--baseline', fake]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/reports the same as the baseline's\s+NO; differing: issues\.csv\n/);
@@ -395,15 +404,23 @@ describe('idrecon bench --load-only', () => {
     const r2 = (x: number): number => Math.round(x * 100) / 100;
     expect(line('baseline exports read, each run')).toBe(base.map((b) => `${b.seconds} s`).join(', '));
     expect(line('this build ÷ baseline, each pair')).toBe(mine.map((m, k) => String(r2(m.seconds / base[k]!.seconds))).join(', '));
+    expect(line("records and rejects the same as the baseline's")).toBe('yes (every run)');
+  });
+
+  it("names a baseline run that made a different number of records", () => {
+    // A stand-in baseline: the real program, then one record more in its run's figures.
+    const fake = realProgramThen(`const file = join(spec.outDir, 'bench-result.json');
+const figures = JSON.parse(readFileSync(file, 'utf8'));
+figures.read.records += 1;
+writeFileSync(file, JSON.stringify(figures));`);
+    const odd = runCli(['bench', '--people', '50', '--dir', tempDir(), '--load-only', '--baseline', fake]);
+    expect(odd.code, odd.stderr).toBe(0);
+    expect(printed(odd.stdout, "records and rejects the same as the baseline's")).toMatch(/^NO; the baseline's runs read [\d,]+ and 0 in pair 1$/);
   });
 
   it('refuses a baseline build whose bench predates --load-only, in one sentence', () => {
     // A stand-in for an older build: its bench knows no --load-only.
-    const fake = tempDir();
-    mkdirSync(join(fake, 'bin'));
-    mkdirSync(join(fake, 'dist'));
-    writeFileSync(join(fake, 'dist', 'cli.js'), '');
-    writeFileSync(join(fake, 'bin', 'idrecon'), `process.stderr.write("error: unknown option '--load-only'\\n"); process.exit(1);\n`);
+    const fake = fakeCheckout(`process.stderr.write("error: unknown option '--load-only'\\n"); process.exit(1);\n`);
     const old = runCli(['bench', '--people', '50', '--dir', tempDir(), '--load-only', '--baseline', fake]);
     expect(old.code).toBe(2);
     expect(old.stderr).toContain("The baseline build's bench has no load-only runs (it predates --load-only)");
