@@ -80,6 +80,8 @@ export interface BenchFigures {
   quality: QualityFigures;
   fuzzyQuality?: QualityFigures;
   fuzzySeconds?: number;
+  /** Peak RSS of the fuzzy run's process: fuzzy mode holds more than the default scheme. */
+  fuzzyPeakRssMiB?: number;
   /** Wall time of the same run writing the XLSX workbook instead of CSV, and its write phase. */
   xlsxSeconds?: number;
   xlsxWriteSeconds?: number;
@@ -581,6 +583,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       const f = await reconcileOnce(true);
       figures.fuzzyQuality = f.quality;
       figures.fuzzySeconds = f.seconds;
+      figures.fuzzyPeakRssMiB = mib(f.peakRssBytes);
     }
     if (o.xlsx) {
       const x = await reconcileOnce(false, 'xlsx');
@@ -650,7 +653,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
     }
     if (figures.fuzzyQuality) {
       const q = figures.fuzzyQuality;
-      lines.push(['fuzzy mode precision / recall', `${pct(q.precision)} / ${pct(q.recall)} (${q.correct} of ${q.links}; ${figures.fuzzySeconds} s)`]);
+      lines.push(['fuzzy mode precision / recall', `${pct(q.precision)} / ${pct(q.recall)} (${q.correct} of ${q.links}; ${figures.fuzzySeconds} s; peak RSS ${figures.fuzzyPeakRssMiB} MiB)`]);
     }
     if (figures.xlsxSeconds !== undefined) {
       lines.push(['reconcile wall (XLSX output)', `${figures.xlsxSeconds} s (writing the workbook ${figures.xlsxWriteSeconds} s; peak RSS ${figures.xlsxPeakRssMiB} MiB)`]);

@@ -158,6 +158,12 @@ describe('idrecon bench --people 2000', () => {
     expect(a.seconds).toBeGreaterThan(0);
   });
 
+  it("prints the fuzzy run's wall and peak RSS as its process measured them", () => {
+    const fuzzy = JSON.parse(readFileSync(join(dir, 'people-2000', 'reports-fuzzy', 'bench-result.json'), 'utf8')) as { seconds: number; peakRssBytes: number; quality: { correct: number; links: number } };
+    const tail = `(${fuzzy.quality.correct} of ${fuzzy.quality.links}; ${fuzzy.seconds} s; peak RSS ${Math.round(fuzzy.peakRssBytes / 2 ** 20)} MiB)`;
+    expect(figure('fuzzy mode precision / recall').endsWith(tail), figure('fuzzy mode precision / recall')).toBe(true);
+  });
+
   it('prints pairs scored per ESR person, and precision of at least 99.5% for the default scheme and fuzzy mode', () => {
     const pairs = Number(figure('pairs scored per ESR person'));
     expect(pairs).toBeGreaterThan(0.5);
