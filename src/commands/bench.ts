@@ -484,6 +484,22 @@ async function generateSize(o: Pick<BenchOptions, 'dir' | 'seed'>, people: numbe
   return { dir, files, generateSeconds: secs(performance.now() - t) };
 }
 
+/**
+ * Pair `k`'s runs: this build's (into `runs`), and the baseline's (into `baseRuns`) when there is
+ * one, the baseline first in every other pair, so that neither build is always the one that
+ * runs on a machine warmed (or slowed) by the other.
+ */
+async function inTurn<T>(k: number, runs: T[], mine: () => Promise<T>, baseRuns: T[], base: (() => Promise<T>) | undefined): Promise<void> {
+  if (base !== undefined && k % 2 === 0) baseRuns.push(await base());
+  runs.push(await mine());
+  if (base !== undefined && k % 2 === 1) baseRuns.push(await base());
+}
+
+/** Each pair's wall of this build ÷ the baseline's, as printed. */
+function pairRatios(runs: readonly { seconds: number }[], baseRuns: readonly { seconds: number }[]): number[] {
+  return runs.map((r, k) => round2(r.seconds / baseRuns[k]!.seconds));
+}
+
 /** A run's page faults as printed, with its system CPU time (where the run's build measured them). */
 function faultsLine(f: { minorFaults?: number; systemCpuSeconds?: number }): string {
   return f.minorFaults === undefined ? 'not measured by this build' : `${f.minorFaults.toLocaleString('en-GB')} (system CPU ${f.systemCpuSeconds} s)`;
@@ -496,7 +512,6 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
   for (const people of [...o.sizes].sort((a, b) => a - b)) {
     o.out.write(`\n== ${people.toLocaleString('en-GB')} people (seed ${o.seed})${fuzzyRuns ? ', timed runs in fuzzy mode' : ''}\n`);
     const { dir, files, generateSeconds } = await generateSize(o, people);
-    let t: number;
 
     const csvDir = (repeat: number, base = false): string => join(dir, `reports${base ? '-baseline' : ''}${repeat === 0 ? '' : `-${repeat + 1}`}`);
     const reconcileOnce = (fuzzy: boolean, format: 'csv' | 'xlsx' = 'csv', repeat = 0, program?: string): Promise<RunFigures> =>
@@ -524,18 +539,17 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
     for (let k = 0; k < (o.repeat ?? 1); k++) {
       speedChecks.push(speedCheck().seconds);
       const cpu = process.cpuUsage();
-      t = performance.now();
+      const t = performance.now();
       inputRows = await bareParse(files);
       bareRuns.push({ seconds: secs(performance.now() - t), cpu: cpuSecondsSince(cpu) });
-      if (baseline === undefined) {
-        runs.push(await reconcileOnce(fuzzyRuns, 'csv', k));
-        continue;
-      }
-      // The two builds in turn, the baseline first in every other pair: neither is always the
-      // one that runs on a machine warmed (or slowed) by the other.
-      if (k % 2 === 0) baseRuns.push(await reconcileOnce(fuzzyRuns, 'csv', k, baseline));
-      runs.push(await reconcileOnce(fuzzyRuns, 'csv', k));
-      if (k % 2 === 1) baseRuns.push(await reconcileOnce(fuzzyRuns, 'csv', k, baseline));
+      await inTurn(
+        k,
+        runs,
+        () => reconcileOnce(fuzzyRuns, 'csv', k),
+        baseRuns,
+        baseline === undefined ? undefined : () => reconcileOnce(fuzzyRuns, 'csv', k, baseline),
+      );
+      if (baseline === undefined) continue;
       const compared = await compareReports(csvDir(k, true), csvDir(k));
       filesCompared = Math.max(filesCompared, compared.files);
       for (const f of compared.differing) differing.add(f);
@@ -570,7 +584,7 @@ export async function runBench(o: BenchOptions): Promise<BenchFigures[]> {
       figures.baseline = {
         runs: baseRuns.map((r) => r.seconds),
         seconds: base.seconds,
-        pairRatios: runs.map((r, k) => round2(r.seconds / baseRuns[k]!.seconds)),
+        pairRatios: pairRatios(runs, baseRuns),
         ratio: round2(seconds / base.seconds),
         peakRssMiB: mib(Math.max(...baseRuns.map((r) => r.peakRssBytes))),
         minorFaults: base.minorFaults,
@@ -721,10 +735,7 @@ export async function runLoadBench(o: BenchOptions): Promise<LoadBenchFigures[]>
       const t = performance.now();
       inputRows = await bareParse(files);
       bare.push(secs(performance.now() - t));
-      // As runBench's pairs: the baseline first in every other pair.
-      if (baseline !== undefined && k % 2 === 0) baseRuns.push(await loadOnce(k, baseline));
-      runs.push(await loadOnce(k));
-      if (baseline !== undefined && k % 2 === 1) baseRuns.push(await loadOnce(k, baseline));
+      await inTurn(k, runs, () => loadOnce(k), baseRuns, baseline === undefined ? undefined : () => loadOnce(k, baseline));
     }
     const run = medianBy(runs, (r) => r.seconds);
     const figures: LoadBenchFigures = {
@@ -740,7 +751,7 @@ export async function runLoadBench(o: BenchOptions): Promise<LoadBenchFigures[]>
       figures.baseline = {
         runs: baseRuns.map((r) => r.seconds),
         run: base,
-        pairRatios: runs.map((r, k) => round2(r.seconds / baseRuns[k]!.seconds)),
+        pairRatios: pairRatios(runs, baseRuns),
         ratio: round2(run.seconds / base.seconds),
         differing: baseRuns.flatMap((b, k) =>
           b.read.records === runs[k]!.read.records && b.read.rejects === runs[k]!.read.rejects
